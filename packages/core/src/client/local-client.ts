@@ -1,0 +1,121 @@
+import type { Engine } from '../engine/engine.js';
+import * as collections from '../methods/collections.js';
+import { deleteEntities } from '../methods/delete.js';
+import { hybridSearch } from '../methods/hybrid-search.js';
+import * as indexes from '../methods/indexes.js';
+import { insert } from '../methods/insert.js';
+import * as partitions from '../methods/partitions.js';
+import * as queries from '../methods/query.js';
+import { search, searchIterator } from '../methods/search.js';
+import type { CreateCollectionReq } from '../schema/normalize.js';
+import type * as T from './types.js';
+import { ok } from '../methods/common.js';
+
+/**
+ * The in-thread engine behind the Milvus-shaped API. Every call runs to completion synchronously
+ * inside the engine, so one call is one atomic write.
+ */
+export class LocalClient implements T.VectorClient {
+  constructor(readonly engine: Engine) {}
+
+  async createCollection(req: CreateCollectionReq) {
+    return collections.createCollection(this.engine, req);
+  }
+  async describeCollection(req: T.CollectionReq) {
+    return collections.describeCollection(this.engine, req);
+  }
+  async hasCollection(req: T.CollectionReq) {
+    return collections.hasCollection(this.engine, req);
+  }
+  async listCollections() {
+    return collections.listCollections(this.engine);
+  }
+  async showCollections() {
+    return collections.listCollections(this.engine);
+  }
+  async dropCollection(req: T.CollectionReq) {
+    return collections.dropCollection(this.engine, req);
+  }
+  async renameCollection(req: T.CollectionReq & { new_collection_name: string }) {
+    return collections.renameCollection(this.engine, req);
+  }
+  async getCollectionStatistics(req: T.CollectionReq) {
+    return collections.getCollectionStatistics(this.engine, req);
+  }
+  async createPartition(req: T.PartitionReq) {
+    return partitions.createPartition(this.engine, req);
+  }
+  async dropPartition(req: T.PartitionReq) {
+    return partitions.dropPartition(this.engine, req);
+  }
+  async hasPartition(req: T.PartitionReq) {
+    return partitions.hasPartition(this.engine, req);
+  }
+  async listPartitions(req: T.CollectionReq) {
+    return partitions.listPartitions(this.engine, req);
+  }
+  async showPartitions(req: T.CollectionReq) {
+    return partitions.listPartitions(this.engine, req);
+  }
+  async createIndex(req: T.CreateIndexReq | T.CreateIndexReq[]) {
+    return indexes.createIndex(this.engine, req);
+  }
+  async describeIndex(req: T.CollectionReq & { field_name?: string; index_name?: string }) {
+    return indexes.describeIndex(this.engine, req);
+  }
+  async listIndexes(req: T.CollectionReq) {
+    return indexes.listIndexes(this.engine, req);
+  }
+  async dropIndex(req: T.CollectionReq & { field_name?: string; index_name?: string }) {
+    return indexes.dropIndex(this.engine, req);
+  }
+  async loadCollection(req: T.CollectionReq) {
+    return indexes.load(this.engine, req);
+  }
+  async loadCollectionSync(req: T.CollectionReq) {
+    return indexes.load(this.engine, req);
+  }
+  async releaseCollection(req: T.CollectionReq) {
+    return indexes.release(this.engine, req);
+  }
+  async getLoadState(req: T.CollectionReq) {
+    return indexes.getLoadState(this.engine, req);
+  }
+  async insert(req: T.InsertReq) {
+    return insert(this.engine, req, 'insert');
+  }
+  async upsert(req: T.InsertReq) {
+    return insert(this.engine, req, 'upsert');
+  }
+  async delete(req: T.DeleteReq) {
+    return deleteEntities(this.engine, req);
+  }
+  async deleteEntities(req: T.DeleteReq) {
+    return deleteEntities(this.engine, req);
+  }
+  async get(req: T.GetReq) {
+    return queries.get(this.engine, req);
+  }
+  async query(req: T.QueryReq) {
+    return queries.query(this.engine, req);
+  }
+  async count(req: T.CollectionReq & { filter?: string; expr?: string }) {
+    return queries.count(this.engine, req);
+  }
+  async search(req: T.SearchReq) {
+    return search(this.engine, req);
+  }
+  async hybridSearch(req: T.HybridSearchReq) {
+    return hybridSearch(this.engine, req);
+  }
+  async queryIterator(req: T.QueryIteratorReq) {
+    return queries.queryIterator(this.engine, req);
+  }
+  async searchIterator(req: T.SearchIteratorReq) {
+    return searchIterator(this.engine, req);
+  }
+  async flush() {
+    return ok();
+  }
+  async closeConnection() {}
+}

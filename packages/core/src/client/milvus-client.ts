@@ -1,0 +1,119 @@
+import { createEngine, type ComputeDevice } from '../engine/create.js';
+import { ElanusError } from '../errors/index.js';
+import { LocalClient } from './local-client.js';
+import type { VectorClient } from './types.js';
+
+export interface ClientConfig {
+  /**
+   * Where the data lives: `memory://` (default), `idb://<name>` (IndexedDB), or `http(s)://host:port`
+   * (a remote Milvus, through a transport registered by `@elanus/milvus`).
+   */
+  uri?: string;
+  /** Alias of `uri` (the Node SDK's `address`). */
+  address?: string;
+  token?: string;
+  db_name?: string;
+  /** Run the engine in a dedicated Web Worker (`@elanus/core/worker`). */
+  worker?: boolean;
+  /** Compute device for the distance kernels. */
+  device?: ComputeDevice;
+  [key: string]: unknown;
+}
+
+type Factory = (config: ClientConfig) => Promise<VectorClient>;
+const transports = new Map<string, Factory>();
+
+/** Registers a backend for a URI scheme (e.g. `http`, `https` by `@elanus/milvus`, `idb` by `@elanus/core/idb`). */
+export function registerTransport(scheme: string, factory: Factory): void {
+  transports.set(scheme.toLowerCase(), factory);
+}
+
+function schemeOf(uri: string): string {
+  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri);
+  if (!m) {
+    throw new ElanusError('IllegalArgument', `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`, {
+      param: 'uri',
+    });
+  }
+  return m[1]!.toLowerCase();
+}
+
+async function open(config: ClientConfig): Promise<VectorClient> {
+  const uri = config.uri ?? config.address ?? 'memory://';
+  const scheme = schemeOf(uri);
+  const registered = transports.get(scheme);
+  if (registered) return registered(config);
+  if (config.worker) {
+    const { createWorkerClient } = await import('../worker/client.js');
+    return createWorkerClient(config);
+  }
+  if (scheme === 'memory') return new LocalClient(await createEngine({ device: config.device ?? 'auto' }));
+  if (scheme === 'idb') {
+    const { openIdbClient } = await import('../storage/open-idb.js');
+    return openIdbClient(config);
+  }
+  if (scheme === 'http' || scheme === 'https' || scheme === 'grpc') {
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter uri: ${uri} is a remote Milvus; import { MilvusClient } from '@elanus/milvus' (or call its registerRemoteTransport()) to reach it`,
+      { param: 'uri' },
+    );
+  }
+  throw new ElanusError('IllegalArgument', `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`, {
+    param: 'uri',
+  });
+}
+
+const METHODS = [
+  'createCollection', 'describeCollection', 'hasCollection', 'listCollections', 'showCollections', 'dropCollection',
+  'renameCollection', 'getCollectionStatistics', 'createPartition', 'dropPartition', 'hasPartition', 'listPartitions',
+  'showPartitions', 'createIndex', 'describeIndex', 'listIndexes', 'dropIndex', 'loadCollection', 'loadCollectionSync',
+  'releaseCollection', 'getLoadState', 'insert', 'upsert', 'delete', 'deleteEntities', 'get', 'query', 'count', 'search',
+  'hybridSearch', 'queryIterator', 'searchIterator', 'flush',
+] as const satisfies readonly (keyof VectorClient)[];
+
+/**
+ * The one public facade: `new MilvusClient({ uri })`. The URI picks the backend, so application code
+ * moves between the in-page engine and a real Milvus by changing it.
+ */
+export class MilvusClient {
+  readonly config: ClientConfig;
+  private backend: Promise<VectorClient> | undefined;
+
+  constructor(config: ClientConfig | string = {}) {
+    this.config = typeof config === 'string' ? { uri: config } : { ...config };
+    // Fail fast on a malformed URI; the backend itself opens lazily on first use.
+    schemeOf(this.config.uri ?? this.config.address ?? 'memory://');
+  }
+
+  /** Resolves once the backend is open (engine created, database loaded, or connection made). */
+  connectPromise(): Promise<VectorClient> {
+    this.backend ??= open(this.config);
+    return this.backend;
+  }
+
+  /** The backend (LocalClient, WorkerClient or a remote client). */
+  client(): Promise<VectorClient> {
+    return this.connectPromise();
+  }
+
+  async closeConnection(): Promise<void> {
+    if (!this.backend) return;
+    const b = await this.backend;
+    this.backend = undefined;
+    await b.closeConnection();
+  }
+}
+
+// The facade forwards each Milvus method to the backend; declaration merging gives it the full typed API.
+export interface MilvusClient extends Omit<VectorClient, 'closeConnection'> {}
+for (const m of METHODS) {
+  Object.defineProperty(MilvusClient.prototype, m, {
+    value: async function (this: MilvusClient, req: unknown) {
+      const b = (await this.connectPromise()) as unknown as Record<string, (r: unknown) => Promise<unknown>>;
+      return b[m]!(req);
+    },
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,0 +1,261 @@
+import type { CreateCollectionReq } from '../schema/normalize.js';
+import type { FieldType, FunctionObject, MetricType } from '../schema/types.js';
+
+/** Milvus `status` object (as the Node SDK returns it). */
+export interface ResStatus {
+  error_code: 'Success' | string;
+  reason: string;
+  code: number;
+}
+
+export type RowData = Record<string, unknown>;
+export type Id = string | number;
+
+export interface StatusRes {
+  status: ResStatus;
+}
+
+export interface CollectionReq {
+  collection_name: string;
+  db_name?: string;
+}
+
+export interface PartitionReq extends CollectionReq {
+  partition_name: string;
+}
+
+export interface DescribeCollectionRes extends StatusRes {
+  collection_name: string;
+  collectionID: string;
+  schema: {
+    name: string;
+    description: string;
+    enable_dynamic_field: boolean;
+    autoID: boolean;
+    fields: (FieldType & { fieldID: string; data_type: string; dataType: number; element_type?: string })[];
+    functions: FunctionObject[];
+  };
+  consistency_level: string;
+  num_partitions: string;
+  created_timestamp: string;
+  created_utc_timestamp: string;
+  shards_num: number;
+  aliases: string[];
+  properties: { key: string; value: string }[];
+}
+
+export interface ShowCollectionsRes extends StatusRes {
+  data: { name: string; id: string; timestamp: string; loadedPercentage: string }[];
+  collection_names: string[];
+}
+
+export interface BoolRes extends StatusRes {
+  value: boolean;
+}
+
+export interface StatisticsRes extends StatusRes {
+  stats: { key: string; value: string }[];
+  data: Record<string, string>;
+}
+
+export interface ShowPartitionsRes extends StatusRes {
+  partition_names: string[];
+  partitionIDs: string[];
+  created_timestamps: string[];
+  created_utc_timestamps: string[];
+  data: { name: string; id: string; timestamp: string; loadedPercentage: string }[];
+}
+
+export interface CreateIndexReq extends CollectionReq {
+  field_name?: string;
+  index_name?: string;
+  index_type?: string;
+  metric_type?: MetricType | string;
+  params?: Record<string, unknown>;
+  extra_params?: Record<string, unknown>;
+}
+
+export interface IndexDescription {
+  index_name: string;
+  field_name: string;
+  index_type: string;
+  metric_type: string;
+  params: { key: string; value: string }[];
+  indexed_rows: string;
+  total_rows: string;
+  pending_index_rows: string;
+  state: string;
+}
+
+export interface DescribeIndexRes extends StatusRes {
+  index_descriptions: IndexDescription[];
+}
+
+export interface ListIndexesRes extends StatusRes {
+  indexes: string[];
+}
+
+export interface LoadStateRes extends StatusRes {
+  state: 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoading' | 'LoadStateLoaded';
+}
+
+export interface InsertReq extends CollectionReq {
+  data?: RowData[];
+  fields_data?: RowData[];
+  partition_name?: string;
+}
+
+export interface MutationResult extends StatusRes {
+  succ_index: number[];
+  err_index: number[];
+  IDs: { int_id: { data: string[] }; id_field: 'int_id' } | { str_id: { data: string[] }; id_field: 'str_id' };
+  acknowledged: boolean;
+  insert_cnt: string;
+  delete_cnt: string;
+  upsert_cnt: string;
+  timestamp: string;
+}
+
+export interface DeleteReq extends CollectionReq {
+  ids?: Id[] | bigint[];
+  filter?: string;
+  expr?: string;
+  filter_params?: Record<string, unknown>;
+  exprValues?: Record<string, unknown>;
+  partition_name?: string;
+}
+
+export interface QueryReq extends CollectionReq {
+  filter?: string;
+  expr?: string;
+  filter_params?: Record<string, unknown>;
+  exprValues?: Record<string, unknown>;
+  output_fields?: string[];
+  limit?: number;
+  offset?: number;
+  partition_names?: string[];
+}
+
+export interface GetReq extends CollectionReq {
+  ids: Id[] | bigint[];
+  output_fields?: string[];
+  partition_names?: string[];
+}
+
+export interface QueryResults extends StatusRes {
+  data: RowData[];
+}
+
+export type VectorInput = number[] | Float32Array | Record<string, number> | { indices: number[]; values: number[] } | string;
+
+export interface SearchReq extends CollectionReq {
+  /** One query vector, or several. Text for BM25 function fields. */
+  data?: VectorInput | VectorInput[];
+  /** Node SDK alias of `data`. */
+  vector?: VectorInput;
+  vectors?: VectorInput[];
+  anns_field?: string;
+  limit?: number;
+  topk?: number;
+  offset?: number;
+  filter?: string;
+  expr?: string;
+  filter_params?: Record<string, unknown>;
+  exprValues?: Record<string, unknown>;
+  output_fields?: string[];
+  metric_type?: string;
+  params?: Record<string, unknown>;
+  search_params?: Record<string, unknown>;
+  group_by_field?: string;
+  group_size?: number;
+  strict_group_size?: boolean;
+  partition_names?: string[];
+}
+
+export interface SearchHit {
+  id: string;
+  score: number;
+  [field: string]: unknown;
+}
+
+export interface SearchResults extends StatusRes {
+  /** Hits for one query vector, or one list per query vector when several were given. */
+  results: SearchHit[] | SearchHit[][];
+  recalls: number[];
+}
+
+export interface RerankerObj {
+  strategy: 'rrf' | 'weighted';
+  params: { k?: number; weights?: number[]; norm_score?: boolean };
+}
+
+export interface HybridSearchSingleReq {
+  data: VectorInput | VectorInput[];
+  anns_field: string;
+  params?: Record<string, unknown>;
+  limit?: number;
+  filter?: string;
+  expr?: string;
+}
+
+export interface HybridSearchReq extends CollectionReq {
+  data: HybridSearchSingleReq[];
+  rerank?: RerankerObj;
+  limit?: number;
+  offset?: number;
+  filter?: string;
+  filter_params?: Record<string, unknown>;
+  output_fields?: string[];
+  partition_names?: string[];
+}
+
+export interface QueryIteratorReq extends Omit<QueryReq, 'offset'> {
+  batchSize: number;
+}
+
+export interface SearchIteratorReq extends Omit<SearchReq, 'offset'> {
+  batchSize: number;
+}
+
+/**
+ * The Milvus-shaped API. The in-thread engine, the worker proxy and the remote transports all implement it.
+ * Method names, snake_case fields and result shapes follow `@zilliz/milvus2-sdk-node`.
+ */
+export interface VectorClient {
+  createCollection(req: CreateCollectionReq): Promise<ResStatus>;
+  describeCollection(req: CollectionReq): Promise<DescribeCollectionRes>;
+  hasCollection(req: CollectionReq): Promise<BoolRes>;
+  listCollections(req?: { db_name?: string }): Promise<ShowCollectionsRes>;
+  showCollections(req?: { db_name?: string }): Promise<ShowCollectionsRes>;
+  dropCollection(req: CollectionReq): Promise<ResStatus>;
+  renameCollection(req: CollectionReq & { new_collection_name: string }): Promise<ResStatus>;
+  getCollectionStatistics(req: CollectionReq): Promise<StatisticsRes>;
+  createPartition(req: PartitionReq): Promise<ResStatus>;
+  dropPartition(req: PartitionReq): Promise<ResStatus>;
+  hasPartition(req: PartitionReq): Promise<BoolRes>;
+  listPartitions(req: CollectionReq): Promise<ShowPartitionsRes>;
+  showPartitions(req: CollectionReq): Promise<ShowPartitionsRes>;
+  createIndex(req: CreateIndexReq | CreateIndexReq[]): Promise<ResStatus>;
+  describeIndex(req: CollectionReq & { field_name?: string; index_name?: string }): Promise<DescribeIndexRes>;
+  listIndexes(req: CollectionReq): Promise<ListIndexesRes>;
+  dropIndex(req: CollectionReq & { field_name?: string; index_name?: string }): Promise<ResStatus>;
+  loadCollection(req: CollectionReq): Promise<ResStatus>;
+  loadCollectionSync(req: CollectionReq): Promise<ResStatus>;
+  releaseCollection(req: CollectionReq): Promise<ResStatus>;
+  getLoadState(req: CollectionReq): Promise<LoadStateRes>;
+  insert(req: InsertReq): Promise<MutationResult>;
+  upsert(req: InsertReq): Promise<MutationResult>;
+  delete(req: DeleteReq): Promise<MutationResult>;
+  deleteEntities(req: DeleteReq): Promise<MutationResult>;
+  get(req: GetReq): Promise<QueryResults>;
+  query(req: QueryReq): Promise<QueryResults>;
+  count(req: CollectionReq & { filter?: string; expr?: string }): Promise<StatusRes & { data: number }>;
+  search(req: SearchReq): Promise<SearchResults>;
+  hybridSearch(req: HybridSearchReq): Promise<SearchResults>;
+  queryIterator(req: QueryIteratorReq): Promise<AsyncIterable<RowData[]>>;
+  searchIterator(req: SearchIteratorReq): Promise<AsyncIterable<SearchHit[]>>;
+  flush(req?: { collection_names?: string[] }): Promise<ResStatus>;
+  closeConnection(): Promise<void>;
+}
+
+export type { CreateCollectionReq };

@@ -1,0 +1,286 @@
+import { describe, ElanusError } from '../errors/index.js';
+import {
+  type CollectionSchema,
+  DataType,
+  DataTypeName,
+  type FieldSchema,
+  type SparseVector,
+} from '../schema/types.js';
+
+const INT_RANGES: Partial<Record<DataType, [number, number]>> = {
+  [DataType.Int8]: [-128, 127],
+  [DataType.Int16]: [-32768, 32767],
+  [DataType.Int32]: [-2147483648, 2147483647],
+};
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const encoder = new TextEncoder();
+
+function mismatch(field: string, row: number, expected: string, got: unknown): never {
+  throw new ElanusError(
+    'DataTypeMismatch',
+    `invalid value for field "${field}" of row ${row}: expected ${expected}, got ${describe(got)}`,
+    { field, row },
+  );
+}
+
+/** Accepts number | bigint | integer string; returns a bigint within int64. */
+export function toInt64(v: unknown, field: string, row: number): bigint {
+  let b: bigint | undefined;
+  if (typeof v === 'bigint') b = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
+  else if (typeof v === 'string' && /^[+-]?\d{1,20}$/.test(v.trim())) b = BigInt(v.trim());
+  if (b === undefined) {
+    const hint = typeof v === 'number' && Number.isInteger(v) ? ' (beyond 2^53: pass a bigint or a string)' : '';
+    return mismatch(field, row, `an Int64 (number, bigint or integer string)${hint}`, v);
+  }
+  if (b < INT64_MIN || b > INT64_MAX) return mismatch(field, row, 'an Int64 within [-2^63, 2^63-1]', v);
+  return b;
+}
+
+function toScalar(t: DataType, v: unknown, field: FieldSchema, row: number, elemOf?: string): unknown {
+  const name = elemOf ?? field.name;
+  switch (t) {
+    case DataType.Bool:
+      if (typeof v !== 'boolean') mismatch(name, row, 'a Bool (true or false)', v);
+      return v;
+    case DataType.Int8:
+    case DataType.Int16:
+    case DataType.Int32: {
+      const [lo, hi] = INT_RANGES[t]!;
+      const n = typeof v === 'bigint' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < lo || n > hi) {
+        mismatch(name, row, `an ${DataTypeName[t]} integer in [${lo}, ${hi}]`, v);
+      }
+      return n;
+    }
+    case DataType.Int64:
+      return toInt64(v, name, row);
+    case DataType.Float:
+    case DataType.Double:
+      if (typeof v !== 'number' || !Number.isFinite(v)) mismatch(name, row, `a finite ${DataTypeName[t]}`, v);
+      return v;
+    case DataType.VarChar: {
+      if (typeof v !== 'string') mismatch(name, row, 'a VarChar string', v);
+      const max = field.max_length ?? 65535;
+      // Milvus measures max_length in UTF-8 bytes; skip the encode when it cannot matter.
+      if (v.length > max / 3) {
+        const bytes = encoder.encode(v).length;
+        if (bytes > max) {
+          throw new ElanusError(
+            'MaxLengthExceeded',
+            `invalid value for field "${name}" of row ${row}: expected at most max_length=${max} bytes, got ${bytes} bytes`,
+            { field: name, row },
+          );
+        }
+      }
+      return v;
+    }
+    default:
+      return mismatch(name, row, 'a scalar', v);
+  }
+}
+
+export function toFloatVector(v: unknown, field: FieldSchema, row: number): Float32Array {
+  const dim = field.dim!;
+  if (!(Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array)) {
+    return mismatch(field.name, row, `a FloatVector of ${dim} numbers`, v);
+  }
+  if (v.length !== dim) {
+    throw new ElanusError(
+      'DimensionMismatch',
+      `invalid value for field "${field.name}" of row ${row}: expected a vector of dim ${dim}, got dim ${v.length}`,
+      { field: field.name, row },
+    );
+  }
+  const out = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      return mismatch(field.name, row, `finite numbers in the vector (index ${i})`, x);
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+/** Canonical sparse vector: ascending unique indices in [0, 2^32-2], finite values. */
+export function toSparseVector(v: unknown, field: string, row: number): SparseVector {
+  let idx: number[] = [];
+  let val: number[] = [];
+  if (v instanceof Map) {
+    for (const [k, x] of v) {
+      idx.push(Number(k));
+      val.push(x as number);
+    }
+  } else if (v && typeof v === 'object' && 'indices' in v && 'values' in v) {
+    const o = v as { indices: ArrayLike<number>; values: ArrayLike<number> };
+    if (o.indices.length !== o.values.length) {
+      return mismatch(field, row, 'a sparse vector with as many indices as values', v);
+    }
+    idx = Array.from(o.indices);
+    val = Array.from(o.values);
+  } else if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      idx.push(Number(k));
+      val.push(x as number);
+    }
+  } else {
+    return mismatch(field, row, 'a sparse vector ({index: value} or {indices, values})', v);
+  }
+  const order = idx.map((_, i) => i).sort((a, b) => idx[a]! - idx[b]!);
+  const indices = new Uint32Array(order.length);
+  const values = new Float32Array(order.length);
+  let n = 0;
+  for (const i of order) {
+    const k = idx[i]!;
+    const x = val[i]!;
+    if (!Number.isInteger(k) || k < 0 || k > 4294967294) mismatch(field, row, 'sparse indices in [0, 2^32-2]', k);
+    if (typeof x !== 'number' || !Number.isFinite(x)) mismatch(field, row, 'finite sparse values', x);
+    if (n > 0 && indices[n - 1] === k) mismatch(field, row, 'unique sparse indices', k);
+    indices[n] = k;
+    values[n] = x;
+    n++;
+  }
+  return { indices, values };
+}
+
+function toJson(v: unknown, field: string, row: number): unknown {
+  try {
+    // A deep copy keeps callers from mutating stored rows and rejects what JSON cannot hold.
+    const s = JSON.stringify(v, (_k, x) => {
+      if (typeof x === 'bigint') throw new Error('bigint');
+      if (typeof x === 'number' && !Number.isFinite(x)) throw new Error('non-finite number');
+      return x;
+    });
+    if (s === undefined) throw new Error('undefined');
+    return JSON.parse(s);
+  } catch {
+    return mismatch(field, row, 'a JSON value', v);
+  }
+}
+
+export interface ConvertedRow {
+  /** Values in schema field order (undefined for function outputs computed later). */
+  values: unknown[];
+  dynamic: Record<string, unknown> | undefined;
+}
+
+/**
+ * Validates and converts one input row to storage values. `pkProvided` says whether the
+ * primary key is expected in the row (false for autoID inserts).
+ */
+export function convertRow(
+  schema: CollectionSchema,
+  input: Record<string, unknown>,
+  row: number,
+  pkProvided: boolean,
+): ConvertedRow {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ElanusError('IllegalArgument', `invalid parameter data[${row}]: expected a row object, got ${describe(input)}`, {
+      param: `data[${row}]`,
+    });
+  }
+  const values: unknown[] = new Array(schema.fields.length);
+  for (let i = 0; i < schema.fields.length; i++) {
+    const f = schema.fields[i]!;
+    let v = input[f.name];
+    if (f.is_primary_key && !pkProvided) {
+      if (v !== undefined) {
+        throw new ElanusError(
+          'IllegalArgument',
+          `invalid value for field "${f.name}" of row ${row}: expected no value (the primary key is autoID), got ${describe(v)}`,
+          { field: f.name, row },
+        );
+      }
+      continue;
+    }
+    if (f.is_function_output) {
+      if (v !== undefined) {
+        throw new ElanusError(
+          'IllegalArgument',
+          `invalid value for field "${f.name}" of row ${row}: expected no value (it is computed by a function), got ${describe(v)}`,
+          { field: f.name, row },
+        );
+      }
+      continue;
+    }
+    if (v === undefined || v === null) {
+      if (f.default_value !== undefined) v = f.default_value;
+      else if (f.nullable) {
+        values[i] = null;
+        continue;
+      } else if (f.is_primary_key) {
+        throw new ElanusError('PrimaryKeyMissing', `invalid row ${row}: expected the primary key field "${f.name}", got ${describe(v)}`, {
+          field: f.name,
+          row,
+        });
+      } else {
+        throw new ElanusError(
+          'DataTypeMismatch',
+          `invalid value for field "${f.name}" of row ${row}: expected a ${DataTypeName[f.data_type]} value (the field is not nullable), got ${describe(v)}`,
+          { field: f.name, row },
+        );
+      }
+    }
+    switch (f.data_type) {
+      case DataType.FloatVector:
+        values[i] = toFloatVector(v, f, row);
+        break;
+      case DataType.SparseFloatVector:
+        values[i] = toSparseVector(v, f.name, row);
+        break;
+      case DataType.BinaryVector: {
+        const bytes = f.dim! / 8;
+        const arr = v instanceof Uint8Array ? v : Array.isArray(v) ? Uint8Array.from(v as number[]) : undefined;
+        if (!arr || arr.length !== bytes) mismatch(f.name, row, `a BinaryVector of ${bytes} bytes`, v);
+        values[i] = new Uint8Array(arr);
+        break;
+      }
+      case DataType.JSON:
+        values[i] = toJson(v, f.name, row);
+        break;
+      case DataType.Array: {
+        if (!Array.isArray(v)) mismatch(f.name, row, `an Array of ${DataTypeName[f.element_type!]}`, v);
+        if (v.length > f.max_capacity!) {
+          throw new ElanusError(
+            'IllegalArgument',
+            `invalid value for field "${f.name}" of row ${row}: expected at most max_capacity=${f.max_capacity} elements, got ${v.length}`,
+            { field: f.name, row },
+          );
+        }
+        values[i] = v.map((x) => {
+          const c = toScalar(f.element_type!, x, f, row, `${f.name}[]`);
+          return c;
+        });
+        break;
+      }
+      default:
+        values[i] = toScalar(f.data_type, v, f, row);
+    }
+  }
+  let dynamic: Record<string, unknown> | undefined;
+  for (const key of Object.keys(input)) {
+    if (schema.fields.some((f) => f.name === key)) continue;
+    if (!schema.enable_dynamic_field) {
+      throw new ElanusError(
+        'FieldNotExists',
+        `invalid row ${row}: field "${key}" is not in the schema of collection "${schema.name}" and dynamic fields are disabled`,
+        { field: key, row },
+      );
+    }
+    if (key === '$meta') {
+      const meta = input[key];
+      if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
+        dynamic ??= {};
+        Object.assign(dynamic, toJson(meta, key, row) as object);
+        continue;
+      }
+    }
+    const v = input[key];
+    if (v === undefined) continue;
+    dynamic ??= {};
+    dynamic[key] = toJson(v, key, row);
+  }
+  return { values, dynamic };
+}

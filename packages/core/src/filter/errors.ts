@@ -1,0 +1,16 @@
+import { ElanusError } from '../errors/index.js';
+
+const MAX_SHOWN = 200;
+
+/**
+ * The one way filter code rejects input: an `InvalidFilter` ElanusError whose message quotes the
+ * expression, says what is wrong and where (1-based column), e.g.
+ * ``cannot parse expression: `year >> 2`, bitwise operators are not supported (column 6)``.
+ */
+export function filterError(expr: string, message: string, offset: number): ElanusError {
+  const column = Math.max(0, Math.min(offset, expr.length)) + 1;
+  const shown = expr.length > MAX_SHOWN ? `${expr.slice(0, MAX_SHOWN - 3)}...` : expr;
+  return new ElanusError('InvalidFilter', `cannot parse expression: \`${shown}\`, ${message} (column ${column})`, {
+    column,
+  });
+}

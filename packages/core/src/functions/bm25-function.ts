@@ -1,0 +1,33 @@
+import type { TextEncoderFn } from '../collection/collection.js';
+import type { FieldSchema } from '../schema/types.js';
+import { createAnalyzer } from './analyzer/index.js';
+import { bm25Vector, TermDictionary } from './analyzer/term-dictionary.js';
+
+/** A text encoder that also exposes its term dictionary (persisted with the collection). */
+export interface FieldTextEncoder extends TextEncoderFn {
+  readonly dictionary: TermDictionary;
+}
+
+/**
+ * Milvus full-text search on one VarChar field: the field's analyzer turns text into tokens, a term
+ * dictionary turns tokens into ids, and documents become sparse vectors of term counts that the
+ * BM25-mode sparse index scores. Distinct from @elanus/model's BM25EmbeddingFunction (pymilvus's algorithm).
+ */
+export function createTextEncoder(field: FieldSchema, dictionary = new TermDictionary()): FieldTextEncoder {
+  const analyzer = createAnalyzer(field.analyzer_params);
+  return {
+    dictionary,
+    encodeDocument: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: true }),
+    encodeQuery: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: false }),
+    matcher(texts, query) {
+      const wanted = new Set(analyzer.tokenize(query));
+      if (wanted.size === 0) return () => false;
+      return (row) => {
+        const t = texts[row];
+        if (typeof t !== 'string') return false;
+        for (const tok of analyzer.tokenize(t)) if (wanted.has(tok)) return true;
+        return false;
+      };
+    },
+  };
+}

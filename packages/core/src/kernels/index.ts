@@ -1,0 +1,69 @@
+import { ElanusError } from '../errors/index.js';
+import { JsKernels } from './js-kernels.js';
+import { KERNELS_WASM_BASE64, SIMD_PROBE_BASE64 } from './kernels-wasm.generated.js';
+import type { Kernels } from './types.js';
+import { WasmKernels } from './wasm-kernels.js';
+
+export { JsVectorColumn } from './js-column.js';
+export { JsKernels, JsScanner, dotAt, l2At } from './js-kernels.js';
+export type { DenseMetric, KernelColumn, Kernels, VectorScanner } from './types.js';
+export { METRIC_CODE, inverseNorm } from './types.js';
+export { WasmVectorColumn } from './wasm-column.js';
+export { WasmKernels, WasmScanner } from './wasm-kernels.js';
+
+export type KernelDevice = 'wasm' | 'js' | 'auto';
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The assembled kernels.wat bytes. */
+export function kernelsWasmBytes(): Uint8Array<ArrayBuffer> {
+  return decodeBase64(KERNELS_WASM_BASE64);
+}
+
+let simd: boolean | undefined;
+
+/** Whether this engine runs WebAssembly with SIMD (validates a tiny module that uses v128). */
+export function simdSupported(): boolean {
+  if (simd === undefined) {
+    try {
+      simd = typeof WebAssembly === 'object' && WebAssembly.validate(decodeBase64(SIMD_PROBE_BASE64));
+    } catch {
+      simd = false;
+    }
+  }
+  return simd;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * Picks the kernels once, for the engine's lifetime: 'wasm' requires SIMD (throws `Unavailable`
+ * without it), 'js' is the plain TypeScript fallback, 'auto' (default) takes wasm where it works.
+ */
+export async function createKernels(device: KernelDevice = 'auto'): Promise<Kernels> {
+  if (device === 'js') return new JsKernels();
+  if (device !== 'wasm' && device !== 'auto') {
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter device: expected "wasm", "js" or "auto", got ${JSON.stringify(device)}`,
+      { param: 'device' },
+    );
+  }
+  if (!simdSupported()) {
+    if (device === 'auto') return new JsKernels();
+    throw new ElanusError('Unavailable', 'WebAssembly SIMD is not supported by this engine');
+  }
+  try {
+    compiled ??= WebAssembly.compile(kernelsWasmBytes());
+    return new WasmKernels(await compiled);
+  } catch (e) {
+    compiled = undefined;
+    if (device === 'auto') return new JsKernels();
+    throw new ElanusError('Unavailable', `cannot compile the WebAssembly kernels: ${e}`);
+  }
+}

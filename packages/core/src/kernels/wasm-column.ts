@@ -1,0 +1,189 @@
+import { ElanusError } from '../errors/index.js';
+import { checkDim } from './js-column.js';
+import { type KernelColumn, inverseNorm } from './types.js';
+
+/** Rows a scanner can score in one kernel call (size of the id and score scratch). */
+export const WASM_BATCH = 4096;
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit.
+
+/** The exports of kernels.wat. Pointers are byte offsets into the column's memory. */
+export interface KernelExports {
+  dot(a: number, b: number, n: number): number;
+  l2sq(a: number, b: number, n: number): number;
+  score1(metric: number, q: number, base: number, norms: number, qinv: number, dim: number, row: number): number;
+  scan_range(
+    metric: number,
+    q: number,
+    base: number,
+    norms: number,
+    qinv: number,
+    dim: number,
+    from: number,
+    to: number,
+    out: number,
+  ): void;
+  scan_rows(
+    metric: number,
+    q: number,
+    base: number,
+    norms: number,
+    qinv: number,
+    dim: number,
+    ids: number,
+    n: number,
+    out: number,
+  ): void;
+}
+
+const align16 = (n: number): number => (n + 15) & ~15;
+
+/**
+ * A dense column whose arena is a region of its own WebAssembly memory, so the SIMD kernels scan it
+ * in place. Layout: [query | row-id scratch | score scratch | vectors (cap rows) | inverse norms (cap)].
+ * Growing moves the norms up and replaces `memory.buffer`: every view is re-derived after a grow.
+ */
+export class WasmVectorColumn implements KernelColumn {
+  readonly dim: number;
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly queryOff = 0;
+  readonly idsOff: number;
+  readonly outOff: number;
+  readonly vecOff: number;
+  /** Byte offset of the inverse norms; moves when the arena grows. */
+  normsOff: number;
+  private cap: number;
+  private n = 0;
+  private buf!: ArrayBuffer;
+  /** Views over the whole memory; re-derived whenever memory.buffer changes. */
+  f32!: Float32Array;
+  i32!: Int32Array;
+  private dataView: Float32Array | null = null;
+
+  constructor(dim: number, module: WebAssembly.Module, capacity = 64) {
+    if (!Number.isInteger(dim) || dim <= 0) {
+      throw new ElanusError('IllegalArgument', `invalid dim: expected a positive integer, got ${dim}`);
+    }
+    this.dim = dim;
+    this.idsOff = align16(dim * 4);
+    this.outOff = this.idsOff + WASM_BATCH * 4;
+    this.vecOff = this.outOff + WASM_BATCH * 4;
+    this.cap = Math.max(1, capacity);
+    this.normsOff = align16(this.vecOff + this.cap * dim * 4);
+    const bytes = this.normsOff + this.cap * 4;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE), maximum: MAX_PAGES });
+    const inst = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.exports = inst.exports as unknown as KernelExports;
+    this.refresh();
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** Re-derives the views if memory grew (a grow detaches the old ArrayBuffer). */
+  refresh(): void {
+    const b = this.memory.buffer as ArrayBuffer;
+    if (b !== this.buf) {
+      this.buf = b;
+      this.f32 = new Float32Array(b);
+      this.i32 = new Int32Array(b);
+      this.dataView = null;
+    }
+  }
+
+  reserve(rows: number): void {
+    if (rows <= this.cap) return;
+    const next = Math.max(rows, this.cap < 65536 ? this.cap * 2 : Math.ceil(this.cap * 1.5));
+    const normsOff = align16(this.vecOff + next * this.dim * 4);
+    const bytes = normsOff + next * 4;
+    const pages = Math.ceil(bytes / PAGE);
+    if (pages > MAX_PAGES) {
+      throw new ElanusError(
+        'UnexpectedError',
+        `vector column of ${rows} rows × dim ${this.dim} exceeds the 4 GiB WebAssembly memory limit`,
+      );
+    }
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (pages > have) {
+      try {
+        this.memory.grow(pages - have);
+      } catch (e) {
+        throw new ElanusError('UnexpectedError', `cannot grow WebAssembly memory to ${bytes} bytes: ${e}`);
+      }
+    }
+    this.refresh();
+    // Norms sit after the vectors: move them up (copyWithin is memmove-safe).
+    this.f32.copyWithin(normsOff >>> 2, this.normsOff >>> 2, (this.normsOff >>> 2) + this.n);
+    this.normsOff = normsOff;
+    this.cap = next;
+    this.dataView = null;
+  }
+
+  push(v: ArrayLike<number>): void {
+    checkDim(v.length, this.dim);
+    this.reserve(this.n + 1);
+    this.refresh();
+    const off = (this.vecOff >>> 2) + this.n * this.dim;
+    this.f32.set(v, off);
+    this.f32[(this.normsOff >>> 2) + this.n] = inverseNorm(this.f32, off, this.dim);
+    this.n++;
+    this.dataView = null;
+  }
+
+  pushMany(rows: Float32Array, count: number): void {
+    checkDim(rows.length, count * this.dim);
+    this.reserve(this.n + count);
+    this.refresh();
+    const base = this.vecOff >>> 2;
+    this.f32.set(rows.subarray(0, count * this.dim), base + this.n * this.dim);
+    const nb = this.normsOff >>> 2;
+    for (let i = this.n; i < this.n + count; i++) {
+      this.f32[nb + i] = inverseNorm(this.f32, base + i * this.dim, this.dim);
+    }
+    this.n += count;
+    this.dataView = null;
+  }
+
+  get(row: number): Float32Array {
+    this.refresh();
+    const off = (this.vecOff >>> 2) + row * this.dim;
+    return this.f32.slice(off, off + this.dim);
+  }
+
+  data(): Float32Array {
+    this.refresh();
+    if (this.dataView === null || this.dataView.length !== this.n * this.dim) {
+      this.dataView = new Float32Array(this.buf, this.vecOff, this.n * this.dim);
+    }
+    return this.dataView;
+  }
+
+  invNorm(row: number): number {
+    this.refresh();
+    return this.f32[(this.normsOff >>> 2) + row]!;
+  }
+
+  compact(keep: Int32Array): void {
+    this.refresh();
+    const d = this.dim;
+    const base = this.vecOff >>> 2;
+    const nb = this.normsOff >>> 2;
+    const f = this.f32;
+    for (let i = 0; i < keep.length; i++) {
+      const old = keep[i]!;
+      if (old !== i) {
+        f.copyWithin(base + i * d, base + old * d, base + old * d + d);
+        f[nb + i] = f[nb + old]!;
+      }
+    }
+    this.n = keep.length;
+    this.dataView = null;
+  }
+
+  memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+}

@@ -1,0 +1,43 @@
+import type { DeleteReq, MutationResult } from '../client/types.js';
+import type { PrimaryKey } from '../collection/collection.js';
+import type { Engine } from '../engine/engine.js';
+import { ElanusError } from '../errors/index.js';
+import { filterOf, filterParamsOf, idsResult, ok } from './common.js';
+
+export function deleteEntities(engine: Engine, req: DeleteReq): MutationResult {
+  const c = engine.get(req?.collection_name);
+  const filter = filterOf(req);
+  const parts = req.partition_name ? [req.partition_name] : undefined;
+  let keys: PrimaryKey[];
+  if (req.ids !== undefined) {
+    if (!Array.isArray(req.ids)) {
+      throw new ElanusError('IllegalArgument', `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`, {
+        param: 'ids',
+      });
+    }
+    keys = (req.ids as unknown[]).map((v, i) => c.toPk(v, `ids[${i}]`));
+  } else if (filter !== undefined && filter.trim() !== '') {
+    const rows = c.select(filter, filterParamsOf(req), parts);
+    keys = [];
+    rows.forEach((r) => {
+      keys.push(c.pkOf(r));
+    });
+  } else {
+    throw new ElanusError('IllegalArgument', 'invalid parameter filter: expected ids or a non-empty filter expression, got neither', {
+      param: 'filter',
+    });
+  }
+  const deleted = c.deleteByKeys(keys, parts);
+  if (deleted.length) engine.record({ kind: 'delete', collection: c.name, keys: deleted });
+  return {
+    status: ok(),
+    succ_index: [],
+    err_index: [],
+    IDs: idsResult(c, deleted),
+    acknowledged: false,
+    insert_cnt: '0',
+    delete_cnt: String(deleted.length),
+    upsert_cnt: '0',
+    timestamp: String(Date.now()),
+  };
+}

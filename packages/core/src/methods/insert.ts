@@ -1,0 +1,44 @@
+import type { InsertReq, MutationResult } from '../client/types.js';
+import type { Engine } from '../engine/engine.js';
+import { ElanusError } from '../errors/index.js';
+import { idsResult, ok } from './common.js';
+
+function rowsOf(req: InsertReq): Record<string, unknown>[] {
+  const data = req?.data ?? req?.fields_data;
+  if (!Array.isArray(data)) {
+    throw new ElanusError('IllegalArgument', `invalid parameter data: expected an array of row objects, got ${data === undefined ? 'undefined' : typeof data}`, {
+      param: 'data',
+    });
+  }
+  if (data.length === 0) {
+    throw new ElanusError('IllegalArgument', 'invalid parameter data: expected at least one row, got an empty array', {
+      param: 'data',
+    });
+  }
+  return data;
+}
+
+/** insert and upsert: the whole batch is validated before anything is written. */
+export function insert(engine: Engine, req: InsertReq, mode: 'insert' | 'upsert' = 'insert'): MutationResult {
+  const c = engine.get(req?.collection_name);
+  const rows = rowsOf(req);
+  const keys = c.insert(rows, req.partition_name, mode);
+  const n = String(rows.length);
+  if (engine.hasListeners) {
+    // The log carries rows with their final keys, so a replay reproduces auto ids.
+    const pkName = c.pkField.name;
+    const logged = c.pkField.autoID && mode === 'insert' ? rows.map((r, i) => ({ ...r, [pkName]: keys[i] })) : rows;
+    engine.record({ kind: mode, collection: c.name, partition: req.partition_name, rows: logged });
+  }
+  return {
+    status: ok(),
+    succ_index: rows.map((_, i) => i),
+    err_index: [],
+    IDs: idsResult(c, keys),
+    acknowledged: false,
+    insert_cnt: mode === 'insert' ? n : '0',
+    delete_cnt: '0',
+    upsert_cnt: mode === 'upsert' ? n : '0',
+    timestamp: String(Date.now()),
+  };
+}

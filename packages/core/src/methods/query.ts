@@ -1,0 +1,114 @@
+import type { CollectionReq, GetReq, QueryIteratorReq, QueryReq, QueryResults, RowData, StatusRes } from '../client/types.js';
+import type { Collection, PrimaryKey } from '../collection/collection.js';
+import type { Engine } from '../engine/engine.js';
+import { ElanusError } from '../errors/index.js';
+import { buildRow, filterOf, filterParamsOf, ok, optionalInt, planOutput } from './common.js';
+import { requireLoaded } from './indexes.js';
+
+const MAX_WINDOW = 16384; // Milvus's default limit on offset + limit.
+
+function comparePk(a: PrimaryKey, b: PrimaryKey): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Matching rows sorted by primary key (Milvus merges query results in key order). */
+export function matchingRowsByPk(c: Collection, filter: string | undefined, params: Record<string, unknown> | undefined, partitions?: string[]): number[] {
+  const rows: number[] = [];
+  c.select(filter, params, partitions).forEach((r) => {
+    rows.push(r);
+  });
+  const keys = new Map<number, PrimaryKey>();
+  for (const r of rows) keys.set(r, c.pkOf(r));
+  rows.sort((a, b) => comparePk(keys.get(a)!, keys.get(b)!));
+  return rows;
+}
+
+export function query(engine: Engine, req: QueryReq): QueryResults {
+  const c = engine.get(req?.collection_name);
+  requireLoaded(c);
+  const filter = filterOf(req);
+  const params = filterParamsOf(req);
+  const output = req.output_fields;
+  if (output?.some((f) => f.toLowerCase() === 'count(*)')) {
+    if (output.length !== 1) {
+      throw new ElanusError('IllegalArgument', `invalid parameter output_fields: expected count(*) alone, got ${JSON.stringify(output)}`, {
+        param: 'output_fields',
+      });
+    }
+    const n = c.select(filter, params, req.partition_names).count();
+    return { status: ok(), data: [{ 'count(*)': String(n) }] };
+  }
+  const hasLimit = req.limit !== undefined && req.limit !== null;
+  const limit = optionalInt(req.limit, 'limit', 1, MAX_WINDOW, MAX_WINDOW);
+  const offset = optionalInt(req.offset, 'offset', 0, MAX_WINDOW, 0);
+  if ((filter === undefined || filter.trim() === '') && !hasLimit) {
+    throw new ElanusError('IllegalArgument', 'invalid parameter filter: expected a filter expression or a limit (an empty expression must be used with limit), got neither', {
+      param: 'filter',
+    });
+  }
+  if (offset + limit > MAX_WINDOW) {
+    throw new ElanusError('IllegalArgument', `invalid parameter offset+limit: expected at most ${MAX_WINDOW}, got ${offset + limit}`, {
+      param: 'limit',
+    });
+  }
+  const plan = planOutput(c, output);
+  const rows = matchingRowsByPk(c, filter, params, req.partition_names);
+  const page = hasLimit || offset ? rows.slice(offset, offset + limit) : rows;
+  return { status: ok(), data: page.map((r) => buildRow(c, r, plan)) };
+}
+
+export function get(engine: Engine, req: GetReq): QueryResults {
+  const c = engine.get(req?.collection_name);
+  requireLoaded(c);
+  if (!Array.isArray(req.ids)) {
+    throw new ElanusError('IllegalArgument', `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`, {
+      param: 'ids',
+    });
+  }
+  const plan = planOutput(c, req.output_fields);
+  const allowed = req.partition_names?.length ? c.partitionMask(req.partition_names) : undefined;
+  const data: RowData[] = [];
+  (req.ids as unknown[]).forEach((v, i) => {
+    const r = c.rowOf(c.toPk(v, `ids[${i}]`));
+    if (r !== undefined && (!allowed || allowed.has(r))) data.push(buildRow(c, r, plan));
+  });
+  return { status: ok(), data };
+}
+
+export function count(engine: Engine, req: CollectionReq & { filter?: string; expr?: string }): StatusRes & { data: number } {
+  const c = engine.get(req?.collection_name);
+  requireLoaded(c);
+  return { status: ok(), data: c.select(filterOf(req), undefined).count() };
+}
+
+/** Pages through matching rows in primary-key order; each page re-applies the filter after the last key seen. */
+export function queryIterator(engine: Engine, req: QueryIteratorReq): AsyncIterable<RowData[]> {
+  const c = engine.get(req?.collection_name);
+  requireLoaded(c);
+  const batch = optionalInt(req.batchSize, 'batchSize', 1, MAX_WINDOW, 1000);
+  const total = req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);
+  const plan = planOutput(c, req.output_fields);
+  const filter = filterOf(req);
+  const params = filterParamsOf(req);
+  return {
+    async *[Symbol.asyncIterator]() {
+      let last: PrimaryKey | undefined;
+      let sent = 0;
+      while (sent < total) {
+        const rows = matchingRowsByPk(c, filter, params, req.partition_names);
+        let start = 0;
+        if (last !== undefined) {
+          const lastKey = last;
+          start = rows.findIndex((r) => c.pkOf(r) > lastKey);
+          if (start < 0) break;
+        }
+        const page = rows.slice(start, start + Math.min(batch, total - sent));
+        if (page.length === 0) break;
+        last = c.pkOf(page[page.length - 1]!);
+        sent += page.length;
+        yield page.map((r) => buildRow(c, r, plan));
+        if (page.length < batch) break;
+      }
+    },
+  };
+}

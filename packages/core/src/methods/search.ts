@@ -1,0 +1,277 @@
+import type { SearchHit, SearchIteratorReq, SearchReq, SearchResults } from '../client/types.js';
+import type { Collection } from '../collection/collection.js';
+import { toFloatVector, toSparseVector } from '../collection/convert.js';
+import type { Engine } from '../engine/engine.js';
+import { ElanusError } from '../errors/index.js';
+import type { IndexSearchParams, TopK } from '../index/types.js';
+import { DataType, type FieldSchema, isVectorType, type SparseVector } from '../schema/types.js';
+import type { Bitset } from '../util/bitset.js';
+import { buildRow, filterOf, filterParamsOf, type OutputPlan, ok, optionalInt, planOutput } from './common.js';
+import { requireLoaded } from './indexes.js';
+
+export const MAX_TOPK = 16384;
+const DEFAULT_TOPK = 100; // the Node SDK's default
+
+export type Query = Float32Array | SparseVector;
+
+/** The vector field a search targets: `anns_field`, or the only vector field. */
+export function annsField(c: Collection, name: string | undefined, param = 'anns_field'): FieldSchema {
+  if (name !== undefined) {
+    const f = c.field(name);
+    if (!f || !isVectorType(f.data_type)) {
+      throw new ElanusError('FieldNotExists', `invalid parameter ${param}: expected a vector field of collection "${c.name}", got "${name}"`, {
+        param,
+      });
+    }
+    return f;
+  }
+  const vecs = c.fields.filter((f) => isVectorType(f.data_type));
+  if (vecs.length !== 1) {
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter ${param}: expected the vector field to search (collection "${c.name}" has ${vecs.map((f) => f.name).join(', ')}), got none`,
+      { param },
+    );
+  }
+  return vecs[0]!;
+}
+
+function isSingle(f: FieldSchema, data: unknown): boolean {
+  if (typeof data === 'string') return true;
+  if (ArrayBuffer.isView(data)) return true;
+  if (Array.isArray(data)) {
+    if (data.length === 0) return false;
+    return typeof data[0] === 'number';
+  }
+  return f.data_type === DataType.SparseFloatVector && data !== null && typeof data === 'object';
+}
+
+/** Parses `data` into one query per vector, validated against the field. */
+export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param = 'data'): Query[] {
+  if (data === undefined || data === null) {
+    throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected one query vector or a list of them, got ${String(data)}`, {
+      param,
+    });
+  }
+  const list = (isSingle(f, data) ? [data] : data) as unknown[];
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected at least one query vector, got none`, { param });
+  }
+  return list.map((q, i) => {
+    const at = list.length === 1 && isSingle(f, data) ? param : `${param}[${i}]`;
+    if (f.is_function_output) {
+      if (typeof q !== 'string') {
+        throw new ElanusError('IllegalArgument', `invalid parameter ${at}: expected query text for BM25 field "${f.name}", got ${typeof q}`, {
+          param: at,
+        });
+      }
+      const fn = c.schema.functions.find((x) => x.output_field_names[0] === f.name)!;
+      const enc = c.textEncoders.get(fn.input_field_names[0]!)!;
+      return enc.encodeQuery(q);
+    }
+    if (f.data_type === DataType.SparseFloatVector) return toSparseVector(q, at, 0);
+    if (f.data_type === DataType.FloatVector) {
+      try {
+        return toFloatVector(q, f, 0);
+      } catch (e) {
+        if (e instanceof ElanusError) {
+          const got = Array.isArray(q) || ArrayBuffer.isView(q) ? `dim ${(q as ArrayLike<number>).length}` : typeof q;
+          throw new ElanusError(
+            e.code === 'DimensionMismatch' ? 'DimensionMismatch' : 'IllegalArgument',
+            `invalid parameter ${at}: expected a query vector of dim ${f.dim} for field "${f.name}", got ${got}`,
+            { param: at },
+          );
+        }
+        throw e;
+      }
+    }
+    throw new ElanusError('NotImplemented', `search on ${f.name}: BinaryVector search is not supported`, { param: 'anns_field' });
+  });
+}
+
+/** Milvus range search: keeps scores inside (radius, range_filter] (similarity) or [range_filter, radius) (L2). */
+function inRange(score: number, metric: string, params: IndexSearchParams): boolean {
+  const { radius, range_filter } = params;
+  if (radius === undefined && range_filter === undefined) return true;
+  if (metric === 'L2') {
+    return (radius === undefined || score < radius) && (range_filter === undefined || score >= range_filter);
+  }
+  return (radius === undefined || score > radius) && (range_filter === undefined || score <= range_filter);
+}
+
+export function searchParamsOf(req: { params?: Record<string, unknown>; search_params?: Record<string, unknown> }): IndexSearchParams {
+  const sp = req.search_params;
+  let params = req.params ?? (sp?.params as Record<string, unknown> | string | undefined) ?? {};
+  if (typeof params === 'string') params = JSON.parse(params) as Record<string, unknown>;
+  const out: IndexSearchParams = { ...(params as Record<string, unknown>) };
+  for (const k of ['radius', 'range_filter'] as const) {
+    const v = out[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new ElanusError('IllegalArgument', `invalid parameter params.${k}: expected a finite number, got ${JSON.stringify(v)}`, {
+        param: `params.${k}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Runs one query and returns up to `k` (row, score) pairs honouring range parameters. */
+export function runQuery(c: Collection, f: FieldSchema, q: Query, k: number, allow: Bitset, params: IndexSearchParams): TopK {
+  const top = c.searchField(f.name, q, k, allow, params);
+  if (params.radius === undefined && params.range_filter === undefined) return top;
+  const metric = c.indexes.get(f.name)!.def.metric_type;
+  const keep: number[] = [];
+  for (let i = 0; i < top.rows.length; i++) if (inRange(top.scores[i]!, metric, params)) keep.push(i);
+  return { rows: Int32Array.from(keep, (i) => top.rows[i]!), scores: Float32Array.from(keep, (i) => top.scores[i]!) };
+}
+
+function toHits(c: Collection, top: TopK, from: number, plan: OutputPlan): SearchHit[] {
+  const hits: SearchHit[] = [];
+  for (let i = from; i < top.rows.length; i++) {
+    const hit = { score: top.scores[i]!, id: '' } as SearchHit;
+    buildRow(c, top.rows[i]!, plan, hit);
+    // Hits always carry `id` (the primary key) besides the key under its own field name.
+    hit.id = hit[c.pkField.name] as string;
+    hits.push(hit);
+  }
+  return hits;
+}
+
+function groupKey(v: unknown): string {
+  return typeof v === 'bigint' ? `n${v}` : `${typeof v}:${String(v)}`;
+}
+
+/** group_by_field: widens k until `limit` groups of up to `group_size` hits are found or rows run out. */
+function groupedSearch(
+  c: Collection,
+  f: FieldSchema,
+  q: Query,
+  limit: number,
+  offset: number,
+  groupField: FieldSchema,
+  groupSize: number,
+  allow: Bitset,
+  params: IndexSearchParams,
+): TopK {
+  const gi = c.fieldIndex(groupField.name);
+  const available = allow.count();
+  let k = Math.min(available, (limit + offset) * groupSize * 4);
+  for (;;) {
+    const top = runQuery(c, f, q, Math.max(1, k), allow, params);
+    const groups = new Map<string, number[]>();
+    const order: string[] = [];
+    for (let i = 0; i < top.rows.length; i++) {
+      const key = groupKey(c.value(top.rows[i]!, gi));
+      let g = groups.get(key);
+      if (!g) {
+        if (groups.size >= limit + offset) continue;
+        g = [];
+        groups.set(key, g);
+        order.push(key);
+      }
+      if (g.length < groupSize) g.push(i);
+    }
+    const enough = groups.size >= limit + offset && [...groups.values()].every((g) => g.length >= groupSize);
+    if (enough || k >= available || top.rows.length < k) {
+      const picked = order.slice(offset).flatMap((key) => groups.get(key)!);
+      return {
+        rows: Int32Array.from(picked, (i) => top.rows[i]!),
+        scores: Float32Array.from(picked, (i) => top.scores[i]!),
+      };
+    }
+    k = Math.min(available, k * 4);
+  }
+}
+
+export function search(engine: Engine, req: SearchReq): SearchResults {
+  const c = engine.get(req?.collection_name);
+  requireLoaded(c);
+  const f = annsField(c, req.anns_field);
+  const data = req.data ?? req.vectors ?? req.vector;
+  const queries = parseQueries(c, f, data, req.data !== undefined ? 'data' : req.vectors !== undefined ? 'vectors' : 'vector');
+  const limit = optionalInt(req.limit ?? req.topk, 'limit', 1, MAX_TOPK, DEFAULT_TOPK);
+  const offset = optionalInt(req.offset, 'offset', 0, MAX_TOPK, 0);
+  if (limit + offset > MAX_TOPK) {
+    throw new ElanusError('IllegalArgument', `invalid parameter offset+limit: expected at most ${MAX_TOPK}, got ${limit + offset}`, {
+      param: 'limit',
+    });
+  }
+  const index = c.indexes.get(f.name)!;
+  const metric = req.metric_type ?? (req.search_params?.metric_type as string | undefined);
+  if (metric !== undefined && metric.toUpperCase() !== index.def.metric_type) {
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter metric_type: expected ${index.def.metric_type} (the index metric of field "${f.name}"), got ${metric}`,
+      { param: 'metric_type' },
+    );
+  }
+  const params = searchParamsOf(req);
+  const plan = planOutput(c, req.output_fields);
+  const allow = c.select(filterOf(req), filterParamsOf(req), req.partition_names);
+  let group: FieldSchema | undefined;
+  if (req.group_by_field !== undefined) {
+    group = c.field(req.group_by_field);
+    if (!group || isVectorType(group.data_type) || group.data_type === DataType.JSON || group.data_type === DataType.Array ||
+      group.data_type === DataType.Float || group.data_type === DataType.Double) {
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter group_by_field: expected a Bool, Int or VarChar field of collection "${c.name}", got "${req.group_by_field}"`,
+        { param: 'group_by_field' },
+      );
+    }
+    if (!plan.fields.includes(c.fieldIndex(group.name)) && group.name !== c.pkField.name) plan.fields.push(c.fieldIndex(group.name));
+  }
+  const groupSize = optionalInt(req.group_size, 'group_size', 1, 1024, 1);
+  const results = queries.map((q) => {
+    if (group) return toHits(c, groupedSearch(c, f, q, limit, offset, group, groupSize, allow, params), 0, plan);
+    return toHits(c, runQuery(c, f, q, limit + offset, allow, params), offset, plan);
+  });
+  // As the Node SDK: one query vector gives a flat list of hits, several give one list per query.
+  return { status: ok(), results: queries.length === 1 ? results[0]! : results, recalls: [] };
+}
+
+/** Pages through search results best-first: each batch widens the search and skips hits already returned. */
+export function searchIterator(engine: Engine, req: SearchIteratorReq): AsyncIterable<SearchHit[]> {
+  const c = engine.get(req?.collection_name);
+  requireLoaded(c);
+  const batch = optionalInt(req.batchSize, 'batchSize', 1, MAX_TOPK, 100);
+  const total = req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);
+  const f = annsField(c, req.anns_field);
+  const queries = parseQueries(c, f, req.data ?? req.vector);
+  if (queries.length !== 1) {
+    throw new ElanusError('IllegalArgument', `invalid parameter data: expected exactly one query vector for searchIterator, got ${queries.length}`, {
+      param: 'data',
+    });
+  }
+  const q = queries[0]!;
+  const params = searchParamsOf(req);
+  const plan = planOutput(c, req.output_fields);
+  const filter = filterOf(req);
+  const fparams = filterParamsOf(req);
+  return {
+    async *[Symbol.asyncIterator]() {
+      const seen = new Set<string>();
+      let sent = 0;
+      let k = batch;
+      while (sent < total) {
+        const allow = c.select(filter, fparams, req.partition_names);
+        const top = runQuery(c, f, q, Math.min(k, allow.count() || 1), allow, params);
+        const page: SearchHit[] = [];
+        for (const hit of toHits(c, top, 0, plan)) {
+          if (seen.has(hit.id)) continue;
+          seen.add(hit.id);
+          page.push(hit);
+          if (page.length >= Math.min(batch, total - sent)) break;
+        }
+        if (page.length === 0) return;
+        sent += page.length;
+        yield page;
+        if (top.rows.length < k) {
+          if (page.length < batch) return;
+        }
+        k += batch;
+        if (k > MAX_TOPK) k = MAX_TOPK;
+      }
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Placeholder entry so the build, exports and size checks have a file; replace freely.
+export {};

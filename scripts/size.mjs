@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Bundle-size check: for each public entry of packages/*, bundle its built dist file the way an app would
+// (esbuild: bundle, minify, ESM, browser, dependencies included), gzip, and compare with size-budgets.json.
+//   node scripts/size.mjs [--report FILE]   (FILE gets {"passed":n,"failed":n} for scripts/test.sh)
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const config = JSON.parse(readFileSync(join(root, 'size-budgets.json'), 'utf8'));
+const reportArg = process.argv.indexOf('--report');
+const reportFile = reportArg >= 0 ? process.argv[reportArg + 1] : undefined;
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((d) => join(root, 'packages', d))
+  .filter((d) => existsSync(join(d, 'package.json')))
+  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }));
+const siblings = packages.map((p) => p.pkg.name);
+
+/** The file an app's bundler picks for an export: its `default` (or `import`) condition. */
+function target(value) {
+  if (typeof value === 'string') return value;
+  return value?.import ?? value?.default;
+}
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const kb = (n) => (n === undefined ? '' : `${(n / 1000).toFixed(1)} kB`);
+
+const rows = [];
+let passed = 0;
+let failed = 0;
+const seen = new Set();
+const outRoot = mkdtempSync(join(tmpdir(), 'elanus-size-'));
+try {
+  for (const { dir, pkg } of packages) {
+    for (const [sub, value] of Object.entries(pkg.exports ?? {})) {
+      if (sub === './package.json') continue;
+      const spec = sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`;
+      seen.add(spec);
+      const rule = config.entries[spec];
+      const row = { spec, initial: undefined, lazy: undefined, budget: rule?.budget, status: '' };
+      rows.push(row);
+      if (!rule) {
+        row.status = 'FAIL: no budget in size-budgets.json';
+        failed++;
+        continue;
+      }
+      if (rule.skip) {
+        row.status = `skipped: ${rule.skip}`;
+        continue;
+      }
+      const file = join(dir, target(value) ?? '');
+      if (!target(value) || !existsSync(file)) {
+        row.status = `FAIL: ${relative(root, file)} missing (run the build tier first)`;
+        failed++;
+        continue;
+      }
+      const outdir = join(outRoot, spec.replaceAll('/', '_'));
+      try {
+        const result = await build({
+          entryPoints: [file],
+          bundle: true,
+          minify: true,
+          format: 'esm',
+          platform: 'browser',
+          target: 'es2022',
+          splitting: true, // separates what loads on import from what loads later via import()
+          outdir,
+          absWorkingDir: root, // metafile paths are relative to this
+          metafile: true,
+          external: siblings.flatMap((s) => [s, `${s}/*`]),
+          loader: { '.wasm': 'file', '.onnx': 'file' },
+          logLevel: 'error',
+        });
+        const outputs = result.metafile.outputs;
+        const sizes = Object.fromEntries(
+          Object.keys(outputs).map((o) => [o, o.endsWith('.js') ? gz(readFileSync(join(root, o))) : 0]),
+        );
+        const entryOut = Object.keys(outputs).find((o) => outputs[o].entryPoint);
+        // Initial load = the entry chunk plus everything it imports statically, transitively.
+        const initial = new Set();
+        const stack = [entryOut];
+        while (stack.length) {
+          const o = stack.pop();
+          if (!o || initial.has(o)) continue;
+          initial.add(o);
+          for (const imp of outputs[o].imports) if (imp.kind === 'import-statement' && !imp.external) stack.push(imp.path);
+        }
+        row.initial = [...initial].reduce((s, o) => s + sizes[o], 0);
+        row.lazy = Object.keys(outputs)
+          .filter((o) => !initial.has(o))
+          .reduce((s, o) => s + (sizes[o] || outputs[o].bytes), 0);
+        if (row.initial <= rule.budget) {
+          row.status = 'ok';
+          passed++;
+        } else {
+          row.status = `FAIL: over budget by ${kb(row.initial - rule.budget)}`;
+          failed++;
+        }
+      } catch (e) {
+        row.status = `FAIL: esbuild: ${e instanceof Error ? e.message.split('\n')[0] : e}`;
+        failed++;
+      }
+    }
+  }
+} finally {
+  rmSync(outRoot, { recursive: true, force: true });
+}
+for (const spec of Object.keys(config.entries)) {
+  if (!seen.has(spec)) {
+    rows.push({ spec, budget: config.entries[spec].budget, status: 'FAIL: budget for an entry no package exports' });
+    failed++;
+  }
+}
+
+const table = [['entry', 'initial (min+gz)', 'budget', 'lazy', 'status']].concat(
+  rows.map((r) => [r.spec, kb(r.initial), kb(r.budget), r.lazy ? kb(r.lazy) : '', r.status]),
+);
+const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+for (const [i, r] of table.entries()) {
+  console.log(
+    r
+      .map((c, j) => (j >= 1 && j <= 3 ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd(),
+  );
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+}
+console.log(`size: ${passed} within budget, ${failed} failed`);
+if (reportFile) writeFileSync(reportFile, JSON.stringify({ passed, failed }));
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,46 @@
+// Library-mode Vite config shared by packages/*/vite.config.ts: one ES module per public entry, every
+// dependency left external (the app's bundler dedupes them), sourcemaps, output in dist/.
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { defineConfig, type UserConfig } from 'vite';
+
+interface PackageJson {
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/** `entries` maps an output name (dist/<name>.js, as in package.json `exports`) to its source file. */
+export function libraryConfig(packageDir: string, entries: Record<string, string>): UserConfig {
+  const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as PackageJson;
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies });
+  const isExternal = (id: string): boolean =>
+    id.startsWith('node:') ||
+    builtinModules.includes(id) ||
+    deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+  return defineConfig({
+    root: packageDir,
+    // Same as in the browser apps: modules workers, and keep those two out of esbuild's pre-bundling.
+    worker: { format: 'es' },
+    build: {
+      target: 'es2022',
+      outDir: 'dist',
+      emptyOutDir: true,
+      sourcemap: true,
+      // Libraries ship readable code; the app's bundler minifies (scripts/size.mjs measures that).
+      minify: false,
+      reportCompressedSize: false,
+      lib: {
+        entry: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(packageDir, file)])),
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
+      rollupOptions: {
+        external: isExternal,
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  });
+}

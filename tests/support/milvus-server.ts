@@ -1,0 +1,170 @@
+// Starts a throwaway milvus-lite server (the pure-Python Milvus on PyPI) for integration tests, and makes
+// sure it dies with us: process-group kill on stop(), on exit, on SIGINT/SIGTERM, and a shell watchdog
+// that ends it if this Node process is killed outright.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { milvusClient } from './milvus-client';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MILVUS_BIN = join(ROOT, '.venv/bin/milvus-lite');
+
+export interface MilvusServer {
+  /** `127.0.0.1:PORT`, the form the Node SDK needs (without a port it dials 443). */
+  address: string;
+  /** Directory holding the server's data and its `server.log`. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Milliseconds to wait for the server to answer gRPC (default 90 s: first start imports pyarrow/faiss). */
+  readyTimeoutMs?: number;
+}
+
+/** Creates .venv (scripts/setup.sh venv) when milvus-lite is not installed yet. */
+export function ensureVenv(): void {
+  if (existsSync(MILVUS_BIN)) return;
+  const r = spawnSync('bash', [join(ROOT, 'scripts/setup.sh'), 'venv'], { stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(MILVUS_BIN)) throw new Error('could not create .venv with milvus-lite');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ host: '127.0.0.1', port });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// The server runs under bash: bash leads the process group (so one kill reaches both), and polls that
+// the Node process that started it is alive, so a SIGKILLed test runner does not leave a server behind.
+const WATCHDOG = `
+"$MILVUS_BIN" server --data-dir "$DATA_DIR" --host 127.0.0.1 --port "$PORT" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM INT HUP
+while kill -0 "$OWNER_PID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
+kill -TERM "$child" 2>/dev/null
+wait "$child"
+`;
+
+export async function startMilvusServer(options: StartOptions = {}): Promise<MilvusServer> {
+  ensureVenv();
+  const dir = mkdtempSync(join(tmpdir(), 'elanus-milvus-'));
+  const logFile = join(dir, 'server.log');
+  const port = await freePort();
+  const logFd = openSync(logFile, 'a');
+  const child: ChildProcess = spawn('bash', ['-c', WATCHDOG], {
+    detached: true, // own process group
+    stdio: ['ignore', logFd, logFd],
+    env: {
+      ...process.env,
+      MILVUS_BIN,
+      DATA_DIR: join(dir, 'data'),
+      PORT: String(port),
+      OWNER_PID: String(process.pid),
+      PYTHONUNBUFFERED: '1',
+    },
+  });
+  closeSync(logFd);
+  const pgid = child.pid;
+  if (pgid === undefined) throw new Error('could not spawn milvus-lite');
+
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      // group already gone
+    }
+  };
+  const onExit = () => killGroup('SIGKILL');
+  const onSignal = (signal: NodeJS.Signals) => {
+    killGroup('SIGKILL');
+    removeHandlers();
+    // Re-raise only if nobody else (e.g. the test runner) handles it, so the default action still happens.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const removeHandlers = () => {
+    process.off('exit', onExit);
+    for (const s of signals) process.off(s, onSignal);
+  };
+  process.on('exit', onExit);
+  for (const s of signals) process.on(s, onSignal);
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    removeHandlers();
+    killGroup('SIGTERM');
+    await Promise.race([exitedPromise, sleep(5_000)]);
+    killGroup('SIGKILL'); // stragglers in the group, if any
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const logTail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  };
+
+  const address = `127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
+  try {
+    while (!(await portAnswers(port))) {
+      if (exited) throw new Error(`milvus-lite exited before listening:\n${logTail()}`);
+      if (Date.now() > deadline) throw new Error(`milvus-lite did not listen on ${address}:\n${logTail()}`);
+      await sleep(200);
+    }
+    // Listening is not serving: wait for a real gRPC call to succeed.
+    const client = milvusClient(address);
+    try {
+      for (;;) {
+        try {
+          const res = await client.listCollections();
+          if (res.status.error_code === 'Success') break;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+        }
+        if (exited) throw new Error(`milvus-lite exited:\n${logTail()}`);
+        if (Date.now() > deadline) throw new Error(`milvus-lite did not answer on ${address}:\n${logTail()}`);
+        await sleep(250);
+      }
+    } finally {
+      await client.closeConnection();
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { address, dir, stop };
+}
