@@ -87,7 +87,8 @@ try {
           const o = stack.pop();
           if (!o || initial.has(o)) continue;
           initial.add(o);
-          for (const imp of outputs[o].imports) if (imp.kind === 'import-statement' && !imp.external) stack.push(imp.path);
+          for (const imp of outputs[o].imports)
+            if (imp.kind === 'import-statement' && !imp.external) stack.push(imp.path);
         }
         row.initial = [...initial].reduce((s, o) => s + sizes[o], 0);
         row.lazy = Object.keys(outputs)
@@ -111,7 +112,11 @@ try {
 }
 for (const spec of Object.keys(config.entries)) {
   if (!seen.has(spec)) {
-    rows.push({ spec, budget: config.entries[spec].budget, status: 'FAIL: budget for an entry no package exports' });
+    rows.push({
+      spec,
+      budget: config.entries[spec].budget,
+      status: 'FAIL: budget for an entry no package exports',
+    });
     failed++;
   }
 }

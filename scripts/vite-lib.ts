@@ -33,7 +33,9 @@ export function libraryConfig(packageDir: string, entries: Record<string, string
       minify: false,
       reportCompressedSize: false,
       lib: {
-        entry: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(packageDir, file)])),
+        entry: Object.fromEntries(
+          Object.entries(entries).map(([name, file]) => [name, join(packageDir, file)]),
+        ),
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,
       },

@@ -41,9 +41,15 @@ export async function openHarness(page: Page): Promise<HarnessPage> {
     page,
     problems,
     inPage: <R, A>(fn: Body<A, R>, arg?: A) =>
-      page.evaluate(([src, a]) => window.harness.runInPage(src, a), [fn.toString(), arg] as const) as Promise<R>,
+      page.evaluate(([src, a]) => window.harness.runInPage(src, a), [
+        fn.toString(),
+        arg,
+      ] as const) as Promise<R>,
     inWorker: <R, A>(fn: Body<A, R>, arg?: A) =>
-      page.evaluate(([src, a]) => window.harness.runInWorker(src, a), [fn.toString(), arg] as const) as Promise<R>,
+      page.evaluate(([src, a]) => window.harness.runInWorker(src, a), [
+        fn.toString(),
+        arg,
+      ] as const) as Promise<R>,
   };
 }
 

@@ -33,6 +33,8 @@ test('@elanus/core is importable in the page and in a module Worker, with the sa
   const inWorker = await harness.page.evaluate(() => window.harness.exportNames('worker'));
   expect(inWorker).toEqual(inPage);
   // The module namespace handed to tests is the real module object.
-  expect(await harness.page.evaluate(() => Object.prototype.toString.call(window.elanus))).toBe('[object Module]');
+  expect(await harness.page.evaluate(() => Object.prototype.toString.call(window.elanus))).toBe(
+    '[object Module]',
+  );
   expect(harness.problems.pageErrors).toEqual([]);
 });

@@ -59,12 +59,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The server runs under bash: bash leads the process group (so one kill reaches both), and polls that
 // the Node process that started it is alive, so a SIGKILLed test runner does not leave a server behind.
 const WATCHDOG = `
-"$MILVUS_BIN" server --data-dir "$DATA_DIR" --host 127.0.0.1 --port "$PORT" &
+"$MILVUS_BIN" server --data-dir "$BASE_DIR/data" --host 127.0.0.1 --port "$PORT" &
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM INT HUP
 while kill -0 "$OWNER_PID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
 kill -TERM "$child" 2>/dev/null
 wait "$child"
+# Owner gone (killed outright): nobody else will remove the data. Otherwise the owner reads the log.
+kill -0 "$OWNER_PID" 2>/dev/null || rm -rf "$BASE_DIR"
 `;
 
 export async function startMilvusServer(options: StartOptions = {}): Promise<MilvusServer> {
@@ -79,7 +81,7 @@ export async function startMilvusServer(options: StartOptions = {}): Promise<Mil
     env: {
       ...process.env,
       MILVUS_BIN,
-      DATA_DIR: join(dir, 'data'),
+      BASE_DIR: dir,
       PORT: String(port),
       OWNER_PID: String(process.pid),
       PYTHONUNBUFFERED: '1',
@@ -103,9 +105,13 @@ export async function startMilvusServer(options: StartOptions = {}): Promise<Mil
       // group already gone
     }
   };
-  const onExit = () => killGroup('SIGKILL');
-  const onSignal = (signal: NodeJS.Signals) => {
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  const onExit = () => {
     killGroup('SIGKILL');
+    removeDir();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    onExit();
     removeHandlers();
     // Re-raise only if nobody else (e.g. the test runner) handles it, so the default action still happens.
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
@@ -126,7 +132,7 @@ export async function startMilvusServer(options: StartOptions = {}): Promise<Mil
     killGroup('SIGTERM');
     await Promise.race([exitedPromise, sleep(5_000)]);
     killGroup('SIGKILL'); // stragglers in the group, if any
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
   };
 
   const logTail = () => {

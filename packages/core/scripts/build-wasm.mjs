@@ -12,7 +12,8 @@ export const WAT_PATH = join(here, '../src/kernels/kernels.wat');
 export const OUT_PATH = join(here, '../src/kernels/kernels-wasm.generated.ts');
 
 // Smallest module that uses v128: WebAssembly.validate() on it tells whether the engine has SIMD.
-const PROBE_WAT = '(module (func (result v128) (f32x4.add (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0))))';
+const PROBE_WAT =
+  '(module (func (result v128) (f32x4.add (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0))))';
 
 async function assemble(wabt, name, text) {
   const mod = wabt.parseWat(name, text, { simd: true });
@@ -44,7 +45,8 @@ export const KERNELS_WASM_BASE64 =
   '${b64(kernels)}';
 
 /** A tiny module using v128, for SIMD feature detection (${probe.length} bytes), base64. */
-export const SIMD_PROBE_BASE64 = '${b64(probe)}';
+export const SIMD_PROBE_BASE64 =
+  '${b64(probe)}';
 `;
 }
 

@@ -28,7 +28,13 @@ const schemaFields = [
   { name: 'rating', data_type: DataType.Float, nullable: true },
   { name: 'lang', data_type: DataType.VarChar, max_length: 8, default_value: 'en' },
   { name: 'meta', data_type: DataType.JSON },
-  { name: 'tags', data_type: DataType.Array, element_type: DataType.VarChar, max_capacity: 4, max_length: 10 },
+  {
+    name: 'tags',
+    data_type: DataType.Array,
+    element_type: DataType.VarChar,
+    max_capacity: 4,
+    max_length: 10,
+  },
 ];
 
 async function books() {
@@ -40,10 +46,35 @@ async function books() {
     index_params: { field_name: 'vec', index_type: 'FLAT', metric_type: 'L2' },
   });
   const rows = [
-    { id: 1, vec: [1, 0, 0, 0], title: 'Dune', year: 1965, rating: 4.5, meta: { a: { b: 1 } }, tags: ['scifi'] },
-    { id: 2, vec: [0, 1, 0, 0], title: 'Emma', year: 1815, rating: null, meta: { a: { b: 2 } }, tags: ['classic'], color: 'red' },
+    {
+      id: 1,
+      vec: [1, 0, 0, 0],
+      title: 'Dune',
+      year: 1965,
+      rating: 4.5,
+      meta: { a: { b: 1 } },
+      tags: ['scifi'],
+    },
+    {
+      id: 2,
+      vec: [0, 1, 0, 0],
+      title: 'Emma',
+      year: 1815,
+      rating: null,
+      meta: { a: { b: 2 } },
+      tags: ['classic'],
+      color: 'red',
+    },
     { id: 3, vec: [0, 0, 1, 0], title: 'Ulysses', year: 1922, meta: {}, tags: [], lang: 'en-IE' },
-    { id: 4, vec: [0, 0, 0, 1], title: 'Solaris', year: 1961, rating: 4, meta: { a: { b: 3 } }, tags: ['scifi', 'pl'] },
+    {
+      id: 4,
+      vec: [0, 0, 0, 1],
+      title: 'Solaris',
+      year: 1961,
+      rating: 4,
+      meta: { a: { b: 3 } },
+      tags: ['scifi', 'pl'],
+    },
   ];
   await client.insert({ collection_name: 'books', data: rows });
   return client;
@@ -67,7 +98,11 @@ describe('collections', () => {
     expect((await c.hasCollection({ collection_name: 'docs' })).value).toBe(true);
     expect((await c.listCollections()).collection_names).toEqual(['docs']);
     const idx = await c.describeIndex({ collection_name: 'docs' });
-    expect(idx.index_descriptions[0]).toMatchObject({ field_name: 'vector', index_type: 'AUTOINDEX', metric_type: 'COSINE' });
+    expect(idx.index_descriptions[0]).toMatchObject({
+      field_name: 'vector',
+      index_type: 'AUTOINDEX',
+      metric_type: 'COSINE',
+    });
     await c.renameCollection({ collection_name: 'docs', new_collection_name: 'docs2' });
     expect((await c.hasCollection({ collection_name: 'docs' })).value).toBe(false);
     await c.dropCollection({ collection_name: 'docs2' });
@@ -76,14 +111,24 @@ describe('collections', () => {
 
   it('rejects bad schemas with a code and a message naming the parameter', async () => {
     const c = new MilvusClient({ uri: 'memory://' });
-    await expectError(c.createCollection({ collection_name: '1bad', dimension: 4 }), 'IllegalArgument', /collection_name/);
+    await expectError(
+      c.createCollection({ collection_name: '1bad', dimension: 4 }),
+      'IllegalArgument',
+      /collection_name/,
+    );
     await expectError(
       c.createCollection({ collection_name: 'x', fields: [{ name: 'v', data_type: 'FloatVector', dim: 4 }] }),
       'SchemaMismatch',
       /primary key/,
     );
     await expectError(
-      c.createCollection({ collection_name: 'x', fields: [{ name: 'id', data_type: 'Int64', is_primary_key: true }, { name: 'v', data_type: 'FloatVector' }] }),
+      c.createCollection({
+        collection_name: 'x',
+        fields: [
+          { name: 'id', data_type: 'Int64', is_primary_key: true },
+          { name: 'v', data_type: 'FloatVector' },
+        ],
+      }),
       'IllegalArgument',
       /fields\[1\]\.dim/,
     );
@@ -106,7 +151,13 @@ describe('collections', () => {
     await c.createCollection({ collection_name: 's', fields: schemaFields });
     expect((await c.getLoadState({ collection_name: 's' })).state).toBe('LoadStateNotLoad');
     await expectError(c.loadCollection({ collection_name: 's' }), 'IndexNotExist', /vec/);
-    await c.createIndex({ collection_name: 's', field_name: 'vec', index_type: 'HNSW', metric_type: 'IP', params: { M: 8, efConstruction: 64 } });
+    await c.createIndex({
+      collection_name: 's',
+      field_name: 'vec',
+      index_type: 'HNSW',
+      metric_type: 'IP',
+      params: { M: 8, efConstruction: 64 },
+    });
     await c.createIndex({ collection_name: 's', field_name: 'year', index_type: 'STL_SORT' });
     expect((await c.listIndexes({ collection_name: 's' })).indexes.sort()).toEqual(['vec', 'year']);
     await expectError(c.search({ collection_name: 's', data: [1, 2, 3, 4] }), 'CollectionNotLoaded');
@@ -125,7 +176,10 @@ describe('data operations', () => {
     const c = await books();
     const s = await c.getCollectionStatistics({ collection_name: 'books' });
     expect(s.data.row_count).toBe('4');
-    const r = await c.insert({ collection_name: 'books', data: [{ id: 10, vec: [1, 1, 1, 1], title: 'X', year: 1, meta: null, tags: [] }] });
+    const r = await c.insert({
+      collection_name: 'books',
+      data: [{ id: 10, vec: [1, 1, 1, 1], title: 'X', year: 1, meta: {}, tags: [] }],
+    });
     expect(r.IDs).toEqual({ int_id: { data: ['10'] }, id_field: 'int_id' });
     expect(r.insert_cnt).toBe('1');
   });
@@ -149,14 +203,17 @@ describe('data operations', () => {
     const r = await c.search({
       collection_name: 'books',
       data: [
-        [1, 0, 0, 0],
-        [0, 0, 0, 1],
+        [0, 0, 1, 0.5],
+        [0, 0, 0.5, 1],
       ],
       filter: 'year > 1900 and title like "%s%"',
       limit: 5,
     });
     const lists = r.results as { id: string }[][];
-    expect(lists.map((l) => l.map((h) => h.id))).toEqual([['4', '3'], ['4', '3']]);
+    expect(lists.map((l) => l.map((h) => h.id))).toEqual([
+      ['3', '4'],
+      ['4', '3'],
+    ]);
     const off = await c.search({ collection_name: 'books', data: [1, 0, 0, 0], limit: 2, offset: 1 });
     expect((off.results as { id: string }[]).map((h) => h.id)).toHaveLength(2);
     expect((off.results as { id: string }[])[0]!.id).not.toBe('1');
@@ -164,16 +221,28 @@ describe('data operations', () => {
 
   it('query supports count(*), limit/offset in key order, * and defaults/nulls', async () => {
     const c = await books();
-    expect((await c.query({ collection_name: 'books', filter: 'year < 1950', output_fields: ['count(*)'] })).data).toEqual([
-      { 'count(*)': '2' },
-    ]);
-    const q = await c.query({ collection_name: 'books', filter: '', limit: 2, offset: 1, output_fields: ['title'] });
+    expect(
+      (await c.query({ collection_name: 'books', filter: 'year < 1950', output_fields: ['count(*)'] })).data,
+    ).toEqual([{ 'count(*)': '2' }]);
+    const q = await c.query({
+      collection_name: 'books',
+      filter: '',
+      limit: 2,
+      offset: 1,
+      output_fields: ['title'],
+    });
     expect(q.data).toEqual([
       { id: '2', title: 'Emma' },
       { id: '3', title: 'Ulysses' },
     ]);
     const all = await c.query({ collection_name: 'books', filter: 'id == 2', output_fields: ['*'] });
-    expect(all.data[0]).toMatchObject({ id: '2', lang: 'en', rating: null, tags: ['classic'], $meta: { color: 'red' } });
+    expect(all.data[0]).toMatchObject({
+      id: '2',
+      lang: 'en',
+      rating: null,
+      tags: ['classic'],
+      $meta: { color: 'red' },
+    });
     expect(all.data[0]!.vec).toEqual([0, 1, 0, 0]);
     await expectError(c.query({ collection_name: 'books', filter: '' }), 'IllegalArgument', /limit/);
     await expectError(c.query({ collection_name: 'books', filter: 'year >> 2' }), 'InvalidFilter', /column/);
@@ -207,7 +276,13 @@ describe('data operations', () => {
     const c = await books();
     const good = { vec: [1, 1, 1, 1], title: 'ok', year: 2000, meta: {}, tags: [] };
     await expectError(
-      c.insert({ collection_name: 'books', data: [{ id: 20, ...good }, { id: 21, ...good, vec: [1, 2, 3] }] }),
+      c.insert({
+        collection_name: 'books',
+        data: [
+          { id: 20, ...good },
+          { id: 21, ...good, vec: [1, 2, 3] },
+        ],
+      }),
       'DimensionMismatch',
       /"vec" of row 1: expected a vector of dim 4, got dim 3/,
     );
@@ -216,9 +291,21 @@ describe('data operations', () => {
       'MaxLengthExceeded',
       /max_length=16/,
     );
-    await expectError(c.insert({ collection_name: 'books', data: [{ id: 23, ...good, year: 'x' }] }), 'DataTypeMismatch', /"year".*Int32.*"x"/);
-    await expectError(c.insert({ collection_name: 'books', data: [{ ...good }] }), 'PrimaryKeyMissing', /"id"/);
-    await expectError(c.insert({ collection_name: 'books', data: [{ id: 1, ...good }] }), 'DuplicatePrimaryKey', /upsert/);
+    await expectError(
+      c.insert({ collection_name: 'books', data: [{ id: 23, ...good, year: 'x' }] }),
+      'DataTypeMismatch',
+      /"year".*Int32.*"x"/,
+    );
+    await expectError(
+      c.insert({ collection_name: 'books', data: [{ ...good }] }),
+      'PrimaryKeyMissing',
+      /"id"/,
+    );
+    await expectError(
+      c.insert({ collection_name: 'books', data: [{ id: 1, ...good }] }),
+      'DuplicatePrimaryKey',
+      /upsert/,
+    );
     await expectError(
       c.insert({ collection_name: 'books', data: [{ id: 24, ...good, tags: ['a', 'b', 'c', 'd', 'e'] }] }),
       'IllegalArgument',
@@ -226,14 +313,19 @@ describe('data operations', () => {
     );
     await expectError(c.insert({ collection_name: 'nope', data: [good] }), 'CollectionNotExists');
     expect((await c.getCollectionStatistics({ collection_name: 'books' })).data.row_count).toBe('4');
-    expect((await c.query({ collection_name: 'books', filter: 'id >= 20', output_fields: ['count(*)'] })).data).toEqual([
-      { 'count(*)': '0' },
-    ]);
+    expect(
+      (await c.query({ collection_name: 'books', filter: 'id >= 20', output_fields: ['count(*)'] })).data,
+    ).toEqual([{ 'count(*)': '0' }]);
   });
 
   it('keeps int64 keys beyond 2^53 exact (bigint and string input)', async () => {
     const c = new MilvusClient({ uri: 'memory://' });
-    await c.createCollection({ collection_name: 'big', dimension: 2, metric_type: 'L2', index_params: { index_type: 'FLAT' } });
+    await c.createCollection({
+      collection_name: 'big',
+      dimension: 2,
+      metric_type: 'L2',
+      index_params: { index_type: 'FLAT' },
+    });
     const max = '9223372036854775807';
     await c.insert({
       collection_name: 'big',
@@ -244,12 +336,20 @@ describe('data operations', () => {
       ],
     });
     const r = await c.search({ collection_name: 'big', data: [0, 0], limit: 3 });
-    expect((r.results as { id: string }[]).map((h) => h.id)).toEqual([max, '9223372036854775806', '-9223372036854775808']);
+    expect((r.results as { id: string }[]).map((h) => h.id)).toEqual([
+      max,
+      '9223372036854775806',
+      '-9223372036854775808',
+    ]);
     const q = await c.query({ collection_name: 'big', filter: `id == ${max}` });
     expect(q.data).toEqual([{ id: max }]);
     const q2 = await c.query({ collection_name: 'big', filter: 'id > 9223372036854775806' });
     expect(q2.data).toEqual([{ id: max }]);
-    await expectError(c.insert({ collection_name: 'big', data: [{ id: 2 ** 60, vector: [0, 0] }] }), 'DataTypeMismatch', /bigint or a string/);
+    await expectError(
+      c.insert({ collection_name: 'big', data: [{ id: 2 ** 60, vector: [0, 0] }] }),
+      'DataTypeMismatch',
+      /bigint or a string/,
+    );
     const g = await c.get({ collection_name: 'big', ids: [max] });
     expect(g.data).toEqual([{ id: max }]);
   });
@@ -271,7 +371,10 @@ describe('data operations', () => {
     expect((await c.listPartitions({ collection_name: 'v' })).partition_names).toEqual(['_default', 'p1']);
     await c.dropPartition({ collection_name: 'v', partition_name: 'p1' });
     expect((await c.query({ collection_name: 'v', filter: '', limit: 10 })).data).toEqual([{ id: 'a' }]);
-    await expectError(c.insert({ collection_name: 'v', partition_name: 'p9', data: [{ id: 'c', vector: [1, 0] }] }), 'PartitionNotExists');
+    await expectError(
+      c.insert({ collection_name: 'v', partition_name: 'p9', data: [{ id: 'c', vector: [1, 0] }] }),
+      'PartitionNotExists',
+    );
   });
 
   it('rejects unknown fields without dynamic fields, and wrong query dims', async () => {
@@ -284,9 +387,21 @@ describe('data operations', () => {
       ],
       index_params: { field_name: 'v', index_type: 'FLAT', metric_type: 'IP' },
     });
-    await expectError(c.insert({ collection_name: 'strict', data: [{ pk: 'a', v: [1, 2, 3], extra: 1 }] }), 'FieldNotExists', /"extra"/);
-    await expectError(c.search({ collection_name: 'strict', data: [1, 2] }), 'DimensionMismatch', /dim 3.*got dim 2/);
-    await expectError(c.search({ collection_name: 'strict', data: [1, 2, 3], metric_type: 'L2' }), 'IllegalArgument', /metric_type/);
+    await expectError(
+      c.insert({ collection_name: 'strict', data: [{ pk: 'a', v: [1, 2, 3], extra: 1 }] }),
+      'FieldNotExists',
+      /"extra"/,
+    );
+    await expectError(
+      c.search({ collection_name: 'strict', data: [1, 2] }),
+      'DimensionMismatch',
+      /dim 3.*got dim 2/,
+    );
+    await expectError(
+      c.search({ collection_name: 'strict', data: [1, 2, 3], metric_type: 'L2' }),
+      'IllegalArgument',
+      /metric_type/,
+    );
     await c.insert({ collection_name: 'strict', data: [{ pk: 'a', v: [1, 2, 3] }] });
     const r = await c.search({ collection_name: 'strict', data: [1, 1, 1], output_fields: ['v'] });
     expect(r.results).toEqual([{ id: 'a', pk: 'a', score: 6, v: [1, 2, 3] }]);
@@ -339,7 +454,13 @@ describe('search features', () => {
       return d / Math.sqrt(na * nb);
     };
     for (const h of hits.slice(0, 20)) expect(h.score).toBeCloseTo(cos(q, data[Number(h.id)]!.dense), 5);
-    const ranged = await c.search({ collection_name: 'c', anns_field: 'dense', data: q, limit: 300, params: { radius: 0.2, range_filter: 0.9 } });
+    const ranged = await c.search({
+      collection_name: 'c',
+      anns_field: 'dense',
+      data: q,
+      limit: 300,
+      params: { radius: 0.2, range_filter: 0.9 },
+    });
     const rh = ranged.results as { score: number }[];
     expect(rh.length).toBeGreaterThan(0);
     expect(rh.length).toBe(hits.filter((h) => h.score > 0.2 && h.score <= 0.9).length);
@@ -376,8 +497,20 @@ describe('search features', () => {
         output_fields: ['cat'],
       });
     const rrf = (await req(RRFRanker(60))).results as { id: string; score: number }[];
+    // Expected fusion, computed from the two searches run on their own.
+    const dense = (
+      await c.search({ collection_name: 'c', anns_field: 'dense', data: data[3]!.dense, limit: 20 })
+    ).results as { id: string }[];
+    const sparse = (await c.search({ collection_name: 'c', anns_field: 'sparse', data: { 3: 1 }, limit: 20 }))
+      .results as { id: string }[];
+    const expected = new Map<string, number>();
+    for (const list of [dense, sparse]) {
+      for (const [rank, h] of list.entries()) expected.set(h.id, (expected.get(h.id) ?? 0) + 1 / (61 + rank));
+    }
+    const best = [...expected.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    expect(rrf.map((h) => h.id)).toEqual(best.map(([id]) => id));
+    for (const [i, h] of rrf.entries()) expect(h.score).toBeCloseTo(best[i]![1], 9);
     expect(rrf[0]!.id).toBe('3');
-    expect(rrf[0]!.score).toBeCloseTo(2 / 61, 6);
     const w = (await req(WeightedRanker([0.5, 0.5]))).results as { id: string; score: number }[];
     expect(w[0]!.id).toBe('3');
     expect(w).toHaveLength(5);
@@ -387,7 +520,12 @@ describe('search features', () => {
   it('queryIterator and searchIterator page without duplicates', async () => {
     const { c } = await clustered(250, 8);
     const seen: string[] = [];
-    for await (const page of await c.queryIterator({ collection_name: 'c', batchSize: 60, filter: 'cat != 1', output_fields: ['cat'] })) {
+    for await (const page of await c.queryIterator({
+      collection_name: 'c',
+      batchSize: 60,
+      filter: 'cat != 1',
+      output_fields: ['cat'],
+    })) {
       expect(page.length).toBeLessThanOrEqual(60);
       for (const row of page) seen.push(row.id as string);
     }
@@ -395,7 +533,13 @@ describe('search features', () => {
     expect(new Set(seen).size).toBe(200);
     const ids: string[] = [];
     let last = Number.POSITIVE_INFINITY;
-    for await (const page of await c.searchIterator({ collection_name: 'c', anns_field: 'dense', data: Array(8).fill(0.2), batchSize: 40, limit: 130 })) {
+    for await (const page of await c.searchIterator({
+      collection_name: 'c',
+      anns_field: 'dense',
+      data: Array(8).fill(0.2),
+      batchSize: 40,
+      limit: 130,
+    })) {
       for (const h of page) {
         expect(h.score).toBeLessThanOrEqual(last + 1e-6);
         last = h.score;

@@ -1,2 +1,2 @@
-// Placeholder entry so the build, exports and size checks have a file; replace freely.
-export {};
+// Sparse: pymilvus-compatible BM25 (milvus_model.sparse.BM25EmbeddingFunction) and its NLTK-style analyzers.
+export * from './sparse/index.js';

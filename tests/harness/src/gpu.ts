@@ -13,13 +13,19 @@ interface GpuBuffer {
 }
 interface GpuDevice {
   limits: GpuLimits;
-  queue: { writeBuffer(b: GpuBuffer, offset: number, data: ArrayBufferView): void; submit(c: unknown[]): void };
+  queue: {
+    writeBuffer(b: GpuBuffer, offset: number, data: ArrayBufferView): void;
+    submit(c: unknown[]): void;
+  };
   createBuffer(d: { size: number; usage: number }): GpuBuffer;
   createShaderModule(d: { code: string }): unknown;
   createComputePipeline(d: { layout: 'auto'; compute: { module: unknown; entryPoint: string } }): {
     getBindGroupLayout(i: number): unknown;
   };
-  createBindGroup(d: { layout: unknown; entries: { binding: number; resource: { buffer: GpuBuffer } }[] }): unknown;
+  createBindGroup(d: {
+    layout: unknown;
+    entries: { binding: number; resource: { buffer: GpuBuffer } }[];
+  }): unknown;
   createCommandEncoder(): {
     beginComputePass(): {
       setPipeline(p: unknown): void;

@@ -1,8 +1,8 @@
 // Entry of the harness page. Tests reach everything through `window.elanus` and `window.harness`.
 import * as elanus from '@elanus/core';
 import * as Comlink from 'comlink';
-import type { HarnessWorkerApi } from './harness-worker';
 import { type GpuProbe, probeGpu } from './gpu';
+import type { HarnessWorkerApi } from './harness-worker';
 import { compile } from './run-source';
 
 export interface Harness {
@@ -40,7 +40,9 @@ function handle(): WorkerHandle {
     });
     const failed = new Promise<never>((_, reject) => {
       worker.addEventListener('error', (e) => {
-        reject(new Error(`harness worker failed: ${e.message || 'its module did not load (see the console)'}`));
+        reject(
+          new Error(`harness worker failed: ${e.message || 'its module did not load (see the console)'}`),
+        );
       });
     });
     failed.catch(() => {}); // observed through call() only

@@ -49,8 +49,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = ROOT / "packages" / "model" / "test" / "fixtures"
 
-N_REAL = 600
-N_SYNTH = 400
+N_REAL = 500
+N_SYNTH = 300
+N_FUZZ = 200
 N_QUERIES = 120
 
 
@@ -164,6 +165,35 @@ def synth_docs(rng: random.Random) -> list[str]:
     return docs
 
 
+FUZZ_WORDS = [
+    "The", "the", "However", "It", "it", "He", "She", "They", "In", "A", "I", "This", "And", "But",
+    "market", "Market", "price", "PRICE", "company", "said", "Smith", "Bach", "year", "years",
+    "Corp.", "Inc.", "Co.", "Ltd.", "U.S.", "U.S.A.", "Dr.", "Mr.", "Mrs.", "St.", "Jan.", "Sept.", "No.",
+    "vs.", "etc.", "e.g.", "i.e.", "Ph.D.", "a.m.", "p.m.", "J.", "S.", "b.", "x.", "II.", "1990.", "3.",
+    "2.5", "-3", ",5", "1,000.", "12.", "$5.", "50%.", "No.1", "ab.cd", "A.B", "end.", "END.",
+    "can't", "cannot", "CANNOT", "gonna", "'tis", "'Twas", "d'ye", "more'n", "wanna", "gimme", "lemme",
+    "gotta", "whaddya", "it's", "IT'S", "we'll", "I'D", "they're", "y'know", "rock'n'roll", "o'clock",
+    "James'", "boss's", "'quoted'", "'s", "'", "''", "``", '"', '"hi"', "“", "”", "‘", "’", "«", "»", "„",
+    "(", ")", "[", "]", "{", "}", "<", ">", "(see", "above)", "[sic]", "--", "---", "-", "–", "—", "…",
+    "...", ". . .", "..", "?", "!", "?!", "!!!", ";", ":", ",", ".", "@", "#", "$", "%", "&", "*", "**",
+    "e-mail", "x-ray", "co-op", "naïve", "café", "Zürich", "Ελληνικά", "Σοφία", "русский", "中文", "👍",
+    "e\u0301t\u00e9", "ﬁne", "Ⅷ", "x²", "_under_", "a_b", "http://x.y/z?a=1&b=2", "me@ex.com",
+    "5:30", "1:2", "a:b", "3,4", "4,b", "a,b", ",", "re-enter", "'re", "n't", "N'T", "'ll",
+]
+FUZZ_SEPS = [" ", " ", " ", " ", "  ", "\n", "\n\n", "\t", "\r\n", "\u00a0", "\u2003", "", " \n "]
+
+
+def fuzz_docs(rng: random.Random) -> list[str]:
+    docs = []
+    for _ in range(N_FUZZ):
+        parts = []
+        for _ in range(rng.randint(3, 40)):
+            parts.append(rng.choice(FUZZ_WORDS))
+            parts.append(rng.choice(FUZZ_SEPS))
+        docs.append("".join(parts).strip(" "))
+    return docs
+
+
 def make_queries(rng: random.Random, corpus: list[str]) -> list[str]:
     queries = []
     for i in range(N_QUERIES):
@@ -206,7 +236,7 @@ def build_model():
 
 def generate() -> None:
     rng = random.Random(20240611)
-    corpus = real_paragraphs() + synth_docs(rng)
+    corpus = real_paragraphs() + synth_docs(rng) + fuzz_docs(random.Random(99))
     random.Random(7).shuffle(corpus)
     queries = make_queries(rng, corpus)
 

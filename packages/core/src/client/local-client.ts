@@ -1,15 +1,15 @@
 import type { Engine } from '../engine/engine.js';
 import * as collections from '../methods/collections.js';
+import { ok } from '../methods/common.js';
 import { deleteEntities } from '../methods/delete.js';
 import { hybridSearch } from '../methods/hybrid-search.js';
 import * as indexes from '../methods/indexes.js';
 import { insert } from '../methods/insert.js';
 import * as partitions from '../methods/partitions.js';
 import * as queries from '../methods/query.js';
-import { search, searchIterator } from '../methods/search.js';
+import { searchAsync, searchIterator } from '../methods/search.js';
 import type { CreateCollectionReq } from '../schema/normalize.js';
 import type * as T from './types.js';
-import { ok } from '../methods/common.js';
 
 /**
  * The in-thread engine behind the Milvus-shaped API. Every call runs to completion synchronously
@@ -103,7 +103,8 @@ export class LocalClient implements T.VectorClient {
     return queries.count(this.engine, req);
   }
   async search(req: T.SearchReq) {
-    return search(this.engine, req);
+    // Async: FLAT batches may run on the engine's WebGPU searcher.
+    return searchAsync(this.engine, req);
   }
   async hybridSearch(req: T.HybridSearchReq) {
     return hybridSearch(this.engine, req);

@@ -1,4 +1,4 @@
-import { createEngine, type ComputeDevice } from '../engine/create.js';
+import { type ComputeDevice, createEngine } from '../engine/create.js';
 import { ElanusError } from '../errors/index.js';
 import { LocalClient } from './local-client.js';
 import type { VectorClient } from './types.js';
@@ -13,10 +13,17 @@ export interface ClientConfig {
   address?: string;
   token?: string;
   db_name?: string;
-  /** Run the engine in a dedicated Web Worker (`@elanus/core/worker`). */
-  worker?: boolean;
-  /** Compute device for the distance kernels. */
+  /**
+   * Run the engine in a dedicated module Worker (`memory://` and `idb://`): `true` starts the bundled
+   * engine worker; a Worker (or a function returning one) must run `exposeEngine()` from `@elanus/core/worker`.
+   */
+  worker?: boolean | Worker | (() => Worker);
+  /** After the worker died, start a new one on the next call (default true); else only `restart()` does. */
+  restartWorker?: boolean;
+  /** Compute device for the distance kernels: `auto` (default), `webgpu`, `wasm` or `js`. */
   device?: ComputeDevice;
+  /** Fewest query vectors per search for which the GPU is used (default 2 with `webgpu`). */
+  gpuMinBatch?: number;
   [key: string]: unknown;
 }
 
@@ -31,23 +38,37 @@ export function registerTransport(scheme: string, factory: Factory): void {
 function schemeOf(uri: string): string {
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri);
   if (!m) {
-    throw new ElanusError('IllegalArgument', `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`, {
-      param: 'uri',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`,
+      {
+        param: 'uri',
+      },
+    );
   }
   return m[1]!.toLowerCase();
 }
 
-async function open(config: ClientConfig): Promise<VectorClient> {
+/**
+ * Opens the backend `config` names. The engine worker calls this same function (with `worker` unset),
+ * so a worker opens exactly what the page would have opened in-thread.
+ */
+export async function openBackend(config: ClientConfig): Promise<VectorClient> {
   const uri = config.uri ?? config.address ?? 'memory://';
   const scheme = schemeOf(uri);
-  const registered = transports.get(scheme);
-  if (registered) return registered(config);
-  if (config.worker) {
+  if (config.worker && (scheme === 'memory' || scheme === 'idb')) {
     const { createWorkerClient } = await import('../worker/client.js');
     return createWorkerClient(config);
   }
-  if (scheme === 'memory') return new LocalClient(await createEngine({ device: config.device ?? 'auto' }));
+  const registered = transports.get(scheme);
+  if (registered) return registered(config);
+  if (scheme === 'memory') {
+    const engine = await createEngine({
+      device: config.device ?? 'auto',
+      ...(config.gpuMinBatch !== undefined ? { gpuMinBatch: config.gpuMinBatch } : {}),
+    });
+    return new LocalClient(engine);
+  }
   if (scheme === 'idb') {
     const { openIdbClient } = await import('../storage/open-idb.js');
     return openIdbClient(config);
@@ -59,17 +80,49 @@ async function open(config: ClientConfig): Promise<VectorClient> {
       { param: 'uri' },
     );
   }
-  throw new ElanusError('IllegalArgument', `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`, {
-    param: 'uri',
-  });
+  throw new ElanusError(
+    'IllegalArgument',
+    `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`,
+    {
+      param: 'uri',
+    },
+  );
 }
 
 const METHODS = [
-  'createCollection', 'describeCollection', 'hasCollection', 'listCollections', 'showCollections', 'dropCollection',
-  'renameCollection', 'getCollectionStatistics', 'createPartition', 'dropPartition', 'hasPartition', 'listPartitions',
-  'showPartitions', 'createIndex', 'describeIndex', 'listIndexes', 'dropIndex', 'loadCollection', 'loadCollectionSync',
-  'releaseCollection', 'getLoadState', 'insert', 'upsert', 'delete', 'deleteEntities', 'get', 'query', 'count', 'search',
-  'hybridSearch', 'queryIterator', 'searchIterator', 'flush',
+  'createCollection',
+  'describeCollection',
+  'hasCollection',
+  'listCollections',
+  'showCollections',
+  'dropCollection',
+  'renameCollection',
+  'getCollectionStatistics',
+  'createPartition',
+  'dropPartition',
+  'hasPartition',
+  'listPartitions',
+  'showPartitions',
+  'createIndex',
+  'describeIndex',
+  'listIndexes',
+  'dropIndex',
+  'loadCollection',
+  'loadCollectionSync',
+  'releaseCollection',
+  'getLoadState',
+  'insert',
+  'upsert',
+  'delete',
+  'deleteEntities',
+  'get',
+  'query',
+  'count',
+  'search',
+  'hybridSearch',
+  'queryIterator',
+  'searchIterator',
+  'flush',
 ] as const satisfies readonly (keyof VectorClient)[];
 
 /**
@@ -88,13 +141,22 @@ export class MilvusClient {
 
   /** Resolves once the backend is open (engine created, database loaded, or connection made). */
   connectPromise(): Promise<VectorClient> {
-    this.backend ??= open(this.config);
+    this.backend ??= openBackend(this.config);
     return this.backend;
   }
 
   /** The backend (LocalClient, WorkerClient or a remote client). */
   client(): Promise<VectorClient> {
     return this.connectPromise();
+  }
+
+  /**
+   * Starts a new engine worker (`worker` set) after the old one died or to reset it; other backends
+   * ignore it. A `memory://` worker starts empty; an `idb://` one reopens the database.
+   */
+  async restart(): Promise<void> {
+    const b = (await this.connectPromise()) as VectorClient & { restart?: () => Promise<void> };
+    await b.restart?.();
   }
 
   async closeConnection(): Promise<void> {
@@ -106,6 +168,7 @@ export class MilvusClient {
 }
 
 // The facade forwards each Milvus method to the backend; declaration merging gives it the full typed API.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype just below.
 export interface MilvusClient extends Omit<VectorClient, 'closeConnection'> {}
 for (const m of METHODS) {
   Object.defineProperty(MilvusClient.prototype, m, {

@@ -66,7 +66,26 @@ export interface ShowPartitionsRes extends StatusRes {
   data: { name: string; id: string; timestamp: string; loadedPercentage: string }[];
 }
 
-export interface CreateIndexReq extends CollectionReq {
+/** Progress of a long operation, reported through `onProgress`. */
+export interface Progress {
+  /** The method running: `insert`, `upsert`, `createIndex`. */
+  operation: string;
+  /** Units done (rows for inserts, indexes for createIndex) and in total. */
+  done: number;
+  total: number;
+}
+
+/**
+ * Options of long operations. The worker client splits big inserts into chunks, reports progress after
+ * each and stops between chunks when `signal` aborts (see `WorkerClient` for what an aborted call leaves).
+ * The in-thread client runs each call in one step: it rejects an already aborted signal and reports once.
+ */
+export interface OperationOptions {
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface CreateIndexReq extends CollectionReq, OperationOptions {
   field_name?: string;
   index_name?: string;
   index_type?: string;
@@ -99,7 +118,7 @@ export interface LoadStateRes extends StatusRes {
   state: 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoading' | 'LoadStateLoaded';
 }
 
-export interface InsertReq extends CollectionReq {
+export interface InsertReq extends CollectionReq, OperationOptions {
   data?: RowData[];
   fields_data?: RowData[];
   partition_name?: string;
@@ -108,7 +127,9 @@ export interface InsertReq extends CollectionReq {
 export interface MutationResult extends StatusRes {
   succ_index: number[];
   err_index: number[];
-  IDs: { int_id: { data: string[] }; id_field: 'int_id' } | { str_id: { data: string[] }; id_field: 'str_id' };
+  IDs:
+    | { int_id: { data: string[] }; id_field: 'int_id' }
+    | { str_id: { data: string[] }; id_field: 'str_id' };
   acknowledged: boolean;
   insert_cnt: string;
   delete_cnt: string;
@@ -146,7 +167,12 @@ export interface QueryResults extends StatusRes {
   data: RowData[];
 }
 
-export type VectorInput = number[] | Float32Array | Record<string, number> | { indices: number[]; values: number[] } | string;
+export type VectorInput =
+  | number[]
+  | Float32Array
+  | Record<string, number>
+  | { indices: number[]; values: number[] }
+  | string;
 
 export interface SearchReq extends CollectionReq {
   /** One query vector, or several. Text for BM25 function fields. */

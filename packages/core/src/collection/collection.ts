@@ -33,6 +33,13 @@ export interface PartitionInfo {
 export interface IndexFactory {
   denseColumn(dim: number): DenseVectorColumn;
   create(def: IndexDef, field: FieldSchema, column: DenseVectorColumn | SparseColumn): VectorIndex<never>;
+  /** Reloads an index from `VectorIndex.serialize()` parts (persistence), without rebuilding it. */
+  restore?(
+    def: IndexDef,
+    field: FieldSchema,
+    column: DenseVectorColumn | SparseColumn,
+    parts: ArrayBuffer[],
+  ): VectorIndex<never>;
 }
 
 /** Turns BM25 input text into a sparse vector of term counts (and query text into term ids). */
@@ -44,6 +51,14 @@ export interface TextEncoderFn {
 }
 
 type Column = ScalarColumn | DenseVectorColumn | SparseColumn;
+
+/** Rows as persistence stores them: one entry per schema field (row-major vectors for FloatVector). */
+export interface StoredRows {
+  count: number;
+  columns: (Float32Array | ArrayLike<unknown>)[];
+  dynamic: ArrayLike<Record<string, unknown> | undefined>;
+  partitions: ArrayLike<number>;
+}
 
 const DEFAULT_PARTITION = '_default';
 /** Compact once this share of rows is deleted (and there are enough of them to matter). */
@@ -57,7 +72,8 @@ const COMPACT_MIN_ROWS = 1024;
 export class Collection implements FilterSource {
   schema: CollectionSchema;
   readonly id: number;
-  readonly created: number;
+  /** Creation time (ms); persistence restores it. */
+  created: number;
   readonly fields: FieldSchema[];
   readonly pkIndex: number;
   private columns: Column[];
@@ -75,6 +91,8 @@ export class Collection implements FilterSource {
   private nextAutoId: bigint;
   private nextPartitionId = 1;
   readonly textEncoders = new Map<string, TextEncoderFn>();
+  /** Bumped by every compaction (rows renumbered): persistence then rewrites every stored segment. */
+  epoch = 0;
 
   constructor(
     schema: CollectionSchema,
@@ -184,9 +202,13 @@ export class Collection implements FilterSource {
   toPk(v: unknown, at: string): PrimaryKey {
     if (this.pkField.data_type === DataType.VarChar) {
       if (typeof v !== 'string') {
-        throw new ElanusError('DataTypeMismatch', `invalid parameter ${at}: expected a VarChar primary key, got ${typeof v}`, {
-          param: at,
-        });
+        throw new ElanusError(
+          'DataTypeMismatch',
+          `invalid parameter ${at}: expected a VarChar primary key, got ${typeof v}`,
+          {
+            param: at,
+          },
+        );
       }
       return v;
     }
@@ -197,7 +219,9 @@ export class Collection implements FilterSource {
     if (name === undefined || name === '') return 0;
     const p = this.partitions.find((x) => x.name === name);
     if (!p) {
-      throw new ElanusError('PartitionNotExists', `partition not found[partition=${name}] (${param})`, { param });
+      throw new ElanusError('PartitionNotExists', `partition not found[partition=${name}] (${param})`, {
+        param,
+      });
     }
     return p.id;
   }
@@ -216,16 +240,23 @@ export class Collection implements FilterSource {
       });
     }
     if (this.partitions.length >= 1024) {
-      throw new ElanusError('IllegalArgument', 'invalid parameter partition_name: expected at most 1024 partitions, got 1025');
+      throw new ElanusError(
+        'IllegalArgument',
+        'invalid parameter partition_name: expected at most 1024 partitions, got 1025',
+      );
     }
     this.partitions.push({ name, id: this.nextPartitionId++, created: Date.now() });
   }
 
   dropPartition(name: string): void {
     if (name === DEFAULT_PARTITION) {
-      throw new ElanusError('IllegalArgument', 'invalid parameter partition_name: expected a partition other than "_default", got "_default"', {
-        param: 'partition_name',
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        'invalid parameter partition_name: expected a partition other than "_default", got "_default"',
+        {
+          param: 'partition_name',
+        },
+      );
     }
     const id = this.partitionId(name);
     const rows: number[] = [];
@@ -258,7 +289,11 @@ export class Collection implements FilterSource {
    * Validates every row first, then appends them: a failing batch writes nothing.
    * Returns the primary keys in input order.
    */
-  insert(data: Record<string, unknown>[], partition: string | undefined, mode: 'insert' | 'upsert'): PrimaryKey[] {
+  insert(
+    data: Record<string, unknown>[],
+    partition: string | undefined,
+    mode: 'insert' | 'upsert',
+  ): PrimaryKey[] {
     const pid = this.partitionId(partition);
     const pk = this.pkField;
     const auto = pk.autoID && mode === 'insert';
@@ -276,7 +311,8 @@ export class Collection implements FilterSource {
       const inIdx = this.fieldIndex(fn.input_field_names[0]!);
       const outIdx = this.fieldIndex(fn.output_field_names[0]!);
       const enc = this.textEncoders.get(fn.input_field_names[0]!);
-      if (!enc) throw new ElanusError('UnexpectedError', `no analyzer for field "${fn.input_field_names[0]}"`);
+      if (!enc)
+        throw new ElanusError('UnexpectedError', `no analyzer for field "${fn.input_field_names[0]}"`);
       for (const c of converted) {
         const text = c.values[inIdx];
         c.values[outIdx] = enc.encodeDocument(typeof text === 'string' ? text : '');
@@ -394,6 +430,82 @@ export class Collection implements FilterSource {
     this.pkMap.clear();
     const pkCol = this.columns[this.pkIndex] as ScalarColumn;
     for (let r = 0; r < this.rowCount; r++) this.pkMap.set(pkCol.get(r) as PrimaryKey, r);
+    this.epoch++;
+  }
+
+  // ---- persistence (storage/persistence.ts) --------------------------------------------------
+
+  /** Partition id of each internal row (a view; invalidated by writes). */
+  partitionIds(): Uint16Array {
+    return this.partitionOf.subarray(0, this.rowCount);
+  }
+
+  /** The next auto id and partition id, persisted so a reopened collection continues the sequences. */
+  get counters(): { nextAutoId: bigint; nextPartitionId: number } {
+    return { nextAutoId: this.nextAutoId, nextPartitionId: this.nextPartitionId };
+  }
+
+  set counters(c: { nextAutoId: bigint; nextPartitionId: number }) {
+    // Never go back: a replayed log may already have used ids past a stored counter.
+    if (c.nextAutoId > this.nextAutoId) this.nextAutoId = c.nextAutoId;
+    if (c.nextPartitionId > this.nextPartitionId) this.nextPartitionId = c.nextPartitionId;
+  }
+
+  /**
+   * Appends stored rows verbatim (already validated when first written), dead rows included, without
+   * touching indexes; `restoreLive` must follow. `columns[i]` is row-major vectors for FloatVector fields.
+   */
+  restoreRows(rows: StoredRows): void {
+    const { count } = rows;
+    for (let i = 0; i < this.columns.length; i++) {
+      const src = rows.columns[i]!;
+      const col = this.columns[i]!;
+      if (this.fields[i]!.data_type === DataType.FloatVector) {
+        const dense = col as DenseVectorColumn & { pushMany?: (rows: Float32Array, count: number) => void };
+        const data = src as Float32Array;
+        if (dense.pushMany) dense.pushMany(data, count);
+        else for (let r = 0; r < count; r++) dense.push(data.subarray(r * dense.dim, (r + 1) * dense.dim));
+      } else {
+        for (let r = 0; r < count; r++) col.push(src[r] as never);
+      }
+    }
+    for (let r = 0; r < count; r++) this.dynamicValues.push(rows.dynamic[r]);
+    const end = this.rowCount + count;
+    if (this.partitionOf.length < end) {
+      const p = new Uint16Array(Math.max(16, end * 2));
+      p.set(this.partitionOf);
+      this.partitionOf = p;
+    }
+    this.partitionOf.set(rows.partitions, this.rowCount);
+    this.rowCount = end;
+  }
+
+  /** Sets the live-row bitset after `restoreRows` and rebuilds the primary-key map from live rows. */
+  restoreLive(words: Uint32Array): void {
+    const live = new Uint32Array(Math.max(4, ((this.rowCount + 31) >>> 5) * 2));
+    live.set(words.subarray(0, Math.min(words.length, (this.rowCount + 31) >>> 5)));
+    this.liveWords = live;
+    this.pkMap.clear();
+    this.liveCount = 0;
+    const pkCol = this.columns[this.pkIndex] as ScalarColumn;
+    for (let r = 0; r < this.rowCount; r++) {
+      if (!this.isLive(r)) continue;
+      this.pkMap.set(pkCol.get(r) as PrimaryKey, r);
+      this.liveCount++;
+    }
+  }
+
+  /**
+   * Reloads a stored index over `def.field_name` from its serialized parts instead of building it.
+   * Returns false (nothing installed) when the factory cannot reload indexes.
+   */
+  restoreIndex(def: IndexDef, parts: ArrayBuffer[]): boolean {
+    const i = this.fieldIndex(def.field_name);
+    const f = this.fields[i];
+    if (!f || !this.factory.restore) return false;
+    const index = this.factory.restore(def, f, this.columns[i] as DenseVectorColumn | SparseColumn, parts);
+    this.indexes.set(def.field_name, { def, index });
+    return true;
   }
 
   // ---- indexes ------------------------------------------------------------------------------
@@ -416,12 +528,22 @@ export class Collection implements FilterSource {
   }
 
   /** Runs one query on a field's index. */
-  searchField(field: string, query: Float32Array | SparseVector, k: number, allow: Bitset, params: IndexSearchParams): TopK {
+  searchField(
+    field: string,
+    query: Float32Array | SparseVector,
+    k: number,
+    allow: Bitset,
+    params: IndexSearchParams,
+  ): TopK {
     const entry = this.indexes.get(field);
     if (!entry) {
-      throw new ElanusError('IndexNotExist', `index not found[field=${field}]: create an index on "${field}" before searching`, {
-        field,
-      });
+      throw new ElanusError(
+        'IndexNotExist',
+        `index not found[field=${field}]: create an index on "${field}" before searching`,
+        {
+          field,
+        },
+      );
     }
     return entry.index.search(query as never, k, allow, params);
   }

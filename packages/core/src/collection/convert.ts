@@ -31,7 +31,8 @@ export function toInt64(v: unknown, field: string, row: number): bigint {
   else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
   else if (typeof v === 'string' && /^[+-]?\d{1,20}$/.test(v.trim())) b = BigInt(v.trim());
   if (b === undefined) {
-    const hint = typeof v === 'number' && Number.isInteger(v) ? ' (beyond 2^53: pass a bigint or a string)' : '';
+    const hint =
+      typeof v === 'number' && Number.isInteger(v) ? ' (beyond 2^53: pass a bigint or a string)' : '';
     return mismatch(field, row, `an Int64 (number, bigint or integer string)${hint}`, v);
   }
   if (b < INT64_MIN || b > INT64_MAX) return mismatch(field, row, 'an Int64 within [-2^63, 2^63-1]', v);
@@ -135,7 +136,8 @@ export function toSparseVector(v: unknown, field: string, row: number): SparseVe
   for (const i of order) {
     const k = idx[i]!;
     const x = val[i]!;
-    if (!Number.isInteger(k) || k < 0 || k > 4294967294) mismatch(field, row, 'sparse indices in [0, 2^32-2]', k);
+    if (!Number.isInteger(k) || k < 0 || k > 4294967294)
+      mismatch(field, row, 'sparse indices in [0, 2^32-2]', k);
     if (typeof x !== 'number' || !Number.isFinite(x)) mismatch(field, row, 'finite sparse values', x);
     if (n > 0 && indices[n - 1] === k) mismatch(field, row, 'unique sparse indices', k);
     indices[n] = k;
@@ -177,9 +179,13 @@ export function convertRow(
   pkProvided: boolean,
 ): ConvertedRow {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ElanusError('IllegalArgument', `invalid parameter data[${row}]: expected a row object, got ${describe(input)}`, {
-      param: `data[${row}]`,
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter data[${row}]: expected a row object, got ${describe(input)}`,
+      {
+        param: `data[${row}]`,
+      },
+    );
   }
   const values: unknown[] = new Array(schema.fields.length);
   for (let i = 0; i < schema.fields.length; i++) {
@@ -211,10 +217,14 @@ export function convertRow(
         values[i] = null;
         continue;
       } else if (f.is_primary_key) {
-        throw new ElanusError('PrimaryKeyMissing', `invalid row ${row}: expected the primary key field "${f.name}", got ${describe(v)}`, {
-          field: f.name,
-          row,
-        });
+        throw new ElanusError(
+          'PrimaryKeyMissing',
+          `invalid row ${row}: expected the primary key field "${f.name}", got ${describe(v)}`,
+          {
+            field: f.name,
+            row,
+          },
+        );
       } else {
         throw new ElanusError(
           'DataTypeMismatch',
@@ -232,7 +242,8 @@ export function convertRow(
         break;
       case DataType.BinaryVector: {
         const bytes = f.dim! / 8;
-        const arr = v instanceof Uint8Array ? v : Array.isArray(v) ? Uint8Array.from(v as number[]) : undefined;
+        const arr =
+          v instanceof Uint8Array ? v : Array.isArray(v) ? Uint8Array.from(v as number[]) : undefined;
         if (!arr || arr.length !== bytes) mismatch(f.name, row, `a BinaryVector of ${bytes} bytes`, v);
         values[i] = new Uint8Array(arr);
         break;

@@ -1,18 +1,25 @@
 import type { IndexDef, IndexFactory, TextEncoderFn } from '../collection/collection.js';
 import type { SparseColumn } from '../collection/columns.js';
-import { createIndex } from '../index/index.js';
+import { createTextEncoder } from '../functions/bm25-function.js';
+import { createIndex, deserializeIndex } from '../index/index.js';
 import type { DenseVectorColumn } from '../index/types.js';
 import { createKernels, type Kernels } from '../kernels/index.js';
-import { createTextEncoder } from '../functions/bm25-function.js';
 import { DataType, type FieldSchema } from '../schema/types.js';
+import type { BatchSearcher } from './batch-search.js';
+import { type ComputeDevice, capabilities, resolveDevice } from './capabilities.js';
 import { Engine } from './engine.js';
 
-export type ComputeDevice = 'auto' | 'webgpu' | 'wasm' | 'js';
+export type { ComputeDevice };
 
 export interface EngineConfig {
-  /** Distance kernels; chosen once per engine. */
+  /** Distance kernels; chosen once per engine (see `capabilities()` and `resolveDevice`). */
   device?: ComputeDevice;
+  /** Fewest query vectors per search for which the GPU is used (default 2 with `webgpu`, 16 with `auto`). */
+  gpuMinBatch?: number;
 }
+
+/** Under `auto` the GPU must beat the WASM scan; below this batch size it rarely does. */
+const AUTO_GPU_MIN_BATCH = 16;
 
 /** AUTOINDEX resolves to these concrete index types. */
 const AUTO: Record<string, { type: string; params: Record<string, unknown> }> = {
@@ -28,17 +35,40 @@ export function indexFactory(kernels: Kernels): IndexFactory {
       const auto = def.index_type === 'AUTOINDEX' ? AUTO[kind]! : undefined;
       const type = auto?.type ?? def.index_type;
       const params = auto ? { ...auto.params, ...def.params } : def.params;
-      return createIndex(kind, type, def.metric_type, params, column as never, kernels) as never;
+      return createIndex(kind as 'dense', type, def.metric_type, params, column as never, kernels) as never;
+    },
+    restore(
+      _def: IndexDef,
+      _field: FieldSchema,
+      column: DenseVectorColumn | SparseColumn,
+      parts: ArrayBuffer[],
+    ) {
+      return deserializeIndex(parts, column as never, kernels) as never;
     },
   };
 }
 
 export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
-  const device = config.device ?? 'auto';
-  // WebGPU accelerates batched FLAT scans only; the per-row kernels stay on WASM SIMD.
+  const caps = await capabilities();
+  // Throws IllegalArgument (listing the supported devices) for a choice this realm cannot honour.
+  const device = resolveDevice(config.device ?? 'auto', caps);
+  // WebGPU accelerates batched FLAT scans only; the per-row kernels stay on WASM SIMD (or JS).
   const kernels = await createKernels(device === 'webgpu' ? 'auto' : device);
+  let batchSearcher: BatchSearcher | undefined;
+  if (device === 'webgpu') {
+    // Lazily loaded: engines that never use the GPU never load the WebGPU module.
+    const { createWebGpuSearcher } = await import('../kernels/webgpu.js');
+    const explicit = config.device === 'webgpu';
+    batchSearcher =
+      (await createWebGpuSearcher(kernels, {
+        minBatch: config.gpuMinBatch ?? (explicit ? 2 : AUTO_GPU_MIN_BATCH),
+      })) ?? undefined;
+    // No device after all (adapter gone between detection and now): the kernels answer everything.
+  }
   return new Engine({
     indexFactory: indexFactory(kernels),
     textEncoderFor: (field: FieldSchema): TextEncoderFn | undefined => createTextEncoder(field),
+    device: batchSearcher ? 'webgpu' : kernels.kind,
+    ...(batchSearcher ? { batchSearcher } : {}),
   });
 }

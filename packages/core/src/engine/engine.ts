@@ -1,6 +1,7 @@
 import { Collection, type IndexFactory, type TextEncoderFn } from '../collection/collection.js';
 import { ElanusError } from '../errors/index.js';
 import type { CollectionSchema, FieldSchema } from '../schema/types.js';
+import type { BatchSearcher } from './batch-search.js';
 
 /** A write the engine applied; persistence and sync read these in order. */
 export type WriteOp =
@@ -11,12 +12,21 @@ export type WriteOp =
   | { kind: 'createIndex'; collection: string; def: import('../collection/collection.js').IndexDef }
   | { kind: 'dropIndex'; collection: string; field: string }
   | { kind: 'load' | 'release'; collection: string }
-  | { kind: 'insert' | 'upsert'; collection: string; partition: string | undefined; rows: Record<string, unknown>[] }
+  | {
+      kind: 'insert' | 'upsert';
+      collection: string;
+      partition: string | undefined;
+      rows: Record<string, unknown>[];
+    }
   | { kind: 'delete'; collection: string; keys: (bigint | string)[] };
 
 export interface EngineOptions {
   indexFactory: IndexFactory;
   textEncoderFor: (field: FieldSchema) => TextEncoderFn | undefined;
+  /** The compute device the engine settled on (`createEngine` resolves `auto`). */
+  device?: 'webgpu' | 'wasm' | 'js';
+  /** Batched FLAT searches on another device (WebGPU); search methods use it when present. */
+  batchSearcher?: BatchSearcher;
 }
 
 /** Collections by name, one writer, and a log of the writes it applied. */
@@ -57,22 +67,47 @@ export class Engine {
 
   get(name: unknown, param = 'collection_name'): Collection {
     if (typeof name !== 'string' || name === '') {
-      throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected a collection name, got ${String(name)}`, {
-        param,
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter ${param}: expected a collection name, got ${String(name)}`,
+        {
+          param,
+        },
+      );
     }
     const c = this.collections.get(name);
-    if (!c) throw new ElanusError('CollectionNotExists', `collection not found[collection=${name}]`, { param });
+    if (!c)
+      throw new ElanusError('CollectionNotExists', `collection not found[collection=${name}]`, { param });
     return c;
   }
 
-  create(schema: CollectionSchema): Collection {
+  /** The id the next created collection gets (persisted, so ids stay unique across reopens). */
+  get nextCollectionId(): number {
+    return this.nextId;
+  }
+
+  set nextCollectionId(id: number) {
+    this.nextId = Math.max(this.nextId, id);
+  }
+
+  /** `id` and `textEncoderFor` let persistence recreate a stored collection as it was. */
+  create(
+    schema: CollectionSchema,
+    restore?: { id: number; textEncoderFor?: (field: FieldSchema) => TextEncoderFn | undefined },
+  ): Collection {
     if (this.collections.has(schema.name)) {
-      throw new ElanusError('CollectionAlreadyExists', `collection already exists[collection=${schema.name}]`, {
-        param: 'collection_name',
-      });
+      throw new ElanusError(
+        'CollectionAlreadyExists',
+        `collection already exists[collection=${schema.name}]`,
+        {
+          param: 'collection_name',
+        },
+      );
     }
-    const c = new Collection(schema, this.nextId++, this.options.indexFactory, this.options.textEncoderFor);
+    const id = restore?.id ?? this.nextId;
+    this.nextId = Math.max(this.nextId, id + 1);
+    const encoders = restore?.textEncoderFor ?? this.options.textEncoderFor;
+    const c = new Collection(schema, id, this.options.indexFactory, encoders);
     this.collections.set(schema.name, c);
     return c;
   }

@@ -79,8 +79,7 @@ const show = (v: unknown): string => {
 
 /** Parameterised messages, keyed by a message id. Each names the parameter, what was expected and what came. */
 export const messages = {
-  invalidParam: ((p) =>
-    `invalid parameter ${p.name}: expected ${p.expected}, got ${show(p.got)}`) as Msg,
+  invalidParam: ((p) => `invalid parameter ${p.name}: expected ${p.expected}, got ${show(p.got)}`) as Msg,
   collectionNotExists: ((p) => `collection not found[collection=${p.collection}]`) as Msg,
   collectionExists: ((p) => `collection already exists[collection=${p.collection}]`) as Msg,
   partitionNotExists: ((p) => `partition not found[partition=${p.partition}]`) as Msg,

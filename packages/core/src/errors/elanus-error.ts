@@ -18,7 +18,13 @@ export class ElanusError extends Error {
 
   /** Plain data for structured cloning (worker boundary). */
   toJSON(): SerializedElanusError {
-    return { name: this.name, code: this.code, message: this.message, details: this.details, stack: this.stack };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      details: this.details,
+      stack: this.stack,
+    };
   }
 
   static fromJSON(s: SerializedElanusError): ElanusError {

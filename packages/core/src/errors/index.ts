@@ -1,2 +1,8 @@
 export { ErrorCode, ErrorNumber, messages } from './codes.js';
-export { ElanusError, invalidParam, isElanusError, describe, type SerializedElanusError } from './elanus-error.js';
+export {
+  describe,
+  ElanusError,
+  invalidParam,
+  isElanusError,
+  type SerializedElanusError,
+} from './elanus-error.js';

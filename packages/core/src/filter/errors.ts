@@ -10,7 +10,11 @@ const MAX_SHOWN = 200;
 export function filterError(expr: string, message: string, offset: number): ElanusError {
   const column = Math.max(0, Math.min(offset, expr.length)) + 1;
   const shown = expr.length > MAX_SHOWN ? `${expr.slice(0, MAX_SHOWN - 3)}...` : expr;
-  return new ElanusError('InvalidFilter', `cannot parse expression: \`${shown}\`, ${message} (column ${column})`, {
-    column,
-  });
+  return new ElanusError(
+    'InvalidFilter',
+    `cannot parse expression: \`${shown}\`, ${message} (column ${column})`,
+    {
+      column,
+    },
+  );
 }

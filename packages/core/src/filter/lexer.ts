@@ -1,7 +1,17 @@
 import { filterError } from './errors.js';
 
 /** Keywords, normalised: `&&`→and, `||`→or, `!`→not, `is null`→isnull, `is not null`→isnotnull. */
-export type Keyword = 'and' | 'or' | 'not' | 'in' | 'like' | 'exists' | 'true' | 'false' | 'isnull' | 'isnotnull';
+export type Keyword =
+  | 'and'
+  | 'or'
+  | 'not'
+  | 'in'
+  | 'like'
+  | 'exists'
+  | 'true'
+  | 'false'
+  | 'isnull'
+  | 'isnotnull';
 
 export type Token =
   | { kind: 'int'; pos: number; end: number; value: bigint }
@@ -171,7 +181,8 @@ function readNumber(src: string, start: number): Token {
     throw filterError(src, msg, at);
   };
   const checkEnd = (): void => {
-    if (i < n && (isIdentPart(src, i) || src[i] === '.')) bad(`invalid number literal \`${src.slice(start, i + 1)}\``);
+    if (i < n && (isIdentPart(src, i) || src[i] === '.'))
+      bad(`invalid number literal \`${src.slice(start, i + 1)}\``);
   };
   const intToken = (digits: string, text: string): Token => {
     const value = BigInt(digits);

@@ -1,6 +1,7 @@
 /**
  * SQL LIKE matching as Milvus has it: `%` matches any run of characters, `_` exactly one
- * character (code point), and a backslash makes the next character literal (`\%`, `\_`, `\\`).
+ * character (code point). A backslash makes a following `%`, `_` or backslash literal; before any
+ * other character it is a literal backslash (as in current Milvus).
  *
  * No regular expressions and no backtracking: the pattern is split at `%` into segments; the
  * first and last are anchored, the middle ones are found leftmost-first in order, which is exact
@@ -28,8 +29,11 @@ function tokens(pattern: string): (string | null | typeof STAR)[] {
   let lit = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) {
-      lit += pattern[++i];
+    // A backslash escapes a wildcard or another backslash; before anything else it is literal.
+    const nx = pattern[i + 1];
+    if (ch === '\\' && (nx === '%' || nx === '_' || nx === '\\')) {
+      lit += nx;
+      i++;
       continue;
     }
     if (ch === '%' || ch === '_') {

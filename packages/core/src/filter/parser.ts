@@ -95,14 +95,18 @@ class Parser {
   private mk<T extends FilterAst>(node: T, ...children: FilterAst[]): T {
     let h = 0;
     for (const c of children) h = Math.max(h, heights.get(c) ?? 1);
-    if (h + 1 > MAX_DEPTH) throw this.error(`the expression is nested too deeply (more than ${MAX_DEPTH} levels)`, node.pos);
+    if (h + 1 > MAX_DEPTH)
+      throw this.error(`the expression is nested too deeply (more than ${MAX_DEPTH} levels)`, node.pos);
     heights.set(node, h + 1);
     return node;
   }
 
   private expr(minBp: number): FilterAst {
     if (++this.depth > MAX_DEPTH) {
-      throw this.error(`the expression is nested too deeply (more than ${MAX_DEPTH} levels)`, this.peek().pos);
+      throw this.error(
+        `the expression is nested too deeply (more than ${MAX_DEPTH} levels)`,
+        this.peek().pos,
+      );
     }
     try {
       let left = this.prefix();
@@ -139,7 +143,11 @@ class Parser {
           }
           this.next();
           const list = this.expr(BP.in + 1);
-          return this.mk({ kind: 'in', negated: t.value === 'not', target: left, list, pos: left.pos }, left, list);
+          return this.mk(
+            { kind: 'in', negated: t.value === 'not', target: left, list, pos: left.pos },
+            left,
+            list,
+          );
         }
         case 'like': {
           if (BP.like < minBp) return undefined;
@@ -242,13 +250,15 @@ class Parser {
     // Flatten chains: `a and b and c` is one node with three operands.
     const operands: FilterAst[] = [];
     for (const side of [left, right]) {
-      if (side.kind === 'logical' && side.op === op && !parenthesised.has(side)) operands.push(...side.operands);
+      if (side.kind === 'logical' && side.op === op && !parenthesised.has(side))
+        operands.push(...side.operands);
       else operands.push(side);
     }
     const node: LogicalExpr = { kind: 'logical', op, operands, pos: left.pos };
     let h = 0;
     for (const c of operands) h = Math.max(h, heights.get(c) ?? 1);
-    if (h + 1 > MAX_DEPTH) throw this.error(`the expression is nested too deeply (more than ${MAX_DEPTH} levels)`, left.pos);
+    if (h + 1 > MAX_DEPTH)
+      throw this.error(`the expression is nested too deeply (more than ${MAX_DEPTH} levels)`, left.pos);
     heights.set(node, h + 1);
     return node;
   }
@@ -294,7 +304,8 @@ class Parser {
             return this.list(t);
           case '{': {
             const name = this.next();
-            if (name.kind !== 'ident') throw this.error('expected a template parameter name after `{`', name.pos);
+            if (name.kind !== 'ident')
+              throw this.error('expected a template parameter name after `{`', name.pos);
             this.expect('}', '`}` to close the template parameter');
             return { kind: 'template', name: name.value, pos: t.pos };
           }
@@ -401,7 +412,10 @@ class Parser {
           this.next();
           break;
         }
-        throw this.error(`expected \`,\` or \`)\` in the call to ${name.value} but found ${this.describe(t)}`, t.pos);
+        throw this.error(
+          `expected \`,\` or \`)\` in the call to ${name.value} but found ${this.describe(t)}`,
+          t.pos,
+        );
       }
     }
     return this.mk(

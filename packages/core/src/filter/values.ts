@@ -55,7 +55,8 @@ export function constValue(c: Const): unknown {
  * Returns NaN when either side is NaN (unordered).
  */
 export function cmpNum(a: number | bigint, b: number | bigint): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
+  if (typeof a === 'number' && typeof b === 'number')
+    return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number') return -cmpBigNum(b as bigint, a);
   return cmpBigNum(a, b as number);
@@ -152,7 +153,8 @@ export function jsonValueEquals(a: unknown, b: unknown): boolean {
     if (ka.length !== kb.length) return false;
     for (const k of ka) {
       if (!Object.hasOwn(b, k)) return false;
-      if (!jsonValueEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+      if (!jsonValueEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+        return false;
     }
     return true;
   }

@@ -3,9 +3,9 @@ import { checkDim } from '../kernels/js-column.js';
 import type { DenseMetric, Kernels, VectorScanner } from '../kernels/types.js';
 import type { Bitset } from '../util/bitset.js';
 import { TopKHeap } from './heap.js';
-import { type RangeBounds, checkK, rangeParams } from './params.js';
+import { checkK, type RangeBounds, rangeParams } from './params.js';
 import { metricCode, metricFromCode, part, partAt, readHeader, writeHeader } from './serial.js';
-import { Tombstones } from './tombstones.js';
+import { indexedPrefix, Tombstones } from './tombstones.js';
 import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from './types.js';
 
 /** Below this fraction of allowed rows, FLAT gathers the allowed rows instead of scanning every row. */
@@ -128,7 +128,10 @@ export class FlatIndex implements VectorIndex {
 
   addRange(from: number, to: number): void {
     if (to > this.column.length || from < 0 || from > to) {
-      throw new ElanusError('UnexpectedError', `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`);
+      throw new ElanusError(
+        'UnexpectedError',
+        `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`,
+      );
     }
     if (to > this.n) this.n = to;
   }
@@ -148,7 +151,7 @@ export class FlatIndex implements VectorIndex {
 
   compact(keep: Int32Array): void {
     this.tomb.compact(keep);
-    this.n = keep.length;
+    this.n = indexedPrefix(keep, this.n);
   }
 
   serialize(): ArrayBuffer[] {

@@ -5,7 +5,7 @@ import { checkQuery, exactSearch } from './flat.js';
 import { MinHeap, TopKHeap } from './heap.js';
 import { checkK, intParam, rangeParams } from './params.js';
 import { metricCode, metricFromCode, part, partAt, readHeader, writeHeader } from './serial.js';
-import { Tombstones } from './tombstones.js';
+import { indexedPrefix, Tombstones } from './tombstones.js';
 import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from './types.js';
 
 export interface HnswOptions {
@@ -16,6 +16,11 @@ export interface HnswOptions {
   seed?: number;
   /** Repair the graph once linked tombstones exceed this fraction of the rows (default 0.2). */
   repairRatio?: number;
+  /**
+   * Weight of the graph walk's estimated cost against an exact scan of the allowed rows when a filter is
+   * given (default 0.5; 0 always walks the graph, Infinity always scans). Runtime tuning, not serialized.
+   */
+  filterWalkCost?: number;
 }
 
 export interface HnswSearchStats {
@@ -58,6 +63,8 @@ export class HnswIndex implements VectorIndex {
   readonly efConstruction: number;
   readonly seed: number;
   readonly repairRatio: number;
+  /** See HnswOptions.filterWalkCost; adjustable at run time. */
+  filterWalkCost: number;
   lastSearchStats: HnswSearchStats = { distances: 0, exact: false };
 
   private readonly mL: number;
@@ -104,6 +111,7 @@ export class HnswIndex implements VectorIndex {
     this.efConstruction = opts.efConstruction;
     this.seed = opts.seed ?? 42;
     this.repairRatio = opts.repairRatio ?? 0.2;
+    this.filterWalkCost = opts.filterWalkCost ?? WALK_COST;
     this.mL = 1 / Math.log(Math.max(2, this.M));
     this.scanner = kernels.scanner(column, metric);
     this.sign = metric === 'L2' ? 1 : -1;
@@ -257,7 +265,10 @@ export class HnswIndex implements VectorIndex {
 
   addRange(from: number, to: number): void {
     if (to > this.column.length || from < 0 || from > to) {
-      throw new ElanusError('UnexpectedError', `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`);
+      throw new ElanusError(
+        'UnexpectedError',
+        `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`,
+      );
     }
     if (to <= this.n) return;
     this.ensureCapacity(to);
@@ -413,7 +424,8 @@ export class HnswIndex implements VectorIndex {
       const o = keep[i]!;
       if (o < this.n) oldToNew[o] = i;
     }
-    const newN = Math.min(keep.length, this.n);
+    // Rows appended to the column but not indexed yet sort last in `keep`; they stay unindexed.
+    const newN = indexedPrefix(keep, this.n);
     this.rewire(keep.subarray(0, newN), oldToNew, newN);
     this.tomb.compact(keep);
     let dead = 0;
@@ -543,7 +555,7 @@ export class HnswIndex implements VectorIndex {
     const kk = Math.min(k, allowed);
     const p = allowed / n;
     // Range search and selective filters: an exact scan of the allowed rows is correct and cheaper.
-    if (range !== null || (eff !== null && allowed <= (WALK_COST * ef * this.M0) / p)) {
+    if (range !== null || (eff !== null && allowed <= (this.filterWalkCost * ef * this.M0) / p)) {
       return this.exact(k, eff, range);
     }
     let ep = this.entry;

@@ -70,7 +70,8 @@ export function rangeParams(params: Record<string, unknown>, metric: MetricType)
   if (rawF !== undefined && rawF !== null) {
     filter = toNumber(rawF);
     if (Number.isNaN(filter)) invalidParam('range_filter', 'a number', rawF);
-    if (l2 && !(filter < radius)) invalidParam('range_filter', `a number less than radius (${radius}) for L2`, rawF);
+    if (l2 && !(filter < radius))
+      invalidParam('range_filter', `a number less than radius (${radius}) for L2`, rawF);
     if (!l2 && !(filter > radius)) {
       invalidParam('range_filter', `a number greater than radius (${radius}) for ${metric}`, rawF);
     }

@@ -62,3 +62,15 @@ export class Tombstones {
     this.count = count;
   }
 }
+
+/** How many entries of an ascending `keep` are below `n` (the rows an index had indexed). */
+export function indexedPrefix(keep: Int32Array, n: number): number {
+  let lo = 0;
+  let hi = keep.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keep[mid]! < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

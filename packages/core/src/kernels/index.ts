@@ -5,9 +5,9 @@ import type { Kernels } from './types.js';
 import { WasmKernels } from './wasm-kernels.js';
 
 export { JsVectorColumn } from './js-column.js';
-export { JsKernels, JsScanner, dotAt, l2At } from './js-kernels.js';
+export { dotAt, JsKernels, JsScanner, l2At } from './js-kernels.js';
 export type { DenseMetric, KernelColumn, Kernels, VectorScanner } from './types.js';
-export { METRIC_CODE, inverseNorm } from './types.js';
+export { inverseNorm, METRIC_CODE } from './types.js';
 export { WasmVectorColumn } from './wasm-column.js';
 export { WasmKernels, WasmScanner } from './wasm-kernels.js';
 

@@ -1,5 +1,5 @@
 import { ElanusError } from '../errors/index.js';
-import { type KernelColumn, inverseNorm } from './types.js';
+import { inverseNorm, type KernelColumn } from './types.js';
 
 /** A dense column backed by plain Float32Arrays (for the JS kernels): capacity doubles on growth. */
 export class JsVectorColumn implements KernelColumn {

@@ -1,6 +1,6 @@
 import type { DenseVectorColumn } from '../index/types.js';
 import { JsVectorColumn } from './js-column.js';
-import { type DenseMetric, type Kernels, type VectorScanner, inverseNorm } from './types.js';
+import { type DenseMetric, inverseNorm, type Kernels, type VectorScanner } from './types.js';
 
 // Plain TypeScript kernels: four independent accumulators, unrolled by 4, so the adds pipeline.
 

@@ -1,6 +1,6 @@
 import { ElanusError } from '../errors/index.js';
 import { checkDim } from './js-column.js';
-import { type KernelColumn, inverseNorm } from './types.js';
+import { inverseNorm, type KernelColumn } from './types.js';
 
 /** Rows a scanner can score in one kernel call (size of the id and score scratch). */
 export const WASM_BATCH = 4096;
@@ -12,7 +12,16 @@ const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit.
 export interface KernelExports {
   dot(a: number, b: number, n: number): number;
   l2sq(a: number, b: number, n: number): number;
-  score1(metric: number, q: number, base: number, norms: number, qinv: number, dim: number, row: number): number;
+  score1(
+    metric: number,
+    q: number,
+    base: number,
+    norms: number,
+    qinv: number,
+    dim: number,
+    row: number,
+  ): number;
+  score_pair(metric: number, base: number, norms: number, dim: number, a: number, b: number): number;
   scan_range(
     metric: number,
     q: number,

@@ -1,6 +1,6 @@
 import type { DenseVectorColumn } from '../index/types.js';
 import { JsScanner } from './js-kernels.js';
-import { type DenseMetric, type Kernels, METRIC_CODE, type VectorScanner, inverseNorm } from './types.js';
+import { type DenseMetric, inverseNorm, type Kernels, METRIC_CODE, type VectorScanner } from './types.js';
 import { type KernelExports, WASM_BATCH, WasmVectorColumn } from './wasm-column.js';
 
 /** Scanner over a WasmVectorColumn: every distance runs in the SIMD module, on the arena in place. */
@@ -51,8 +51,7 @@ export class WasmScanner implements VectorScanner {
 
   pair(a: number, b: number): number {
     const c = this.col;
-    const q = c.vecOff + a * this.stride;
-    return this.x.score1(this.code, q, c.vecOff, c.normsOff, c.invNorm(a), this.dim, b);
+    return this.x.score_pair(this.code, c.vecOff, c.normsOff, this.dim, a, b);
   }
 
   scoreRange(from: number, to: number, out: Float32Array, outOffset = 0): void {
@@ -107,7 +106,17 @@ export class WasmScanner implements VectorScanner {
 
   scoreBuffered(count: number): void {
     const c = this.col;
-    this.x.scan_rows(this.code, this.qPtr(), c.vecOff, c.normsOff, this.qInv, this.dim, c.idsOff, count, c.outOff);
+    this.x.scan_rows(
+      this.code,
+      this.qPtr(),
+      c.vecOff,
+      c.normsOff,
+      this.qInv,
+      this.dim,
+      c.idsOff,
+      count,
+      c.outOff,
+    );
   }
 }
 

@@ -16,7 +16,10 @@ import { applyIndexParams, loadCollection } from './indexes.js';
 
 export function createCollection(engine: Engine, req: CreateCollectionReq): ResStatus {
   if (!req || typeof req !== 'object') {
-    throw new ElanusError('IllegalArgument', 'invalid parameter req: expected a request object, got ' + String(req));
+    throw new ElanusError(
+      'IllegalArgument',
+      'invalid parameter req: expected a request object, got ' + String(req),
+    );
   }
   const schema = normalizeSchema(req);
   const quick = req.fields === undefined && req.schema === undefined;
@@ -26,19 +29,20 @@ export function createCollection(engine: Engine, req: CreateCollectionReq): ResS
     if (quick) {
       const vec = schema.fields.find((f) => f.data_type === DataType.FloatVector)!;
       const given = req.index_params as Record<string, unknown> | undefined;
-      applyIndexParams(engine, c, [
+      applyIndexParams(c, [
         {
           field_name: vec.name,
           index_type: (given?.index_type as string | undefined) ?? 'AUTOINDEX',
-          metric_type: (req.metric_type as string | undefined) ?? (given?.metric_type as string | undefined) ?? 'COSINE',
+          metric_type:
+            (req.metric_type as string | undefined) ?? (given?.metric_type as string | undefined) ?? 'COSINE',
           params: (given?.params as Record<string, unknown> | undefined) ?? {},
         },
       ]);
-      loadCollection(engine, c);
+      loadCollection(c);
     } else if (req.index_params !== undefined) {
       const list = Array.isArray(req.index_params) ? req.index_params : [req.index_params];
-      applyIndexParams(engine, c, list as Record<string, unknown>[]);
-      loadCollection(engine, c);
+      applyIndexParams(c, list as Record<string, unknown>[]);
+      loadCollection(c);
     }
   } catch (e) {
     engine.drop(schema.name);
@@ -57,7 +61,8 @@ function describeField(f: FieldSchema, i: number) {
   if (f.max_capacity !== undefined) type_params.push({ key: 'max_capacity', value: String(f.max_capacity) });
   if (f.enable_analyzer) type_params.push({ key: 'enable_analyzer', value: 'true' });
   if (f.enable_match) type_params.push({ key: 'enable_match', value: 'true' });
-  if (f.analyzer_params) type_params.push({ key: 'analyzer_params', value: JSON.stringify(f.analyzer_params) });
+  if (f.analyzer_params)
+    type_params.push({ key: 'analyzer_params', value: JSON.stringify(f.analyzer_params) });
   return {
     fieldID: String(100 + i),
     name: f.name,
@@ -125,7 +130,12 @@ export function listCollections(engine: Engine): ShowCollectionsRes {
     collection_names: names,
     data: names.map((n) => {
       const c = engine.get(n);
-      return { name: n, id: String(c.id), timestamp: String(c.created), loadedPercentage: c.loaded ? '100' : '0' };
+      return {
+        name: n,
+        id: String(c.id),
+        timestamp: String(c.created),
+        loadedPercentage: c.loaded ? '100' : '0',
+      };
     }),
   };
 }
@@ -136,7 +146,10 @@ export function dropCollection(engine: Engine, req: CollectionReq): ResStatus {
   return ok();
 }
 
-export function renameCollection(engine: Engine, req: CollectionReq & { new_collection_name: string }): ResStatus {
+export function renameCollection(
+  engine: Engine,
+  req: CollectionReq & { new_collection_name: string },
+): ResStatus {
   const from = requireString(req?.collection_name, 'collection_name');
   const to = checkName(req.new_collection_name, 'new_collection_name');
   engine.rename(from, to);

@@ -7,9 +7,13 @@ export const ok = (): ResStatus => ({ error_code: 'Success', reason: '', code: 0
 
 export function requireString(v: unknown, param: string): string {
   if (typeof v !== 'string' || v === '') {
-    throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected a non-empty string, got ${String(v)}`, {
-      param,
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter ${param}: expected a non-empty string, got ${String(v)}`,
+      {
+        param,
+      },
+    );
   }
   return v;
 }
@@ -49,7 +53,9 @@ export function formatValue(field: FieldSchema, v: unknown): unknown {
     case DataType.SparseFloatVector:
       return sparseToObject(v as SparseVector);
     case DataType.Array:
-      return field.element_type === DataType.Int64 ? (v as bigint[]).map((x) => x.toString()) : [...(v as unknown[])];
+      return field.element_type === DataType.Int64
+        ? (v as bigint[]).map((x) => x.toString())
+        : [...(v as unknown[])];
     default:
       return v;
   }
@@ -69,9 +75,13 @@ export function planOutput(c: Collection, output: string[] | undefined, param = 
   const plan: OutputPlan = { fields: [], dynamicKeys: [], allDynamic: false };
   if (output === undefined) return plan;
   if (!Array.isArray(output)) {
-    throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected an array of field names, got ${typeof output}`, {
-      param,
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter ${param}: expected an array of field names, got ${typeof output}`,
+      {
+        param,
+      },
+    );
   }
   const add = (i: number) => {
     if (i !== c.pkIndex && !plan.fields.includes(i)) plan.fields.push(i);
@@ -92,10 +102,14 @@ export function planOutput(c: Collection, output: string[] | undefined, param = 
     } else if (c.schema.enable_dynamic_field && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       plan.dynamicKeys.push(name);
     } else {
-      throw new ElanusError('FieldNotExists', `invalid parameter ${param}: field "${name}" does not exist in collection "${c.name}"`, {
-        param,
-        field: name,
-      });
+      throw new ElanusError(
+        'FieldNotExists',
+        `invalid parameter ${param}: field "${name}" does not exist in collection "${c.name}"`,
+        {
+          param,
+          field: name,
+        },
+      );
     }
   }
   return plan;
@@ -125,13 +139,20 @@ export function idsResult(c: Collection, keys: PrimaryKey[]) {
 export function filterOf(req: { filter?: string; expr?: string }): string | undefined {
   const f = req.filter ?? req.expr;
   if (f !== undefined && typeof f !== 'string') {
-    throw new ElanusError('IllegalArgument', `invalid parameter filter: expected a string expression, got ${typeof f}`, {
-      param: 'filter',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter filter: expected a string expression, got ${typeof f}`,
+      {
+        param: 'filter',
+      },
+    );
   }
   return f;
 }
 
-export function filterParamsOf(req: { filter_params?: Record<string, unknown>; exprValues?: Record<string, unknown> }) {
+export function filterParamsOf(req: {
+  filter_params?: Record<string, unknown>;
+  exprValues?: Record<string, unknown>;
+}) {
   return req.filter_params ?? req.exprValues;
 }

@@ -11,9 +11,13 @@ export function deleteEntities(engine: Engine, req: DeleteReq): MutationResult {
   let keys: PrimaryKey[];
   if (req.ids !== undefined) {
     if (!Array.isArray(req.ids)) {
-      throw new ElanusError('IllegalArgument', `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`, {
-        param: 'ids',
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`,
+        {
+          param: 'ids',
+        },
+      );
     }
     keys = (req.ids as unknown[]).map((v, i) => c.toPk(v, `ids[${i}]`));
   } else if (filter !== undefined && filter.trim() !== '') {
@@ -23,9 +27,13 @@ export function deleteEntities(engine: Engine, req: DeleteReq): MutationResult {
       keys.push(c.pkOf(r));
     });
   } else {
-    throw new ElanusError('IllegalArgument', 'invalid parameter filter: expected ids or a non-empty filter expression, got neither', {
-      param: 'filter',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      'invalid parameter filter: expected ids or a non-empty filter expression, got neither',
+      {
+        param: 'filter',
+      },
+    );
   }
   const deleted = c.deleteByKeys(keys, parts);
   if (deleted.length) engine.record({ kind: 'delete', collection: c.name, keys: deleted });

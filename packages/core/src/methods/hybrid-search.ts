@@ -9,7 +9,11 @@ import { annsField, MAX_TOPK, parseQueries, runQuery, searchParamsOf } from './s
 /** Reciprocal-rank fusion (Milvus `RRFRanker(k)`): score = Σ 1 / (k + rank), rank from 1. */
 export function RRFRanker(k = 60): RerankerObj {
   if (!Number.isFinite(k) || k <= 0 || k >= 16384) {
-    throw new ElanusError('IllegalArgument', `invalid parameter k: expected a number in (0, 16384), got ${k}`, { param: 'k' });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter k: expected a number in (0, 16384), got ${k}`,
+      { param: 'k' },
+    );
   }
   return { strategy: 'rrf', params: { k } };
 }
@@ -18,9 +22,13 @@ export function RRFRanker(k = 60): RerankerObj {
 export function WeightedRanker(weights: number[], norm_score = true): RerankerObj {
   for (const [i, w] of weights.entries()) {
     if (typeof w !== 'number' || !(w >= 0 && w <= 1)) {
-      throw new ElanusError('IllegalArgument', `invalid parameter weights[${i}]: expected a number in [0, 1], got ${w}`, {
-        param: `weights[${i}]`,
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter weights[${i}]: expected a number in [0, 1], got ${w}`,
+        {
+          param: `weights[${i}]`,
+        },
+      );
     }
   }
   return { strategy: 'weighted', params: { weights: [...weights], norm_score } };
@@ -46,17 +54,25 @@ export function hybridSearch(engine: Engine, req: HybridSearchReq): SearchResult
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   if (!Array.isArray(req.data) || req.data.length === 0) {
-    throw new ElanusError('IllegalArgument', 'invalid parameter data: expected a non-empty array of search requests, got ' + typeof req.data, {
-      param: 'data',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      'invalid parameter data: expected a non-empty array of search requests, got ' + typeof req.data,
+      {
+        param: 'data',
+      },
+    );
   }
   const limit = optionalInt(req.limit, 'limit', 1, MAX_TOPK, 100);
   const offset = optionalInt(req.offset, 'offset', 0, MAX_TOPK, 0);
   const rerank = req.rerank ?? RRFRanker();
   if (rerank.strategy !== 'rrf' && rerank.strategy !== 'weighted') {
-    throw new ElanusError('IllegalArgument', `invalid parameter rerank.strategy: expected "rrf" or "weighted", got ${JSON.stringify(rerank.strategy)}`, {
-      param: 'rerank',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter rerank.strategy: expected "rrf" or "weighted", got ${JSON.stringify(rerank.strategy)}`,
+      {
+        param: 'rerank',
+      },
+    );
   }
   const weights = rerank.params.weights ?? [];
   if (rerank.strategy === 'weighted' && weights.length !== req.data.length) {
@@ -78,14 +94,25 @@ export function hybridSearch(engine: Engine, req: HybridSearchReq): SearchResult
     const subLimit = optionalInt(sub.limit, `data[${si}].limit`, 1, MAX_TOPK, limit + offset);
     const subFilter = sub.filter ?? sub.expr;
     const allow = subFilter ? c.select(subFilter, filterParamsOf(req), req.partition_names).and(base) : base;
-    return { f, queries, subLimit, allow, params: searchParamsOf(sub), metric: c.indexes.get(f.name)!.def.metric_type };
+    return {
+      f,
+      queries,
+      subLimit,
+      allow,
+      params: searchParamsOf(sub),
+      metric: c.indexes.get(f.name)!.def.metric_type,
+    };
   });
   const nq = subs[0]!.queries.length;
   subs.forEach((s, i) => {
     if (s.queries.length !== nq) {
-      throw new ElanusError('IllegalArgument', `invalid parameter data[${i}].data: expected ${nq} query vectors like data[0], got ${s.queries.length}`, {
-        param: `data[${i}].data`,
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter data[${i}].data: expected ${nq} query vectors like data[0], got ${s.queries.length}`,
+        {
+          param: `data[${i}].data`,
+        },
+      );
     }
   });
 
@@ -103,7 +130,9 @@ export function hybridSearch(engine: Engine, req: HybridSearchReq): SearchResult
         fused.set(row, (fused.get(row) ?? 0) + add);
       }
     });
-    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(offset, offset + limit);
+    const ranked = [...fused.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(offset, offset + limit);
     results.push(
       ranked.map(([row, score]) => {
         const hit = { score, id: '' } as SearchHit;

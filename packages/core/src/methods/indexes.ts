@@ -17,9 +17,13 @@ const SPARSE_TYPES = ['SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'AUTOINDEX'];
 const SCALAR_TYPES = ['INVERTED', 'STL_SORT', 'TRIE', 'BITMAP', 'AUTOINDEX'];
 
 function fail(param: string, expected: string, got: unknown): never {
-  throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected ${expected}, got ${JSON.stringify(got)}`, {
-    param,
-  });
+  throw new ElanusError(
+    'IllegalArgument',
+    `invalid parameter ${param}: expected ${expected}, got ${JSON.stringify(got)}`,
+    {
+      param,
+    },
+  );
 }
 
 /** Validates one index request against the field and returns the definition to build. */
@@ -28,9 +32,13 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
   if (typeof fieldName !== 'string') fail('field_name', 'the name of a field to index', fieldName);
   const f = c.field(fieldName);
   if (!f) {
-    throw new ElanusError('FieldNotExists', `invalid parameter field_name: field "${fieldName}" does not exist in collection "${c.name}"`, {
-      param: 'field_name',
-    });
+    throw new ElanusError(
+      'FieldNotExists',
+      `invalid parameter field_name: field "${fieldName}" does not exist in collection "${c.name}"`,
+      {
+        param: 'field_name',
+      },
+    );
   }
   const extra = (req.extra_params ?? {}) as Record<string, unknown>;
   const rawType = (req.index_type ?? extra.index_type ?? 'AUTOINDEX') as unknown;
@@ -46,11 +54,17 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
   let metric_type: MetricType;
   if (f.data_type === DataType.FloatVector) {
     metric_type = (metric ?? 'COSINE') as MetricType;
-    if (!['L2', 'IP', 'COSINE'].includes(metric_type)) fail('metric_type', 'one of L2, IP, COSINE for a FloatVector field', metricRaw);
+    if (!['L2', 'IP', 'COSINE'].includes(metric_type))
+      fail('metric_type', 'one of L2, IP, COSINE for a FloatVector field', metricRaw);
   } else if (f.data_type === DataType.SparseFloatVector) {
     const def = f.is_function_output ? 'BM25' : 'IP';
     metric_type = (metric ?? def) as MetricType;
-    if (metric_type !== def) fail('metric_type', `${def} for ${f.is_function_output ? 'a BM25 function output' : 'a sparse'} field`, metricRaw);
+    if (metric_type !== def)
+      fail(
+        'metric_type',
+        `${def} for ${f.is_function_output ? 'a BM25 function output' : 'a sparse'} field`,
+        metricRaw,
+      );
   } else if (f.data_type === DataType.BinaryVector) {
     metric_type = (metric ?? 'HAMMING') as MetricType;
   } else {
@@ -69,17 +83,25 @@ function indexTypesFor(f: FieldSchema): string[] {
 }
 
 /** Builds the indexes; every definition is validated before any is built. */
-export function applyIndexParams(engine: Engine, c: Collection, reqs: Record<string, unknown>[]): void {
+export function applyIndexParams(c: Collection, reqs: Record<string, unknown>[]): void {
   const defs = reqs.map((r) => resolveIndexDef(c, r));
   for (const d of defs) {
     if (c.indexes.has(d.field_name)) {
       const have = c.indexes.get(d.field_name)!.def;
-      if (have.index_type === d.index_type && have.metric_type === d.metric_type && JSON.stringify(have.params) === JSON.stringify(d.params)) {
+      if (
+        have.index_type === d.index_type &&
+        have.metric_type === d.metric_type &&
+        JSON.stringify(have.params) === JSON.stringify(d.params)
+      ) {
         continue; // Milvus treats an identical createIndex as a no-op.
       }
-      throw new ElanusError('IndexAlreadyExists', `at most one distinct index is allowed per field: field "${d.field_name}" already has index "${have.index_name}"`, {
-        param: 'field_name',
-      });
+      throw new ElanusError(
+        'IndexAlreadyExists',
+        `at most one distinct index is allowed per field: field "${d.field_name}" already has index "${have.index_name}"`,
+        {
+          param: 'field_name',
+        },
+      );
     }
   }
   for (const d of defs) {
@@ -94,7 +116,7 @@ export function createIndex(engine: Engine, req: CreateIndexReq | CreateIndexReq
   const list = Array.isArray(req) ? req : [req];
   if (list.length === 0) fail('req', 'at least one index request', list);
   const c = engine.get(list[0]!.collection_name);
-  applyIndexParams(engine, c, list as unknown as Record<string, unknown>[]);
+  applyIndexParams(c, list as unknown as Record<string, unknown>[]);
   for (const r of list) {
     const def = c.indexes.get(r.field_name!)?.def ?? c.scalarIndexes.get(r.field_name!);
     if (def) engine.record({ kind: 'createIndex', collection: c.name, def });
@@ -106,7 +128,10 @@ function allDefs(c: Collection): IndexDef[] {
   return [...[...c.indexes.values()].map((e) => e.def), ...c.scalarIndexes.values()];
 }
 
-export function describeIndex(engine: Engine, req: CollectionReq & { field_name?: string; index_name?: string }): DescribeIndexRes {
+export function describeIndex(
+  engine: Engine,
+  req: CollectionReq & { field_name?: string; index_name?: string },
+): DescribeIndexRes {
   const c = engine.get(req?.collection_name);
   let defs = allDefs(c);
   if (req.field_name) defs = defs.filter((d) => d.field_name === req.field_name);
@@ -140,16 +165,26 @@ export function listIndexes(engine: Engine, req: CollectionReq): ListIndexesRes 
   return { status: ok(), indexes: allDefs(c).map((d) => d.index_name) };
 }
 
-export function dropIndex(engine: Engine, req: CollectionReq & { field_name?: string; index_name?: string }): ResStatus {
+export function dropIndex(
+  engine: Engine,
+  req: CollectionReq & { field_name?: string; index_name?: string },
+): ResStatus {
   const c = engine.get(req?.collection_name);
   const def = allDefs(c).find(
-    (d) => (req.index_name !== undefined && d.index_name === req.index_name) || (req.field_name !== undefined && d.field_name === req.field_name),
+    (d) =>
+      (req.index_name !== undefined && d.index_name === req.index_name) ||
+      (req.field_name !== undefined && d.field_name === req.field_name),
   );
-  if (!def) throw new ElanusError('IndexNotExist', `index not found[collection=${c.name}]`, { param: 'index_name' });
+  if (!def)
+    throw new ElanusError('IndexNotExist', `index not found[collection=${c.name}]`, { param: 'index_name' });
   if (c.loaded && c.indexes.has(def.field_name)) {
-    throw new ElanusError('IllegalArgument', `index cannot be dropped, collection is loaded, please release it first (collection "${c.name}")`, {
-      param: 'collection_name',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `index cannot be dropped, collection is loaded, please release it first (collection "${c.name}")`,
+      {
+        param: 'collection_name',
+      },
+    );
   }
   c.dropIndex(def.field_name);
   c.scalarIndexes.delete(def.field_name);
@@ -157,8 +192,10 @@ export function dropIndex(engine: Engine, req: CollectionReq & { field_name?: st
   return ok();
 }
 
-export function loadCollection(engine: Engine, c: Collection): void {
-  const missing = c.fields.filter((f) => isVectorType(f.data_type) && !c.indexes.has(f.name)).map((f) => f.name);
+export function loadCollection(c: Collection): void {
+  const missing = c.fields
+    .filter((f) => isVectorType(f.data_type) && !c.indexes.has(f.name))
+    .map((f) => f.name);
   if (missing.length) {
     throw new ElanusError(
       'IndexNotExist',
@@ -172,7 +209,7 @@ export function loadCollection(engine: Engine, c: Collection): void {
 export function load(engine: Engine, req: CollectionReq): ResStatus {
   const c = engine.get(req?.collection_name);
   if (!c.loaded) {
-    loadCollection(engine, c);
+    loadCollection(c);
     engine.record({ kind: 'load', collection: c.name });
   }
   return ok();
@@ -189,13 +226,20 @@ export function release(engine: Engine, req: CollectionReq): ResStatus {
 
 export function getLoadState(engine: Engine, req: CollectionReq): LoadStateRes {
   if (!engine.has(req?.collection_name)) return { status: ok(), state: 'LoadStateNotExist' };
-  return { status: ok(), state: engine.get(req.collection_name).loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad' };
+  return {
+    status: ok(),
+    state: engine.get(req.collection_name).loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad',
+  };
 }
 
 export function requireLoaded(c: Collection): void {
   if (!c.loaded) {
-    throw new ElanusError('CollectionNotLoaded', `collection not loaded[collection=${c.name}]: call loadCollection first`, {
-      param: 'collection_name',
-    });
+    throw new ElanusError(
+      'CollectionNotLoaded',
+      `collection not loaded[collection=${c.name}]: call loadCollection first`,
+      {
+        param: 'collection_name',
+      },
+    );
   }
 }

@@ -6,14 +6,22 @@ import { idsResult, ok } from './common.js';
 function rowsOf(req: InsertReq): Record<string, unknown>[] {
   const data = req?.data ?? req?.fields_data;
   if (!Array.isArray(data)) {
-    throw new ElanusError('IllegalArgument', `invalid parameter data: expected an array of row objects, got ${data === undefined ? 'undefined' : typeof data}`, {
-      param: 'data',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter data: expected an array of row objects, got ${data === undefined ? 'undefined' : typeof data}`,
+      {
+        param: 'data',
+      },
+    );
   }
   if (data.length === 0) {
-    throw new ElanusError('IllegalArgument', 'invalid parameter data: expected at least one row, got an empty array', {
-      param: 'data',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      'invalid parameter data: expected at least one row, got an empty array',
+      {
+        param: 'data',
+      },
+    );
   }
   return data;
 }
@@ -27,7 +35,8 @@ export function insert(engine: Engine, req: InsertReq, mode: 'insert' | 'upsert'
   if (engine.hasListeners) {
     // The log carries rows with their final keys, so a replay reproduces auto ids.
     const pkName = c.pkField.name;
-    const logged = c.pkField.autoID && mode === 'insert' ? rows.map((r, i) => ({ ...r, [pkName]: keys[i] })) : rows;
+    const logged =
+      c.pkField.autoID && mode === 'insert' ? rows.map((r, i) => ({ ...r, [pkName]: keys[i] })) : rows;
     engine.record({ kind: mode, collection: c.name, partition: req.partition_name, rows: logged });
   }
   return {

@@ -1,4 +1,12 @@
-import type { CollectionReq, GetReq, QueryIteratorReq, QueryReq, QueryResults, RowData, StatusRes } from '../client/types.js';
+import type {
+  CollectionReq,
+  GetReq,
+  QueryIteratorReq,
+  QueryReq,
+  QueryResults,
+  RowData,
+  StatusRes,
+} from '../client/types.js';
 import type { Collection, PrimaryKey } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
@@ -12,7 +20,12 @@ function comparePk(a: PrimaryKey, b: PrimaryKey): number {
 }
 
 /** Matching rows sorted by primary key (Milvus merges query results in key order). */
-export function matchingRowsByPk(c: Collection, filter: string | undefined, params: Record<string, unknown> | undefined, partitions?: string[]): number[] {
+export function matchingRowsByPk(
+  c: Collection,
+  filter: string | undefined,
+  params: Record<string, unknown> | undefined,
+  partitions?: string[],
+): number[] {
   const rows: number[] = [];
   c.select(filter, params, partitions).forEach((r) => {
     rows.push(r);
@@ -31,9 +44,13 @@ export function query(engine: Engine, req: QueryReq): QueryResults {
   const output = req.output_fields;
   if (output?.some((f) => f.toLowerCase() === 'count(*)')) {
     if (output.length !== 1) {
-      throw new ElanusError('IllegalArgument', `invalid parameter output_fields: expected count(*) alone, got ${JSON.stringify(output)}`, {
-        param: 'output_fields',
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter output_fields: expected count(*) alone, got ${JSON.stringify(output)}`,
+        {
+          param: 'output_fields',
+        },
+      );
     }
     const n = c.select(filter, params, req.partition_names).count();
     return { status: ok(), data: [{ 'count(*)': String(n) }] };
@@ -42,14 +59,22 @@ export function query(engine: Engine, req: QueryReq): QueryResults {
   const limit = optionalInt(req.limit, 'limit', 1, MAX_WINDOW, MAX_WINDOW);
   const offset = optionalInt(req.offset, 'offset', 0, MAX_WINDOW, 0);
   if ((filter === undefined || filter.trim() === '') && !hasLimit) {
-    throw new ElanusError('IllegalArgument', 'invalid parameter filter: expected a filter expression or a limit (an empty expression must be used with limit), got neither', {
-      param: 'filter',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      'invalid parameter filter: expected a filter expression or a limit (an empty expression must be used with limit), got neither',
+      {
+        param: 'filter',
+      },
+    );
   }
   if (offset + limit > MAX_WINDOW) {
-    throw new ElanusError('IllegalArgument', `invalid parameter offset+limit: expected at most ${MAX_WINDOW}, got ${offset + limit}`, {
-      param: 'limit',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter offset+limit: expected at most ${MAX_WINDOW}, got ${offset + limit}`,
+      {
+        param: 'limit',
+      },
+    );
   }
   const plan = planOutput(c, output);
   const rows = matchingRowsByPk(c, filter, params, req.partition_names);
@@ -61,9 +86,13 @@ export function get(engine: Engine, req: GetReq): QueryResults {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   if (!Array.isArray(req.ids)) {
-    throw new ElanusError('IllegalArgument', `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`, {
-      param: 'ids',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`,
+      {
+        param: 'ids',
+      },
+    );
   }
   const plan = planOutput(c, req.output_fields);
   const allowed = req.partition_names?.length ? c.partitionMask(req.partition_names) : undefined;
@@ -75,7 +104,10 @@ export function get(engine: Engine, req: GetReq): QueryResults {
   return { status: ok(), data };
 }
 
-export function count(engine: Engine, req: CollectionReq & { filter?: string; expr?: string }): StatusRes & { data: number } {
+export function count(
+  engine: Engine,
+  req: CollectionReq & { filter?: string; expr?: string },
+): StatusRes & { data: number } {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   return { status: ok(), data: c.select(filterOf(req), undefined).count() };
@@ -86,7 +118,8 @@ export function queryIterator(engine: Engine, req: QueryIteratorReq): AsyncItera
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   const batch = optionalInt(req.batchSize, 'batchSize', 1, MAX_WINDOW, 1000);
-  const total = req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);
+  const total =
+    req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);
   const plan = planOutput(c, req.output_fields);
   const filter = filterOf(req);
   const params = filterParamsOf(req);

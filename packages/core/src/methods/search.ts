@@ -4,9 +4,18 @@ import { toFloatVector, toSparseVector } from '../collection/convert.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import type { IndexSearchParams, TopK } from '../index/types.js';
+import type { DenseMetric } from '../kernels/types.js';
 import { DataType, type FieldSchema, isVectorType, type SparseVector } from '../schema/types.js';
 import type { Bitset } from '../util/bitset.js';
-import { buildRow, filterOf, filterParamsOf, type OutputPlan, ok, optionalInt, planOutput } from './common.js';
+import {
+  buildRow,
+  filterOf,
+  filterParamsOf,
+  type OutputPlan,
+  ok,
+  optionalInt,
+  planOutput,
+} from './common.js';
 import { requireLoaded } from './indexes.js';
 
 export const MAX_TOPK = 16384;
@@ -19,9 +28,13 @@ export function annsField(c: Collection, name: string | undefined, param = 'anns
   if (name !== undefined) {
     const f = c.field(name);
     if (!f || !isVectorType(f.data_type)) {
-      throw new ElanusError('FieldNotExists', `invalid parameter ${param}: expected a vector field of collection "${c.name}", got "${name}"`, {
-        param,
-      });
+      throw new ElanusError(
+        'FieldNotExists',
+        `invalid parameter ${param}: expected a vector field of collection "${c.name}", got "${name}"`,
+        {
+          param,
+        },
+      );
     }
     return f;
   }
@@ -49,21 +62,33 @@ function isSingle(f: FieldSchema, data: unknown): boolean {
 /** Parses `data` into one query per vector, validated against the field. */
 export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param = 'data'): Query[] {
   if (data === undefined || data === null) {
-    throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected one query vector or a list of them, got ${String(data)}`, {
-      param,
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter ${param}: expected one query vector or a list of them, got ${String(data)}`,
+      {
+        param,
+      },
+    );
   }
   const list = (isSingle(f, data) ? [data] : data) as unknown[];
   if (!Array.isArray(list) || list.length === 0) {
-    throw new ElanusError('IllegalArgument', `invalid parameter ${param}: expected at least one query vector, got none`, { param });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter ${param}: expected at least one query vector, got none`,
+      { param },
+    );
   }
   return list.map((q, i) => {
     const at = list.length === 1 && isSingle(f, data) ? param : `${param}[${i}]`;
     if (f.is_function_output) {
       if (typeof q !== 'string') {
-        throw new ElanusError('IllegalArgument', `invalid parameter ${at}: expected query text for BM25 field "${f.name}", got ${typeof q}`, {
-          param: at,
-        });
+        throw new ElanusError(
+          'IllegalArgument',
+          `invalid parameter ${at}: expected query text for BM25 field "${f.name}", got ${typeof q}`,
+          {
+            param: at,
+          },
+        );
       }
       const fn = c.schema.functions.find((x) => x.output_field_names[0] === f.name)!;
       const enc = c.textEncoders.get(fn.input_field_names[0]!)!;
@@ -75,7 +100,8 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
         return toFloatVector(q, f, 0);
       } catch (e) {
         if (e instanceof ElanusError) {
-          const got = Array.isArray(q) || ArrayBuffer.isView(q) ? `dim ${(q as ArrayLike<number>).length}` : typeof q;
+          const got =
+            Array.isArray(q) || ArrayBuffer.isView(q) ? `dim ${(q as ArrayLike<number>).length}` : typeof q;
           throw new ElanusError(
             e.code === 'DimensionMismatch' ? 'DimensionMismatch' : 'IllegalArgument',
             `invalid parameter ${at}: expected a query vector of dim ${f.dim} for field "${f.name}", got ${got}`,
@@ -85,7 +111,9 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
         throw e;
       }
     }
-    throw new ElanusError('NotImplemented', `search on ${f.name}: BinaryVector search is not supported`, { param: 'anns_field' });
+    throw new ElanusError('NotImplemented', `search on ${f.name}: BinaryVector search is not supported`, {
+      param: 'anns_field',
+    });
   });
 }
 
@@ -99,7 +127,10 @@ function inRange(score: number, metric: string, params: IndexSearchParams): bool
   return (radius === undefined || score > radius) && (range_filter === undefined || score <= range_filter);
 }
 
-export function searchParamsOf(req: { params?: Record<string, unknown>; search_params?: Record<string, unknown> }): IndexSearchParams {
+export function searchParamsOf(req: {
+  params?: Record<string, unknown>;
+  search_params?: Record<string, unknown>;
+}): IndexSearchParams {
   const sp = req.search_params;
   let params = req.params ?? (sp?.params as Record<string, unknown> | string | undefined) ?? {};
   if (typeof params === 'string') params = JSON.parse(params) as Record<string, unknown>;
@@ -107,22 +138,36 @@ export function searchParamsOf(req: { params?: Record<string, unknown>; search_p
   for (const k of ['radius', 'range_filter'] as const) {
     const v = out[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new ElanusError('IllegalArgument', `invalid parameter params.${k}: expected a finite number, got ${JSON.stringify(v)}`, {
-        param: `params.${k}`,
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter params.${k}: expected a finite number, got ${JSON.stringify(v)}`,
+        {
+          param: `params.${k}`,
+        },
+      );
     }
   }
   return out;
 }
 
 /** Runs one query and returns up to `k` (row, score) pairs honouring range parameters. */
-export function runQuery(c: Collection, f: FieldSchema, q: Query, k: number, allow: Bitset, params: IndexSearchParams): TopK {
+export function runQuery(
+  c: Collection,
+  f: FieldSchema,
+  q: Query,
+  k: number,
+  allow: Bitset,
+  params: IndexSearchParams,
+): TopK {
   const top = c.searchField(f.name, q, k, allow, params);
   if (params.radius === undefined && params.range_filter === undefined) return top;
   const metric = c.indexes.get(f.name)!.def.metric_type;
   const keep: number[] = [];
   for (let i = 0; i < top.rows.length; i++) if (inRange(top.scores[i]!, metric, params)) keep.push(i);
-  return { rows: Int32Array.from(keep, (i) => top.rows[i]!), scores: Float32Array.from(keep, (i) => top.scores[i]!) };
+  return {
+    rows: Int32Array.from(keep, (i) => top.rows[i]!),
+    scores: Float32Array.from(keep, (i) => top.scores[i]!),
+  };
 }
 
 function toHits(c: Collection, top: TopK, from: number, plan: OutputPlan): SearchHit[] {
@@ -183,18 +228,73 @@ function groupedSearch(
   }
 }
 
+/** A validated search request, ready to run. */
+interface SearchPlan {
+  c: Collection;
+  f: FieldSchema;
+  queries: Query[];
+  limit: number;
+  offset: number;
+  params: IndexSearchParams;
+  plan: OutputPlan;
+  allow: Bitset;
+  group: FieldSchema | undefined;
+  groupSize: number;
+}
+
 export function search(engine: Engine, req: SearchReq): SearchResults {
+  return finishSearch(planSearch(engine, req));
+}
+
+/**
+ * `search`, handing FLAT searches with several query vectors to the engine's batch searcher (WebGPU)
+ * when it has one. Falls back to the kernels when the searcher declines or the collection was compacted
+ * while the device ran.
+ */
+export async function searchAsync(engine: Engine, req: SearchReq): Promise<SearchResults> {
+  const p = planSearch(engine, req);
+  const gpu = engine.options.batchSearcher;
+  if (!gpu || p.group || p.queries.length < gpu.minBatch || p.f.data_type !== DataType.FloatVector)
+    return finishSearch(p);
+  if (p.params.radius !== undefined || p.params.range_filter !== undefined) return finishSearch(p);
+  const entry = p.c.indexes.get(p.f.name);
+  const column = p.c.denseColumn(p.f.name);
+  if (!entry || entry.index.indexType !== 'FLAT' || !column) return finishSearch(p);
+  const epoch = p.c.epoch;
+  const tops = await gpu.search({
+    column,
+    version: epoch,
+    metric: entry.def.metric_type as DenseMetric,
+    queries: p.queries as Float32Array[],
+    k: p.limit + p.offset,
+    allow: p.allow,
+  });
+  // Row numbers changed under the device (compaction, or the collection was replaced): run it again here.
+  if (p.c.epoch !== epoch || engine.get(p.c.name) !== p.c) return search(engine, req);
+  return tops ? finishSearch(p, tops) : finishSearch(p);
+}
+
+function planSearch(engine: Engine, req: SearchReq): SearchPlan {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   const f = annsField(c, req.anns_field);
   const data = req.data ?? req.vectors ?? req.vector;
-  const queries = parseQueries(c, f, data, req.data !== undefined ? 'data' : req.vectors !== undefined ? 'vectors' : 'vector');
+  const queries = parseQueries(
+    c,
+    f,
+    data,
+    req.data !== undefined ? 'data' : req.vectors !== undefined ? 'vectors' : 'vector',
+  );
   const limit = optionalInt(req.limit ?? req.topk, 'limit', 1, MAX_TOPK, DEFAULT_TOPK);
   const offset = optionalInt(req.offset, 'offset', 0, MAX_TOPK, 0);
   if (limit + offset > MAX_TOPK) {
-    throw new ElanusError('IllegalArgument', `invalid parameter offset+limit: expected at most ${MAX_TOPK}, got ${limit + offset}`, {
-      param: 'limit',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter offset+limit: expected at most ${MAX_TOPK}, got ${limit + offset}`,
+      {
+        param: 'limit',
+      },
+    );
   }
   const index = c.indexes.get(f.name)!;
   const metric = req.metric_type ?? (req.search_params?.metric_type as string | undefined);
@@ -211,20 +311,34 @@ export function search(engine: Engine, req: SearchReq): SearchResults {
   let group: FieldSchema | undefined;
   if (req.group_by_field !== undefined) {
     group = c.field(req.group_by_field);
-    if (!group || isVectorType(group.data_type) || group.data_type === DataType.JSON || group.data_type === DataType.Array ||
-      group.data_type === DataType.Float || group.data_type === DataType.Double) {
+    if (
+      !group ||
+      isVectorType(group.data_type) ||
+      group.data_type === DataType.JSON ||
+      group.data_type === DataType.Array ||
+      group.data_type === DataType.Float ||
+      group.data_type === DataType.Double
+    ) {
       throw new ElanusError(
         'IllegalArgument',
         `invalid parameter group_by_field: expected a Bool, Int or VarChar field of collection "${c.name}", got "${req.group_by_field}"`,
         { param: 'group_by_field' },
       );
     }
-    if (!plan.fields.includes(c.fieldIndex(group.name)) && group.name !== c.pkField.name) plan.fields.push(c.fieldIndex(group.name));
+    if (!plan.fields.includes(c.fieldIndex(group.name)) && group.name !== c.pkField.name)
+      plan.fields.push(c.fieldIndex(group.name));
   }
   const groupSize = optionalInt(req.group_size, 'group_size', 1, 1024, 1);
-  const results = queries.map((q) => {
-    if (group) return toHits(c, groupedSearch(c, f, q, limit, offset, group, groupSize, allow, params), 0, plan);
-    return toHits(c, runQuery(c, f, q, limit + offset, allow, params), offset, plan);
+  return { c, f, queries, limit, offset, params, plan, allow, group, groupSize };
+}
+
+/** Runs the queries (or takes the batch searcher's hits, `tops`) and builds the hits. */
+function finishSearch(p: SearchPlan, tops?: TopK[]): SearchResults {
+  const { c, f, queries, limit, offset, params, plan, allow, group, groupSize } = p;
+  const results = queries.map((q, i) => {
+    if (group)
+      return toHits(c, groupedSearch(c, f, q, limit, offset, group, groupSize, allow, params), 0, plan);
+    return toHits(c, tops?.[i] ?? runQuery(c, f, q, limit + offset, allow, params), offset, plan);
   });
   // As the Node SDK: one query vector gives a flat list of hits, several give one list per query.
   return { status: ok(), results: queries.length === 1 ? results[0]! : results, recalls: [] };
@@ -235,13 +349,18 @@ export function searchIterator(engine: Engine, req: SearchIteratorReq): AsyncIte
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   const batch = optionalInt(req.batchSize, 'batchSize', 1, MAX_TOPK, 100);
-  const total = req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);
+  const total =
+    req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);
   const f = annsField(c, req.anns_field);
   const queries = parseQueries(c, f, req.data ?? req.vector);
   if (queries.length !== 1) {
-    throw new ElanusError('IllegalArgument', `invalid parameter data: expected exactly one query vector for searchIterator, got ${queries.length}`, {
-      param: 'data',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter data: expected exactly one query vector for searchIterator, got ${queries.length}`,
+      {
+        param: 'data',
+      },
+    );
   }
   const q = queries[0]!;
   const params = searchParamsOf(req);

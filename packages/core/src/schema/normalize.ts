@@ -57,10 +57,12 @@ export function normalizeField(f: FieldType, i: number): FieldSchema {
     nullable: f.nullable === true,
     is_partition_key: f.is_partition_key === true,
     is_function_output: false,
-    enable_analyzer: f.enable_analyzer === true || tp.enable_analyzer === true || tp.enable_analyzer === 'true',
+    enable_analyzer:
+      f.enable_analyzer === true || tp.enable_analyzer === true || tp.enable_analyzer === 'true',
     enable_match: f.enable_match === true || tp.enable_match === true || tp.enable_match === 'true',
   };
-  if (data_type === DataType.None) invalidParam(`fields[${i}].data_type`, 'a concrete data type', f.data_type);
+  if (data_type === DataType.None)
+    invalidParam(`fields[${i}].data_type`, 'a concrete data type', f.data_type);
   if (data_type === DataType.VarChar || (data_type === DataType.Array && f.element_type !== undefined)) {
     const ml = f.max_length ?? tp.max_length;
     if (data_type === DataType.VarChar && ml === undefined) {
@@ -77,7 +79,11 @@ export function normalizeField(f: FieldType, i: number): FieldSchema {
   if (data_type === DataType.Array) {
     const et = toDataType(f.element_type, `fields[${i}].element_type`);
     if (isVectorType(et) || et === DataType.Array || et === DataType.JSON || et === DataType.None) {
-      invalidParam(`fields[${i}].element_type`, 'a scalar type (Bool, Int8..Int64, Float, Double, VarChar)', f.element_type);
+      invalidParam(
+        `fields[${i}].element_type`,
+        'a scalar type (Bool, Int8..Int64, Float, Double, VarChar)',
+        f.element_type,
+      );
     }
     out.element_type = et;
     out.max_capacity = toPositiveInt(f.max_capacity ?? tp.max_capacity, `fields[${i}].max_capacity`, 4096);
@@ -101,14 +107,27 @@ export function normalizeField(f: FieldType, i: number): FieldSchema {
   }
   if (out.enable_analyzer || out.enable_match) {
     if (data_type !== DataType.VarChar) {
-      invalidParam(`fields[${i}].enable_analyzer`, 'an analyzer only on a VarChar field', DataTypeName[data_type]);
+      invalidParam(
+        `fields[${i}].enable_analyzer`,
+        'an analyzer only on a VarChar field',
+        DataTypeName[data_type],
+      );
     }
     const ap = f.analyzer_params ?? (tp.analyzer_params as Record<string, unknown> | string | undefined);
     if (ap !== undefined) out.analyzer_params = typeof ap === 'string' ? JSON.parse(ap) : { ...ap };
   }
   if (f.default_value !== undefined && f.default_value !== null) {
-    if (isVectorType(data_type) || data_type === DataType.JSON || data_type === DataType.Array || out.is_primary_key) {
-      invalidParam(`fields[${i}].default_value`, 'a default only on a scalar, non-key field', f.default_value);
+    if (
+      isVectorType(data_type) ||
+      data_type === DataType.JSON ||
+      data_type === DataType.Array ||
+      out.is_primary_key
+    ) {
+      invalidParam(
+        `fields[${i}].default_value`,
+        'a default only on a scalar, non-key field',
+        f.default_value,
+      );
     }
     out.default_value = f.default_value;
   }
@@ -127,7 +146,11 @@ function normalizeFunction(fn: FunctionObject, i: number, fields: FieldSchema[])
     invalidParam(`functions[${i}].input_field_names`, 'exactly one VarChar input field for BM25', ins);
   }
   if (!Array.isArray(outs) || outs.length !== 1) {
-    invalidParam(`functions[${i}].output_field_names`, 'exactly one SparseFloatVector output field for BM25', outs);
+    invalidParam(
+      `functions[${i}].output_field_names`,
+      'exactly one SparseFloatVector output field for BM25',
+      outs,
+    );
   }
   const input = fields.find((f) => f.name === ins[0]);
   if (!input || input.data_type !== DataType.VarChar || !input.enable_analyzer) {
@@ -161,7 +184,9 @@ export interface CreateCollectionReq {
   max_length?: number;
   /** Schema form. */
   fields?: FieldType[];
-  schema?: FieldType[] | { fields: FieldType[]; enable_dynamic_field?: boolean; functions?: FunctionObject[] };
+  schema?:
+    | FieldType[]
+    | { fields: FieldType[]; enable_dynamic_field?: boolean; functions?: FunctionObject[] };
   functions?: FunctionObject[];
   enable_dynamic_field?: boolean;
   index_params?: unknown;
@@ -203,7 +228,8 @@ export function normalizeSchema(req: CreateCollectionReq): CollectionSchema {
     ];
     dynamic = dynamic ?? true;
   }
-  if (!Array.isArray(fieldsIn) || fieldsIn.length === 0) invalidParam('fields', 'a non-empty array of fields', fieldsIn);
+  if (!Array.isArray(fieldsIn) || fieldsIn.length === 0)
+    invalidParam('fields', 'a non-empty array of fields', fieldsIn);
   const fields = fieldsIn.map(normalizeField);
   const seen = new Set<string>();
   for (const f of fields) {
@@ -219,12 +245,20 @@ export function normalizeSchema(req: CreateCollectionReq): CollectionSchema {
     );
   }
   if (!fields.some((f) => isVectorType(f.data_type))) {
-    throw new ElanusError('SchemaMismatch', 'invalid parameter fields: expected at least one vector field, got none', {
-      param: 'fields',
-    });
+    throw new ElanusError(
+      'SchemaMismatch',
+      'invalid parameter fields: expected at least one vector field, got none',
+      {
+        param: 'fields',
+      },
+    );
   }
   if (fields.filter((f) => f.is_partition_key).length > 1) {
-    invalidParam('fields', 'at most one partition key field', fields.filter((f) => f.is_partition_key).length);
+    invalidParam(
+      'fields',
+      'at most one partition key field',
+      fields.filter((f) => f.is_partition_key).length,
+    );
   }
   const functions = (functionsIn ?? []).map((fn, i) => normalizeFunction(fn, i, fields));
   return {

@@ -1,8 +1,478 @@
+/**
+ * The page side of the worker boundary: a VectorClient whose engine runs in a dedicated module Worker.
+ */
+import { type Remote, releaseProxy, transfer, wrap } from 'comlink';
 import type { ClientConfig } from '../client/milvus-client.js';
-import type { VectorClient } from '../client/types.js';
+import type * as T from '../client/types.js';
+import type { BatchSearchStats } from '../engine/batch-search.js';
 import { ElanusError } from '../errors/index.js';
+import type { CreateCollectionReq } from '../schema/normalize.js';
+import type { EngineHost, WorkerInfo } from './host.js';
+import {
+  CONTROL,
+  type ControlMessage,
+  decodeRows,
+  decodeSearchResults,
+  isControl,
+  packQueries,
+  PLAIN_METHODS,
+  type PlainMethod,
+  packRows,
+  registerTransferHandlers,
+  type WireRows,
+} from './protocol.js';
 
-/** Replaced by the comlink worker client (runtime issue). */
-export async function createWorkerClient(_config: ClientConfig): Promise<VectorClient> {
-  throw new ElanusError('NotImplemented', 'worker: true is not available yet');
+/** What the client needs of a worker: a message endpoint it may terminate. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (ev: Event) => void): void;
+  removeEventListener(type: string, listener: (ev: Event) => void): void;
+  terminate(): void;
+  start?: () => void;
+}
+
+/** Starts the engine worker bundled with @elanus/core (bundlers emit it from this `new URL` pattern). */
+function defaultWorker(): WorkerLike {
+  if (typeof Worker !== 'function') {
+    throw new ElanusError('Unavailable', 'worker: true needs Web Workers, which this environment does not have');
+  }
+  return new Worker(new URL('./engine.worker.js', import.meta.url), { type: 'module', name: 'elanus-engine' });
+}
+
+interface Connection {
+  worker: WorkerLike;
+  api: Remote<EngineHost>;
+  owned: boolean;
+  dead: ElanusError | null;
+  /** Rejecters of calls in flight: a dying worker rejects them all. */
+  pending: Set<(e: unknown) => void>;
+  progress: Map<number, (p: T.Progress) => void>;
+  info: WorkerInfo | null;
+  detach(): void;
+}
+
+type Request = { onProgress?: unknown; signal?: unknown } & Record<string, unknown>;
+
+/** A request without the options that cannot be cloned (they are handled on this side). */
+function plain<R>(req: R): R {
+  if (!req || typeof req !== 'object' || Array.isArray(req)) return req;
+  const { onProgress: _p, signal: _s, ...rest } = req as Request;
+  return rest as R;
+}
+
+function terminated(message: string): ElanusError {
+  return new ElanusError('WorkerTerminated', message);
+}
+
+/** The config as the worker gets it: without the worker itself and without what cannot be cloned. */
+function configForWorker(config: ClientConfig): ClientConfig {
+  const out: ClientConfig = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (k === 'worker' || typeof v === 'function') continue;
+    try {
+      structuredClone(v);
+      out[k] = v;
+    } catch {
+      // not cloneable: the worker cannot use it anyway
+    }
+  }
+  return out;
+}
+
+/**
+ * The Milvus-shaped API over an engine in a module Worker (comlink). Same interface as LocalClient.
+ *
+ * - Vectors cross as transferable Float32Arrays (insert rows, query vectors, result vectors); results are
+ *   rebuilt as row objects here.
+ * - `insert`/`upsert` with `onProgress` or `signal` run in chunks inside the worker. Aborting an insert
+ *   (or a chunk failing) deletes what it wrote, so it leaves nothing; an aborted upsert keeps the chunks
+ *   it applied (`details.applied` on the `Aborted` error). Other calls wait until it is done.
+ * - If the worker dies (`terminate()`, an uncaught error, a failed start), calls in flight reject with
+ *   `WorkerTerminated`; the next call starts a new worker (unless `restartWorker: false`), as does `restart()`.
+ *   A `memory://` engine starts empty again; `idb://` reopens its database.
+ */
+export class WorkerClient {
+  private conn: Connection | undefined;
+  private starting: Promise<Connection> | undefined;
+  private nextOp = 1;
+  private turn: Promise<void> = Promise.resolve();
+  /** FloatVector field names per collection, asked of the worker once; the page packs those. */
+  private readonly vectorFields = new Map<string, Promise<string[]>>();
+
+  constructor(readonly config: ClientConfig) {
+    registerTransferHandlers();
+  }
+
+  /** Starts the worker and opens the backend in it. */
+  static async create(config: ClientConfig): Promise<WorkerClient> {
+    const c = new WorkerClient(config);
+    await c.connection();
+    return c;
+  }
+
+  /** Device and capabilities the worker reported when it opened (null before). */
+  get info(): WorkerInfo | null {
+    return this.conn?.info ?? null;
+  }
+
+  /** The worker in use (undefined before the first call or after it died). */
+  get worker(): WorkerLike | undefined {
+    return this.conn && !this.conn.dead ? this.conn.worker : undefined;
+  }
+
+  private makeWorker(): { worker: WorkerLike; owned: boolean } {
+    const w = this.config.worker;
+    if (typeof w === 'function') return { worker: (w as () => WorkerLike)(), owned: true };
+    if (w && typeof w === 'object') {
+      if (this.conn) {
+        throw terminated('the engine worker died and cannot be restarted: pass `worker` as a function that creates one');
+      }
+      return { worker: w as unknown as WorkerLike, owned: false };
+    }
+    return { worker: defaultWorker(), owned: true };
+  }
+
+  private async connection(): Promise<Connection> {
+    const c = this.conn;
+    if (c && !c.dead) return c;
+    if (c?.dead && this.config.restartWorker === false && !this.starting) throw c.dead;
+    this.starting ??= this.start().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async start(): Promise<Connection> {
+    const { worker, owned } = this.makeWorker();
+    this.vectorFields.clear();
+    const progress = new Map<number, (p: T.Progress) => void>();
+    const onMessage = (ev: Event) => {
+      const data = (ev as MessageEvent).data as unknown;
+      if (isControl(data) && data[CONTROL] === 'progress') {
+        try {
+          progress.get(data.op)?.(data.progress);
+        } catch {
+          // a throwing progress callback must not break the call
+        }
+      }
+    };
+    const onError = (ev: Event) => {
+      const msg = (ev as ErrorEvent).message;
+      this.fail(conn, msg ? `the engine worker crashed: ${msg}` : 'the engine worker failed to start or crashed (see the console)');
+    };
+    const onMessageError = () => this.fail(conn, 'the engine worker sent a message that could not be read; it was stopped');
+    worker.addEventListener('message', onMessage);
+    worker.addEventListener('error', onError);
+    worker.addEventListener('messageerror', onMessageError);
+    const conn: Connection = {
+      worker,
+      api: wrap<EngineHost>(worker as unknown as Parameters<typeof wrap>[0]),
+      owned,
+      dead: null,
+      pending: new Set(),
+      progress,
+      info: null,
+      detach() {
+        worker.removeEventListener('message', onMessage);
+        worker.removeEventListener('error', onError);
+        worker.removeEventListener('messageerror', onMessageError);
+      },
+    };
+    this.conn = conn;
+    conn.info = await this.exec(conn, (api) => api.open(configForWorker(this.config)));
+    return conn;
+  }
+
+  /** Runs one call on a connection; a dying worker rejects it with WorkerTerminated. */
+  private exec<R>(conn: Connection, f: (api: Remote<EngineHost>) => Promise<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      if (conn.dead) {
+        reject(conn.dead);
+        return;
+      }
+      conn.pending.add(reject);
+      f(conn.api).then(resolve, reject).finally(() => conn.pending.delete(reject));
+    });
+  }
+
+  /**
+   * Posts calls in the order they were made, even when one first needs a round trip of its own (the
+   * vector fields of an insert): a call made after an insert never overtakes it.
+   */
+  private async ordered<R>(prepare: (conn: Connection) => Promise<(api: Remote<EngineHost>) => Promise<R>>): Promise<R> {
+    const prev = this.turn;
+    let release!: () => void;
+    this.turn = new Promise<void>((r) => {
+      release = r;
+    });
+    let conn: Connection;
+    let f: (api: Remote<EngineHost>) => Promise<R>;
+    try {
+      await prev;
+      conn = await this.connection();
+      f = await prepare(conn);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const p = this.exec(conn, f); // posts synchronously
+    release();
+    return p;
+  }
+
+  private call<R>(f: (api: Remote<EngineHost>) => Promise<R>): Promise<R> {
+    return this.ordered(async () => f);
+  }
+
+  private fail(conn: Connection, message: string): void {
+    if (conn.dead) return;
+    const err = terminated(message);
+    conn.dead = err;
+    conn.detach();
+    // A worker that reported an uncaught error may hold a half-applied write: never reuse it.
+    if (conn.owned) conn.worker.terminate();
+    for (const reject of conn.pending) reject(err);
+    conn.pending.clear();
+    conn.progress.clear();
+  }
+
+  /** Stops the worker now; calls in flight reject with WorkerTerminated. */
+  terminate(): void {
+    if (this.conn) {
+      const c = this.conn;
+      this.fail(c, 'the engine worker was terminated');
+      if (!c.owned) c.worker.terminate();
+    }
+  }
+
+  /** Replaces the worker with a new one (after a crash, or to reset a memory:// engine). */
+  async restart(): Promise<void> {
+    const c = this.conn;
+    if (c && !c.dead) this.terminate();
+    if (this.starting) await this.starting.catch(() => undefined);
+    this.starting = this.start().finally(() => {
+      this.starting = undefined;
+    });
+    await this.starting;
+  }
+
+  /** Test hook: makes the worker throw an uncaught error. */
+  async simulateCrash(): Promise<void> {
+    const c = await this.connection();
+    await c.api.simulateCrash();
+  }
+
+  /** Whether the worker registered Elanus's comlink transfer handlers (tests). */
+  async workerHandlersRegistered(): Promise<boolean> {
+    return this.call((api) => api.transferHandlersRegistered());
+  }
+
+  /** Counters of the worker engine's WebGPU searcher (null without one). */
+  async gpuStats(): Promise<BatchSearchStats | null> {
+    return this.call((api) => api.gpuStats());
+  }
+
+  private plainCall(method: PlainMethod, req: unknown): Promise<unknown> {
+    return this.call((api) => api.call(method, plain(req)));
+  }
+
+  // ---- methods with work on this side ----------------------------------------------------------------
+
+  async createCollection(req: CreateCollectionReq): Promise<T.ResStatus> {
+    this.vectorFields.delete(req?.collection_name);
+    return (await this.plainCall('createCollection', req)) as T.ResStatus;
+  }
+
+  async dropCollection(req: T.CollectionReq): Promise<T.ResStatus> {
+    this.vectorFields.delete(req?.collection_name);
+    return (await this.plainCall('dropCollection', req)) as T.ResStatus;
+  }
+
+  async renameCollection(req: T.CollectionReq & { new_collection_name: string }): Promise<T.ResStatus> {
+    this.vectorFields.delete(req?.collection_name);
+    this.vectorFields.delete(req?.new_collection_name);
+    return (await this.plainCall('renameCollection', req)) as T.ResStatus;
+  }
+
+  async createIndex(req: T.CreateIndexReq | T.CreateIndexReq[]): Promise<T.ResStatus> {
+    const list = Array.isArray(req) ? req : [req];
+    const opts: T.OperationOptions = list[0] ?? {};
+    if (opts.signal?.aborted) throw abortedBeforeStart('createIndex');
+    const res = (await this.plainCall('createIndex', Array.isArray(req) ? req.map(plain) : plain(req))) as T.ResStatus;
+    opts.onProgress?.({ operation: 'createIndex', done: list.length, total: list.length });
+    return res;
+  }
+
+  private fieldsOf(conn: Connection, collection: string): Promise<string[]> {
+    let p = this.vectorFields.get(collection);
+    if (!p) {
+      p = this.exec(conn, (api) => api.floatVectorFields(collection));
+      this.vectorFields.set(collection, p);
+      // A collection that does not exist yet is asked again next time.
+      void p.then(
+        (f) => {
+          if (f.length === 0 && this.vectorFields.get(collection) === p) this.vectorFields.delete(collection);
+        },
+        () => this.vectorFields.delete(collection),
+      );
+    }
+    return p;
+  }
+
+  private async write(mode: 'insert' | 'upsert', req: T.InsertReq): Promise<T.MutationResult> {
+    const signal = req?.signal;
+    if (signal?.aborted) throw abortedBeforeStart(mode);
+    const op = this.nextOp++;
+    let conn: Connection | undefined;
+    const onAbort = () => {
+      if (conn && !conn.dead) {
+        const msg: ControlMessage = { [CONTROL]: 'abort', op };
+        conn.worker.postMessage(msg);
+      }
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.ordered(async (c) => {
+        conn = c;
+        const data = req?.data ?? req?.fields_data;
+        const { data: _d, fields_data: _f, ...rest } = plain(req ?? ({} as T.InsertReq));
+        let wire: Parameters<EngineHost['insert']>[1];
+        let moved: Transferable[] = [];
+        if (Array.isArray(data) && data.length > 0 && typeof req.collection_name === 'string') {
+          const packed = packRows(data, await this.fieldsOf(c, req.collection_name));
+          wire = { req: rest, rows: packed.rows, packed: packed.packed };
+          moved = packed.transfer;
+        } else {
+          // Not rows: let the engine produce its error for what was given.
+          wire = { req: { ...rest, data } as never, rows: data as never, packed: null };
+        }
+        if (signal?.aborted) throw abortedBeforeStart(mode);
+        if (req.onProgress) c.progress.set(op, req.onProgress);
+        const chunked = Boolean(req.onProgress || signal);
+        return (api) => api.insert(mode, transfer(wire, moved), op, chunked);
+      });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      conn?.progress.delete(op);
+    }
+  }
+
+  insert(req: T.InsertReq): Promise<T.MutationResult> {
+    return this.write('insert', req);
+  }
+
+  upsert(req: T.InsertReq): Promise<T.MutationResult> {
+    return this.write('upsert', req);
+  }
+
+  async search(req: T.SearchReq): Promise<T.SearchResults> {
+    const field = req?.data !== undefined ? 'data' : req?.vectors !== undefined ? 'vectors' : 'vector';
+    const { data: _d, vector: _v, vectors: _vs, ...rest } = plain(req ?? ({} as T.SearchReq));
+    const { wire, transfer: moved } = packQueries(req?.[field]);
+    const w = await this.call((api) => api.search(transfer({ req: rest, field, queries: wire }, moved)));
+    return decodeSearchResults(w);
+  }
+
+  async hybridSearch(req: T.HybridSearchReq): Promise<T.SearchResults> {
+    return decodeSearchResults(await this.call((api) => api.hybridSearch(plain(req))));
+  }
+
+  private async rows(method: 'query' | 'get', req: unknown): Promise<T.QueryResults> {
+    const r = await this.call((api) => api.rows(method, plain(req)));
+    return { ...r.extra, status: r.status, data: decodeRows(r.rows) } as T.QueryResults;
+  }
+
+  query(req: T.QueryReq): Promise<T.QueryResults> {
+    return this.rows('query', req);
+  }
+
+  get(req: T.GetReq): Promise<T.QueryResults> {
+    return this.rows('get', req);
+  }
+
+  private async iterator<R extends T.RowData>(kind: 'query' | 'search', req: unknown): Promise<AsyncIterable<R[]>> {
+    let conn!: Connection;
+    const id = await this.ordered(async (c) => {
+      conn = c;
+      return (api) => api.iteratorOpen(kind, plain(req));
+    });
+    // Bound to the worker that opened it: after a restart its next() rejects with WorkerTerminated.
+    const exec = <X>(f: (api: Remote<EngineHost>) => Promise<X>) => this.exec(conn, f);
+    return {
+      [Symbol.asyncIterator]() {
+        return {
+          async next(): Promise<IteratorResult<R[]>> {
+            const r = await exec((api) => api.iteratorNext(id));
+            return r.done || !r.rows ? { done: true, value: undefined } : { done: false, value: decodeRows<R>(r.rows as WireRows) };
+          },
+          async return(): Promise<IteratorResult<R[]>> {
+            if (!conn.dead) await exec((api) => api.iteratorClose(id)).catch(() => undefined);
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+  }
+
+  queryIterator(req: T.QueryIteratorReq): Promise<AsyncIterable<T.RowData[]>> {
+    return this.iterator<T.RowData>('query', req);
+  }
+
+  searchIterator(req: T.SearchIteratorReq): Promise<AsyncIterable<T.SearchHit[]>> {
+    return this.iterator<T.SearchHit>('search', req);
+  }
+
+  /** Closes the backend in the worker (persistence flushes), then stops a worker this client started. */
+  async closeConnection(): Promise<void> {
+    const c = this.conn;
+    if (!c || c.dead) return;
+    try {
+      await this.exec(c, (api) => api.close());
+    } finally {
+      if (c.owned) this.fail(c, 'the engine worker was closed');
+      else {
+        c.detach();
+        c.api[releaseProxy]();
+        c.dead = terminated('the connection was closed');
+      }
+    }
+  }
+}
+
+function abortedBeforeStart(operation: string): ElanusError {
+  return new ElanusError('Aborted', `${operation} aborted by its signal before it started: nothing was written`, { applied: 0, rolledBack: 0 });
+}
+
+// The plain methods forward as they are; declaration merging gives the class their types.
+export interface WorkerClient
+  extends Omit<
+    T.VectorClient,
+    | 'createCollection'
+    | 'dropCollection'
+    | 'renameCollection'
+    | 'createIndex'
+    | 'insert'
+    | 'upsert'
+    | 'search'
+    | 'hybridSearch'
+    | 'query'
+    | 'get'
+    | 'queryIterator'
+    | 'searchIterator'
+    | 'closeConnection'
+  > {}
+for (const m of PLAIN_METHODS) {
+  if (Object.hasOwn(WorkerClient.prototype, m)) continue;
+  Object.defineProperty(WorkerClient.prototype, m, {
+    value(this: WorkerClient, req: unknown) {
+      return (this as unknown as { plainCall(m: PlainMethod, r: unknown): Promise<unknown> }).plainCall(m, req);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** `new MilvusClient({ worker })` lands here: starts the worker and opens the backend in it. */
+export async function createWorkerClient(config: ClientConfig): Promise<T.VectorClient> {
+  return (await WorkerClient.create(config)) as unknown as T.VectorClient;
 }

@@ -1,2 +1,11 @@
-// Placeholder entry so the build, exports and size checks have a file; replace freely.
-export {};
+/**
+ * `@elanus/core/worker`: the engine in a dedicated Web Worker.
+ *
+ * `new MilvusClient({ uri, worker: true })` is usually all it takes. To run the engine in a worker of your
+ * own, call `exposeEngine()` at the top of that worker module and pass the worker (or a function that
+ * creates one, so the client can restart it) as `worker`.
+ * @packageDocumentation
+ */
+export { type WorkerLike, WorkerClient, createWorkerClient } from './client.js';
+export { EngineHost, exposeEngine, type WorkerInfo } from './host.js';
+export { registerTransferHandlers, transferHandlersRegistered } from './protocol.js';

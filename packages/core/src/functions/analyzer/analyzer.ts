@@ -1,5 +1,4 @@
 import { invalidParam } from '../../errors/index.js';
-import { ENGLISH_STOP_WORDS } from './stop-words.js';
 import {
   buildFilter,
   englishStem,
@@ -8,6 +7,7 @@ import {
   stopFilter,
   type TokenFilter,
 } from './filters.js';
+import { ENGLISH_STOP_WORDS } from './stop-words.js';
 import { buildTokenizer, checkKeys, standardTokenizer, type Tokenizer } from './tokenizers.js';
 
 /** A Milvus full-text analyzer: text in, index terms out. */

@@ -173,12 +173,13 @@ const TABLE: Readonly<Record<string, string>> = {
   '\u00be': '3/4',
 };
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
+const isAscii = (s: string) => !NON_ASCII.test(s);
 const MARKS = /\p{M}+/gu;
 
 /** Folds one token; returns the same string instance when nothing changes (the common case). */
 export function asciiFold(token: string): string {
-  if (ASCII_ONLY.test(token)) return token;
+  if (isAscii(token)) return token;
   let out = '';
   for (const ch of token) {
     if (ch.charCodeAt(0) < 0x80) {
@@ -191,7 +192,7 @@ export function asciiFold(token: string): string {
       continue;
     }
     const decomposed = ch.normalize('NFKD').replace(MARKS, '');
-    out += decomposed.length > 0 && ASCII_ONLY.test(decomposed) ? decomposed : ch;
+    out += decomposed.length > 0 && isAscii(decomposed) ? decomposed : ch;
   }
   return out;
 }

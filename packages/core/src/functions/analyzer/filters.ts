@@ -53,7 +53,7 @@ export function stopFilter(words: readonly string[]): TokenFilter {
 }
 
 const utf8 = new TextEncoder();
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** tantivy's RemoveLongFilter counts UTF-8 bytes; Milvus's `length.max` keeps tokens with byte length <= max. */
 export function lengthFilter(max: number): TokenFilter {
@@ -84,7 +84,11 @@ export function buildFilter(spec: unknown, path: string): TokenFilter {
   if (typeof spec === 'string') {
     const f = NAMED_FILTERS[spec];
     if (f) return f;
-    return invalidParam(path, `a filter name (${Object.keys(NAMED_FILTERS).join(', ')}) or {type: ...}`, spec);
+    return invalidParam(
+      path,
+      `a filter name (${Object.keys(NAMED_FILTERS).join(', ')}) or {type: ...}`,
+      spec,
+    );
   }
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     return invalidParam(path, 'a filter name string or {type: ...} object', spec);
@@ -102,7 +106,8 @@ export function buildFilter(spec: unknown, path: string): TokenFilter {
     }
     case 'stemmer': {
       checkKeys(o, ['type', 'language'], path);
-      if (typeof o.language !== 'string') invalidParam(`${path}.language`, 'a language name string', o.language);
+      if (typeof o.language !== 'string')
+        invalidParam(`${path}.language`, 'a language name string', o.language);
       if (o.language.toLowerCase() === 'english') return englishStem;
       throw new ElanusError(
         'NotImplemented',
@@ -121,9 +126,13 @@ export function buildFilter(spec: unknown, path: string): TokenFilter {
     case 'decompounder':
     case 'regex':
     case 'synonym':
-      throw new ElanusError('NotImplemented', `filter type ${JSON.stringify(o.type)} is not supported by Elanus yet`, {
-        param: `${path}.type`,
-      });
+      throw new ElanusError(
+        'NotImplemented',
+        `filter type ${JSON.stringify(o.type)} is not supported by Elanus yet`,
+        {
+          param: `${path}.type`,
+        },
+      );
     default:
       return invalidParam(`${path}.type`, '"stop", "stemmer" or "length"', o.type);
   }

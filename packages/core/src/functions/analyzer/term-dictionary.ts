@@ -74,14 +74,16 @@ export class TermDictionary {
       : new Uint8Array(buffer);
     if (u8.byteLength < HEADER_BYTES) invalidParam('buffer', 'a serialized TermDictionary', buffer);
     const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
-    if (dv.getUint32(0, true) !== MAGIC) invalidParam('buffer', 'a serialized TermDictionary (magic ELTD)', buffer);
+    if (dv.getUint32(0, true) !== MAGIC)
+      invalidParam('buffer', 'a serialized TermDictionary (magic ELTD)', buffer);
     const version = dv.getUint32(4, true);
     if (version !== VERSION) invalidParam('buffer.version', `${VERSION}`, version);
     const n = dv.getUint32(8, true);
     const dataStart = HEADER_BYTES + (n + 1) * 4;
     if (u8.byteLength < dataStart) invalidParam('buffer', 'a complete serialized TermDictionary', buffer);
     const dataLen = dv.getUint32(HEADER_BYTES + n * 4, true);
-    if (u8.byteLength < dataStart + dataLen) invalidParam('buffer', 'a complete serialized TermDictionary', buffer);
+    if (u8.byteLength < dataStart + dataLen)
+      invalidParam('buffer', 'a complete serialized TermDictionary', buffer);
     const dec = new TextDecoder('utf-8', { fatal: true });
     const dict = new TermDictionary();
     let prev = dv.getUint32(HEADER_BYTES, true);
@@ -100,7 +102,11 @@ export class TermDictionary {
  * document: `values[k]` is how often term `indices[k]` occurs; indices ascending.
  * With `grow: false` (queries), tokens unknown to `dict` are skipped instead of added.
  */
-export function bm25Vector(tokens: readonly string[], dict: TermDictionary, opts: { grow: boolean }): SparseVector {
+export function bm25Vector(
+  tokens: readonly string[],
+  dict: TermDictionary,
+  opts: { grow: boolean },
+): SparseVector {
   const counts = new Map<number, number>();
   for (const t of tokens) {
     const id = opts.grow ? dict.getOrAdd(t) : dict.get(t);

@@ -1,0 +1,42 @@
+import type { DenseVectorColumn, TopK } from '../index/types.js';
+import type { DenseMetric } from '../kernels/types.js';
+import type { Bitset } from '../util/bitset.js';
+
+/** One batched exact (FLAT) search over a dense column. */
+export interface BatchSearchRequest {
+  column: DenseVectorColumn;
+  /** Changes whenever the column's stored vectors change: device-side copies are re-uploaded then. */
+  version: number;
+  metric: DenseMetric;
+  queries: Float32Array[];
+  k: number;
+  /** Rows that may be returned (live rows that pass the filter and partitions). */
+  allow: Bitset;
+}
+
+/** Counters for tests and benchmarks. */
+export interface BatchSearchStats {
+  /** Searches answered by the device. */
+  searches: number;
+  /** Queries answered by the device. */
+  queries: number;
+  /** Searches the device declined (too large, device lost, error): the WASM/JS path answered them. */
+  fallbacks: number;
+  /** Column uploads (first use and after writes). */
+  uploads: number;
+  lastError: string | null;
+}
+
+/**
+ * Exact top-k of many queries at once on another device (WebGPU). `search` methods ask it for FLAT
+ * searches with at least `minBatch` query vectors; it answers `null` when it cannot, and the kernels answer.
+ */
+export interface BatchSearcher {
+  readonly device: 'webgpu';
+  readonly minBatch: number;
+  readonly stats: BatchSearchStats;
+  /** Hits per query, best first, as FLAT returns them; `null` to decline. */
+  search(req: BatchSearchRequest): Promise<TopK[] | null>;
+  /** Frees device buffers. */
+  dispose(): void;
+}

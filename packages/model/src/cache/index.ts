@@ -1,0 +1,7 @@
+export {
+  type CachedModelInfo,
+  evictModel,
+  IndexedDBModelCache,
+  indexedDBModelCache,
+  listCachedModels,
+} from './idb-model-cache.js';

@@ -1,0 +1,394 @@
+/**
+ * Dense text embeddings with transformers.js, shaped like pymilvus' model package:
+ * `SentenceTransformerEmbeddingFunction` (any BERT-like sentence-transformers model exported to ONNX)
+ * and `DefaultEmbeddingFunction` (all-MiniLM-L6-v2: 384 dimensions, mean pooling, L2-normalised).
+ */
+import { ElanusError } from '@elanus/core';
+import { applyEnv, type TransformersEnvLike, wantsIndexedDBCache } from '../env.js';
+import { type ResolvedDevice, resolveDevice } from './device.js';
+import { DEFAULT_MODEL_NAME, knownModel, resolveModelName } from './known-models.js';
+import type {
+  EmbeddingDevice,
+  EmbeddingDType,
+  EmbeddingProgress,
+  EncodeOptions,
+  SentenceTransformerOptions,
+} from './types.js';
+import { checkTexts, invalidParam, raceAbort, throwIfAborted } from './util.js';
+
+/** The slices of transformers.js' tokenizer, model and pipeline used here (its own typings are heavy). */
+interface TensorLike {
+  data: ArrayLike<number | bigint> & { [i: number]: number | bigint };
+  dims: number[];
+  dispose?: () => void;
+}
+interface TokenizerLike {
+  (texts: string[], options: { padding: boolean; truncation: boolean }): Record<string, TensorLike>;
+  encode(text: string): number[];
+  model_max_length?: number;
+  all_special_ids?: number[];
+}
+interface ModelLike {
+  (inputs: Record<string, TensorLike>): Promise<Record<string, TensorLike | undefined>>;
+  config?: { hidden_size?: number };
+}
+interface Extractor {
+  tokenizer: TokenizerLike;
+  model: ModelLike;
+  dispose(): Promise<void>;
+}
+type PipelineFn = (
+  task: 'feature-extraction',
+  model: string,
+  options: Record<string, unknown>,
+) => Promise<Extractor>;
+
+/** transformers.js' progress records (utils/core.js ProgressInfo). */
+interface TransformersProgress {
+  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready';
+  file?: string;
+  loaded?: number;
+  total?: number;
+}
+
+interface Loaded {
+  extractor: Extractor;
+  device: ResolvedDevice;
+  dtype: EmbeddingDType;
+  /** Last special token the tokenizer appends ([SEP] for BERT), restored after truncation. */
+  closingToken: number | undefined;
+}
+
+const DEVICES: readonly EmbeddingDevice[] = ['webgpu', 'wasm', 'cpu', 'auto'];
+const DTYPES: readonly EmbeddingDType[] = ['fp32', 'fp16', 'q8'];
+
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+export class SentenceTransformerEmbeddingFunction {
+  readonly model_name: string;
+  readonly query_instruction: string;
+  readonly doc_instruction: string;
+  readonly normalize_embeddings: boolean;
+  readonly device: EmbeddingDevice;
+  readonly batch_size: number;
+  private readonly dtypeOption: EmbeddingDType | undefined;
+  private readonly maxSeqLength: number | undefined;
+  private loading: Promise<Loaded> | undefined;
+  private loaded: Loaded | undefined;
+  private knownDim: number | undefined;
+  /** Progress listeners of every caller waiting on the (shared) load. */
+  private readonly loadListeners = new Set<(e: EmbeddingProgress) => void>();
+
+  constructor(options: SentenceTransformerOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    const {
+      model_name = DEFAULT_MODEL_NAME,
+      query_instruction = '',
+      doc_instruction = '',
+      normalize_embeddings = true,
+      device = 'auto',
+      dtype,
+      batch_size = 32,
+      max_seq_length,
+    } = options;
+    if (typeof model_name !== 'string' || model_name.trim() === '') {
+      throw invalidParam('model_name', 'a non-empty string', model_name);
+    }
+    if (typeof query_instruction !== 'string')
+      throw invalidParam('query_instruction', 'a string', query_instruction);
+    if (typeof doc_instruction !== 'string')
+      throw invalidParam('doc_instruction', 'a string', doc_instruction);
+    if (typeof normalize_embeddings !== 'boolean') {
+      throw invalidParam('normalize_embeddings', 'a boolean', normalize_embeddings);
+    }
+    if (!DEVICES.includes(device)) throw invalidParam('device', `one of ${DEVICES.join(', ')}`, device);
+    if (dtype !== undefined && !DTYPES.includes(dtype))
+      throw invalidParam('dtype', `one of ${DTYPES.join(', ')}`, dtype);
+    if (!isPositiveInt(batch_size)) throw invalidParam('batch_size', 'a positive integer', batch_size);
+    if (max_seq_length !== undefined && !isPositiveInt(max_seq_length)) {
+      throw invalidParam('max_seq_length', 'a positive integer', max_seq_length);
+    }
+    this.model_name = resolveModelName(model_name);
+    this.query_instruction = query_instruction;
+    this.doc_instruction = doc_instruction;
+    this.normalize_embeddings = normalize_embeddings;
+    this.device = device;
+    this.dtypeOption = dtype;
+    this.batch_size = batch_size;
+    this.maxSeqLength = max_seq_length ?? knownModel(this.model_name)?.maxSeqLength;
+    this.knownDim = knownModel(this.model_name)?.dim;
+  }
+
+  /**
+   * Embedding size. Known up front for the models in known-models.ts; for others, available once the
+   * model is loaded (`await ef.load()`).
+   */
+  get dim(): number {
+    if (this.knownDim === undefined) {
+      throw new ElanusError(
+        'Unavailable',
+        `the dimension of model ${JSON.stringify(this.model_name)} is known once it is loaded: await load() first`,
+        { model: this.model_name },
+      );
+    }
+    return this.knownDim;
+  }
+
+  /** The device and dtype in use, once loaded. */
+  get runtime(): { device: ResolvedDevice; dtype: EmbeddingDType } | undefined {
+    return this.loaded ? { device: this.loaded.device, dtype: this.loaded.dtype } : undefined;
+  }
+
+  /** Downloads (or reads from cache) and initialises the model. Called by the encode methods as needed. */
+  async load(options: EncodeOptions = {}): Promise<this> {
+    await this.ensureLoaded(options);
+    return this;
+  }
+
+  /** Embeds documents, each prefixed with `doc_instruction`. One `Float32Array` of length `dim` per text. */
+  async encodeDocuments(documents: string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
+    return this.encodeWith(checkTexts(documents, 'documents'), this.doc_instruction, options);
+  }
+
+  /** Embeds queries, each prefixed with `query_instruction`. */
+  async encodeQueries(queries: string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
+    return this.encodeWith(checkTexts(queries, 'queries'), this.query_instruction, options);
+  }
+
+  /** Embeds texts as given, without an instruction (pymilvus' `ef(texts)`). */
+  async encode(texts: string[], options: EncodeOptions = {}): Promise<Float32Array[]> {
+    return this.encodeWith(checkTexts(texts, 'texts'), '', options);
+  }
+
+  /** Releases the inference session. The next encode call loads the model again. */
+  async dispose(): Promise<void> {
+    const loading = this.loading;
+    this.loading = undefined;
+    this.loaded = undefined;
+    if (!loading) return;
+    try {
+      await (await loading).extractor.dispose();
+    } catch {
+      // A load that failed has nothing to release.
+    }
+  }
+
+  private ensureLoaded(options: EncodeOptions): Promise<Loaded> {
+    const { signal, onProgress } = options;
+    throwIfAborted(signal, `loading model ${this.model_name}`);
+    if (this.loaded) return Promise.resolve(this.loaded);
+    if (onProgress) this.loadListeners.add(onProgress);
+    if (!this.loading) {
+      const p = this.doLoad();
+      this.loading = p;
+      // A failed load is not remembered: the next call tries again (the files may have appeared).
+      p.then(
+        (l) => {
+          if (this.loading === p) this.loaded = l;
+        },
+        () => {
+          if (this.loading === p) this.loading = undefined;
+        },
+      );
+    }
+    const done = (): void => {
+      if (onProgress) this.loadListeners.delete(onProgress);
+    };
+    return raceAbort(this.loading, signal, `loading model ${this.model_name}`).finally(done);
+  }
+
+  private emitLoad(event: EmbeddingProgress): void {
+    for (const listener of this.loadListeners) listener(event);
+  }
+
+  private async doLoad(): Promise<Loaded> {
+    const model = this.model_name;
+    const device = await resolveDevice(this.device);
+    // q8 on WASM as transformers.js does: a quarter of the fp32 download, and the integer kernels are fast there.
+    const dtype = this.dtypeOption ?? (device === 'wasm' ? 'q8' : 'fp32');
+    this.emitLoad({ stage: 'load', model, status: 'start', device, dtype });
+
+    const tf = await import('@huggingface/transformers');
+    let untrack = (): void => {};
+    let cache: unknown;
+    if (wantsIndexedDBCache()) {
+      const idb = await import('../cache/idb-model-cache.js');
+      cache = idb.indexedDBModelCache();
+      untrack = idb.trackModel(model);
+    }
+    applyEnv(tf.env as unknown as TransformersEnvLike, cache);
+
+    const progress_callback = (p: TransformersProgress): void => {
+      if (p.status === 'initiate' && p.file !== undefined) {
+        this.emitLoad({ stage: 'load', model, status: 'file', file: p.file, device, dtype });
+      } else if (p.status === 'progress' && p.file !== undefined) {
+        const loaded = p.loaded ?? 0;
+        const total = p.total ?? 0;
+        this.emitLoad({
+          stage: 'download',
+          model,
+          file: p.file,
+          loaded,
+          total,
+          progress: total > 0 ? Math.min(1, loaded / total) : 0,
+        });
+      }
+    };
+
+    let extractor: Extractor;
+    try {
+      extractor = await (tf.pipeline as unknown as PipelineFn)('feature-extraction', model, {
+        device,
+        dtype,
+        progress_callback,
+      });
+    } catch (e) {
+      throw new ElanusError(
+        'Unavailable',
+        `could not load embedding model ${JSON.stringify(model)} (device ${device}, dtype ${dtype}): ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+        { model, device, dtype },
+      );
+    } finally {
+      untrack();
+    }
+
+    if (this.maxSeqLength !== undefined) {
+      // transformers.js truncates at model_max_length; sentence-transformers at max_seq_length.
+      const current = extractor.tokenizer.model_max_length;
+      extractor.tokenizer.model_max_length =
+        current === undefined ? this.maxSeqLength : Math.min(current, this.maxSeqLength);
+    }
+    const hidden = extractor.model.config?.hidden_size;
+    if (typeof hidden === 'number') this.knownDim = hidden;
+    // What the tokenizer puts after the text: [CLS] [SEP] for an empty text gives [SEP].
+    const empty = extractor.tokenizer.encode('');
+    const specials = new Set(extractor.tokenizer.all_special_ids ?? []);
+    const last = empty.at(-1);
+    const closingToken = last !== undefined && empty.every((t) => specials.has(t)) ? last : undefined;
+    this.emitLoad({ stage: 'load', model, status: 'ready', device, dtype });
+    return { extractor, device, dtype, closingToken };
+  }
+
+  private async encodeWith(texts: string[], prefix: string, options: EncodeOptions): Promise<Float32Array[]> {
+    const { signal, onProgress } = options;
+    const what = `embedding with ${this.model_name}`;
+    throwIfAborted(signal, what);
+    const loaded = await this.ensureLoaded(options);
+    const n = texts.length;
+    // Longest first, as sentence-transformers does: batches of similar lengths carry less padding.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
+    const out = new Array<Float32Array>(n);
+    for (let start = 0; start < n; start += this.batch_size) {
+      throwIfAborted(signal, what);
+      const idx = order.slice(start, start + this.batch_size);
+      const rows = await raceAbort(
+        this.embedBatch(
+          loaded,
+          idx.map((i) => prefix + texts[i]!),
+        ),
+        signal,
+        what,
+      );
+      rows.forEach((row, r) => {
+        out[idx[r]!] = row;
+      });
+      const done = Math.min(n, start + this.batch_size);
+      onProgress?.({ stage: 'encode', model: this.model_name, done, total: n, progress: done / n });
+    }
+    return out;
+  }
+
+  /** Tokenize, run the model, mean-pool over the attention mask, optionally L2-normalise. */
+  private async embedBatch(loaded: Loaded, batch: string[]): Promise<Float32Array[]> {
+    const { extractor, closingToken } = loaded;
+    let inputs: Record<string, TensorLike>;
+    let outputs: Record<string, TensorLike | undefined>;
+    try {
+      inputs = extractor.tokenizer(batch, { padding: true, truncation: true });
+      const ids = inputs.input_ids;
+      const mask = inputs.attention_mask;
+      if (!ids || !mask) throw new Error('the tokenizer returned no input_ids/attention_mask');
+      if (closingToken !== undefined)
+        restoreClosingToken(ids, mask, extractor.tokenizer.model_max_length, closingToken);
+      outputs = await extractor.model(inputs);
+    } catch (e) {
+      throw new ElanusError(
+        'UnexpectedError',
+        `embedding with ${this.model_name} failed: ${e instanceof Error ? e.message : String(e)}`,
+        { model: this.model_name },
+      );
+    }
+    const hidden = outputs.last_hidden_state ?? outputs.token_embeddings;
+    if (hidden?.dims.length !== 3) {
+      throw new ElanusError('UnexpectedError', `model ${this.model_name} returned no last_hidden_state`, {
+        model: this.model_name,
+      });
+    }
+    const rows = meanPool(hidden, inputs.attention_mask!, this.normalize_embeddings);
+    for (const t of Object.values(outputs)) t?.dispose?.();
+    this.knownDim ??= hidden.dims[2];
+    return rows;
+  }
+}
+
+/**
+ * transformers.js truncates by cutting the token list, dropping the closing [SEP]; sentence-transformers
+ * (Hugging Face tokenizers) keeps it. Putting it back on rows cut at the limit makes long texts match.
+ */
+function restoreClosingToken(
+  ids: TensorLike,
+  mask: TensorLike,
+  maxLength: number | undefined,
+  closing: number,
+): void {
+  const [rows = 0, cols = 0] = ids.dims;
+  if (maxLength === undefined || cols < maxLength) return; // nothing was long enough to be cut
+  const bigint = typeof ids.data[0] === 'bigint';
+  for (let r = 0; r < rows; r++) {
+    const last = r * cols + cols - 1;
+    if (Number(mask.data[last]) !== 1 || Number(ids.data[last]) === closing) continue;
+    ids.data[last] = bigint ? BigInt(closing) : closing;
+  }
+}
+
+/** Mean over the attended positions (float64 sums), then optionally divided by the L2 norm. */
+function meanPool(hidden: TensorLike, mask: TensorLike, normalize: boolean): Float32Array[] {
+  const [rows = 0, seq = 0, dim = 0] = hidden.dims;
+  const h = hidden.data as ArrayLike<number>;
+  const out: Float32Array[] = [];
+  const acc = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) {
+    acc.fill(0);
+    let count = 0;
+    for (let t = 0; t < seq; t++) {
+      if (Number(mask.data[r * seq + t]) === 0) continue;
+      count++;
+      const base = (r * seq + t) * dim;
+      for (let k = 0; k < dim; k++) acc[k]! += h[base + k]!;
+    }
+    let sq = 0;
+    for (let k = 0; k < dim; k++) {
+      acc[k] = acc[k]! / Math.max(count, 1);
+      sq += acc[k]! * acc[k]!;
+    }
+    // Same floor as torch.nn.functional.normalize (eps 1e-12).
+    const scale = normalize ? 1 / Math.max(Math.sqrt(sq), 1e-12) : 1;
+    const v = new Float32Array(dim);
+    for (let k = 0; k < dim; k++) v[k] = acc[k]! * scale;
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * pymilvus' `DefaultEmbeddingFunction`: all-MiniLM-L6-v2, 384 dimensions, mean pooling, L2-normalised.
+ * Takes the same options as `SentenceTransformerEmbeddingFunction` except the model.
+ */
+export class DefaultEmbeddingFunction extends SentenceTransformerEmbeddingFunction {
+  constructor(options: Omit<SentenceTransformerOptions, 'model_name'> = {}) {
+    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    super({ ...options, model_name: DEFAULT_MODEL_NAME });
+  }
+}
