@@ -476,7 +476,7 @@ describe('search features', () => {
       group_by_field: 'cat',
       group_size: 2,
     });
-    const hits = r.results as { cat: number }[];
+    const hits = r.results as unknown as { cat: number }[];
     expect(hits).toHaveLength(6);
     const counts = new Map<number, number>();
     for (const h of hits) counts.set(h.cat, (counts.get(h.cat) ?? 0) + 1);

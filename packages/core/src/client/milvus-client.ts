@@ -129,6 +129,7 @@ const METHODS = [
  * The one public facade: `new MilvusClient({ uri })`. The URI picks the backend, so application code
  * moves between the in-page engine and a real Milvus by changing it.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the Milvus methods are installed on the prototype below.
 export class MilvusClient {
   readonly config: ClientConfig;
   private backend: Promise<VectorClient> | undefined;
@@ -168,7 +169,6 @@ export class MilvusClient {
 }
 
 // The facade forwards each Milvus method to the backend; declaration merging gives it the full typed API.
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype just below.
 export interface MilvusClient extends Omit<VectorClient, 'closeConnection'> {}
 for (const m of METHODS) {
   Object.defineProperty(MilvusClient.prototype, m, {

@@ -76,15 +76,6 @@ export function clearNulls(nulls: Uint8Array, out: Uint32Array): void {
   }
 }
 
-/** Rows of the mask flagged 1 in `nulls`. */
-export function fillNulls(nulls: Uint8Array | undefined, mask: Uint32Array, out: Uint32Array): void {
-  if (!nulls) {
-    out.fill(0);
-    return;
-  }
-  fillFromTest((r) => nulls[r] === 1, mask, out);
-}
-
 /** `nulls` when it flags at least one row, else undefined (lets kernels skip null handling). */
 export function activeNulls(nulls: Uint8Array | undefined): Uint8Array | undefined {
   return nulls && nulls.indexOf(1) >= 0 ? nulls : undefined;
@@ -334,9 +325,4 @@ export function fillNumIn(
     out[w] = bits & m;
   }
   if (nulls) clearNulls(nulls, out);
-}
-
-/** Sets out = mask (a constant-true predicate). */
-export function fillAll(mask: Uint32Array, out: Uint32Array): void {
-  if (out !== mask) out.set(mask);
 }

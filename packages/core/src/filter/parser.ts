@@ -27,7 +27,7 @@ const BP = {
 } as const;
 
 /** Deeper trees are rejected: they are never useful and would risk the call stack. */
-export const MAX_DEPTH = 200;
+const MAX_DEPTH = 200;
 
 const BITWISE = 'bitwise operators are not supported';
 
@@ -424,9 +424,4 @@ class Parser {
       ...options.map((o) => o.value),
     );
   }
-}
-
-/** Whether the node was written inside parentheses (matters for chained ranges). */
-export function isParenthesised(node: FilterAst): boolean {
-  return parenthesised.has(node);
 }

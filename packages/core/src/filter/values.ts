@@ -45,11 +45,6 @@ export function showConst(c: Const): string {
   }
 }
 
-/** The plain JS value of a constant (bigint for ints, arrays for lists). */
-export function constValue(c: Const): unknown {
-  return c.k === 'list' ? c.v.map(constValue) : c.v;
-}
-
 /**
  * Three-way numeric comparison across number and bigint, exact for all values.
  * Returns NaN when either side is NaN (unordered).
@@ -137,28 +132,6 @@ export function jsonCompare(x: unknown, c: Const): number {
     case 'list':
       return Number.NaN;
   }
-}
-
-/** Deep equality of two JSON values under the same typed rules (numbers across int/float). */
-export function jsonValueEquals(a: unknown, b: unknown): boolean {
-  if (isNum(a) && isNum(b)) return cmpNum(a, b) === 0;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonValueEquals(a[i], b[i])) return false;
-    return true;
-  }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    if (ka.length !== kb.length) return false;
-    for (const k of ka) {
-      if (!Object.hasOwn(b, k)) return false;
-      if (!jsonValueEquals((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-        return false;
-    }
-    return true;
-  }
-  return a === b;
 }
 
 const INDEX_RE = /^(0|[1-9][0-9]*)$/;
