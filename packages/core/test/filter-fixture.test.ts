@@ -21,7 +21,12 @@ const fieldByName = new Map(schema.fields.map((f) => [f.name, f]));
 
 const MISSING = Symbol('missing');
 const NULL = Symbol('null');
-type Kind = { k: 'const' } | { k: 'scalar'; t: DataType } | { k: 'json' } | { k: 'elem'; t: DataType } | { k: 'array'; t: DataType };
+type Kind =
+  | { k: 'const' }
+  | { k: 'scalar'; t: DataType }
+  | { k: 'json' }
+  | { k: 'elem'; t: DataType }
+  | { k: 'array'; t: DataType };
 interface Val {
   v: unknown;
   kind: Kind;
@@ -67,7 +72,17 @@ function order(a: unknown, b: unknown): number {
 }
 function opCmp(op: string, c: number): boolean {
   if (Number.isNaN(c)) return op === '!=';
-  return op === '==' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+  return op === '=='
+    ? c === 0
+    : op === '!='
+      ? c !== 0
+      : op === '<'
+        ? c < 0
+        : op === '<='
+          ? c <= 0
+          : op === '>'
+            ? c > 0
+            : c >= 0;
 }
 
 function lookup(root: unknown, path: (string | number)[]): unknown {
@@ -107,7 +122,9 @@ function ref(node: FilterAst & { kind: 'ident' | 'path' }, row: Row): Val {
 }
 
 const f32 = (k: Kind, x: unknown) =>
-  (k.k === 'scalar' || k.k === 'elem') && k.t === DataType.Float && typeof x === 'number' ? Math.fround(x) : x;
+  (k.k === 'scalar' || k.k === 'elem') && k.t === DataType.Float && typeof x === 'number'
+    ? Math.fround(x)
+    : x;
 
 function constOf(node: FilterAst, row: Row, params: Params): unknown {
   const v = value(node, row, params);
@@ -134,7 +151,17 @@ function arith(op: string, a: unknown, b: unknown): unknown {
   }
   const x = Number(a);
   const y = Number(b);
-  return op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? x / y : op === '%' ? x % y : x ** y;
+  return op === '+'
+    ? x + y
+    : op === '-'
+      ? x - y
+      : op === '*'
+        ? x * y
+        : op === '/'
+          ? x / y
+          : op === '%'
+            ? x % y
+            : x ** y;
 }
 
 function value(node: FilterAst, row: Row, params: Params): Val {
@@ -162,13 +189,15 @@ function value(node: FilterAst, row: Row, params: Params): Val {
       return o;
     }
     case 'binary': {
-      if (['==', '!=', '<', '<=', '>', '>='].includes(node.op)) throw new Error('reference: comparison as value');
+      if (['==', '!=', '<', '<=', '>', '>='].includes(node.op))
+        throw new Error('reference: comparison as value');
       const l = value(node.left, row, params);
       const r = value(node.right, row, params);
       if (l.kind.k === 'const' && r.kind.k === 'const') return c(arith(node.op, l.v, r.v));
       // field op const (or const op field for + and *).
       const [col, k, colLeft] = l.kind.k === 'const' ? [r, l.v, false] : [l, r.v, true];
-      if (col.v === NULL || col.v === MISSING || !isNum(col.v)) return { v: col.v === NULL ? NULL : MISSING, kind: col.kind };
+      if (col.v === NULL || col.v === MISSING || !isNum(col.v))
+        return { v: col.v === NULL ? NULL : MISSING, kind: col.kind };
       const t = col.kind.k === 'scalar' || col.kind.k === 'elem' ? col.kind.t : undefined;
       const x = col.v as number | bigint;
       let out: unknown;
@@ -197,7 +226,8 @@ function value(node: FilterAst, row: Row, params: Params): Val {
 }
 
 function compare(op: string, l: Val, r: Val): Res {
-  if (l.kind.k === 'const' && r.kind.k !== 'const') return compare({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' }[op] ?? op, r, l);
+  if (l.kind.k === 'const' && r.kind.k !== 'const')
+    return compare({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' }[op] ?? op, r, l);
   if (l.v === NULL || r.v === NULL) return { v: false, valid: false };
   const json = l.kind.k === 'json';
   if (l.v === MISSING || r.v === MISSING) return { v: json && op === '!=', valid: true };
@@ -224,7 +254,8 @@ function likeRegex(p: string): RegExp {
   let re = '';
   for (let i = 0; i < p.length; i++) {
     const ch = p[i]!;
-    if (ch === '\\' && ['%', '_', '\\'].includes(p[i + 1] ?? '')) re += p[++i]!.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    if (ch === '\\' && ['%', '_', '\\'].includes(p[i + 1] ?? ''))
+      re += p[++i]!.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
     else if (ch === '%') re += '.*';
     else if (ch === '_') re += '.';
     else re += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -331,8 +362,10 @@ describe('filter fixtures (tests/milvus/fixtures/filter-expressions.ts)', () => 
       for (let i = 0; i < rows.length; i += 3) cand.set(i);
       const viaCandidates = Array.from(compiled.evaluate(source, cand).toArray());
       const want = reference(expr, params);
-      if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${expr}: got ${got.length} rows, reference ${want.length}`);
-      if (JSON.stringify(viaPredicate) !== JSON.stringify(got)) failures.push(`${expr}: predicate() disagrees`);
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        failures.push(`${expr}: got ${got.length} rows, reference ${want.length}`);
+      if (JSON.stringify(viaPredicate) !== JSON.stringify(got))
+        failures.push(`${expr}: predicate() disagrees`);
       if (JSON.stringify(viaCandidates) !== JSON.stringify(got.filter((i) => i % 3 === 0))) {
         failures.push(`${expr}: candidates disagree`);
       }

@@ -12,7 +12,16 @@ import { MemorySource, makeSchema } from './filter.helpers.js';
 
 const schema = makeSchema(FILTER_FIELDS, true);
 const source = new MemorySource(schema, generateFilterRows(64, 99));
-const params = { x: 5, y: -2.5, s: 'apple', b: true, ids: [1, 2, 3], names: ['a', 'red'], big: 2 ** 60, nested: [[1], [2]] };
+const params = {
+  x: 5,
+  y: -2.5,
+  s: 'apple',
+  b: true,
+  ids: [1, 2, 3],
+  names: ['a', 'red'],
+  big: 2 ** 60,
+  nested: [[1], [2]],
+};
 
 const SEED = 0x5eed;
 const RUNS = 25_000; // each run checks one generated expression and three mutants: 100,000 cases
@@ -44,7 +53,10 @@ const key = fc.oneof(
   fc.nat({ max: 9 }).map(String),
 );
 const path = fc
-  .tuple(fc.constantFrom('j', 'arr_i', 'arr_s', 'color', 'level', 'tags', '$meta', 's', 'i32'), fc.array(key, { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.constantFrom('j', 'arr_i', 'arr_s', 'color', 'level', 'tags', '$meta', 's', 'i32'),
+    fc.array(key, { minLength: 1, maxLength: 3 }),
+  )
   .map(([f, ks]) => f + ks.map((k) => `[${k}]`).join(''));
 const intLit = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }).map(String),
@@ -56,18 +68,42 @@ const intLit = fc.oneof(
   fc.constantFrom('9223372036854775807', '9223372036854775808', '9007199254740993', '0', '00', '08'),
 );
 const floatLit = fc.oneof(
-  fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (/[.e]/.test(String(x)) ? String(x) : `${x}.0`)),
+  fc
+    .double({ noNaN: true, noDefaultInfinity: true })
+    .map((x) => (/[.e]/.test(String(x)) ? String(x) : `${x}.0`)),
   fc.constantFrom('1e3', '.5', '1.', '2.5E-1', '0x1.8p1', '1e', '1e+400'),
 );
 const strLit = fc.oneof(
   fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
-  fc.string({ unit: 'grapheme', maxLength: 6 }).map((s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`),
-  fc.constantFrom('"a%"', '"%b"', '"%a_b%"', '"a\\\\%"', "'\\x41'", '"\\u00e9"', 'r"a\\b"', '"\\q"', '"\\777"'),
+  fc
+    .string({ unit: 'grapheme', maxLength: 6 })
+    .map((s) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`),
+  fc.constantFrom(
+    '"a%"',
+    '"%b"',
+    '"%a_b%"',
+    '"a\\\\%"',
+    "'\\x41'",
+    '"\\u00e9"',
+    'r"a\\b"',
+    '"\\q"',
+    '"\\777"',
+  ),
 );
 const likePattern = fc
   .array(fc.constantFrom('a', 'b', '%', '_', '\\\\%', '\\\\_', 'é', '😀'), { maxLength: 8 })
   .map((p) => `"${p.join('')}"`);
-const template = fc.constantFrom('{x}', '{y}', '{s}', '{b}', '{ids}', '{names}', '{big}', '{nested}', '{missing}');
+const template = fc.constantFrom(
+  '{x}',
+  '{y}',
+  '{s}',
+  '{b}',
+  '{ids}',
+  '{names}',
+  '{big}',
+  '{nested}',
+  '{missing}',
+);
 const boolLit = fc.constantFrom('true', 'false', 'True', 'FALSE');
 const literal = fc.oneof(intLit, floatLit, strLit, boolLit, template);
 const cmpOp = fc.constantFrom('==', '!=', '<', '<=', '>', '>=');
@@ -106,17 +142,36 @@ const { expr } = fc.letrec<{ expr: string; value: string; pred: string }>((tie) 
     { depthSize: 'small', maxDepth: 4 },
     fc.tuple(tie('value'), cmpOp, tie('value')).map(([a, o, b]) => `${a} ${o} ${b}`),
     fc.tuple(numField, cmpOp, literal).map(([a, o, b]) => `${a} ${o} ${b}`),
-    fc.tuple(literal, fc.constantFrom('<', '<='), anyField, fc.constantFrom('<', '<='), literal).map((xs) => xs.join(' ')),
-    fc.tuple(literal, fc.constantFrom('>', '>='), path, fc.constantFrom('>', '>='), literal).map((xs) => xs.join(' ')),
-    fc.tuple(fc.oneof(anyField, path), fc.constantFrom('in', 'not in', 'IN'), fc.array(literal, { maxLength: 4 })).map(
-      ([f, o, xs]) => `${f} ${o} [${xs.join(', ')}]`,
-    ),
-    fc.tuple(fc.oneof(anyField, path), fc.constantFrom('like', 'LIKE'), likePattern).map((xs) => xs.join(' ')),
-    fc.tuple(fc.oneof(anyField, path), fc.constantFrom('is null', 'is not null', 'IS NULL')).map((xs) => xs.join(' ')),
+    fc
+      .tuple(literal, fc.constantFrom('<', '<='), anyField, fc.constantFrom('<', '<='), literal)
+      .map((xs) => xs.join(' ')),
+    fc
+      .tuple(literal, fc.constantFrom('>', '>='), path, fc.constantFrom('>', '>='), literal)
+      .map((xs) => xs.join(' ')),
+    fc
+      .tuple(
+        fc.oneof(anyField, path),
+        fc.constantFrom('in', 'not in', 'IN'),
+        fc.array(literal, { maxLength: 4 }),
+      )
+      .map(([f, o, xs]) => `${f} ${o} [${xs.join(', ')}]`),
+    fc
+      .tuple(fc.oneof(anyField, path), fc.constantFrom('like', 'LIKE'), likePattern)
+      .map((xs) => xs.join(' ')),
+    fc
+      .tuple(fc.oneof(anyField, path), fc.constantFrom('is null', 'is not null', 'IS NULL'))
+      .map((xs) => xs.join(' ')),
     fc.oneof(path, anyField).map((p) => `exists ${p}`),
-    fc.tuple(fnName, fc.oneof(anyField, path), fc.oneof(literal, fc.array(literal, { maxLength: 3 }).map((xs) => `[${xs}]`))).map(
-      ([n, f, v]) => `${n}(${f}, ${v})`,
-    ),
+    fc
+      .tuple(
+        fnName,
+        fc.oneof(anyField, path),
+        fc.oneof(
+          literal,
+          fc.array(literal, { maxLength: 3 }).map((xs) => `[${xs}]`),
+        ),
+      )
+      .map(([n, f, v]) => `${n}(${f}, ${v})`),
     fc.tuple(tie('pred'), logicOp, tie('pred')).map(([a, o, b]) => `${a} ${o} ${b}`),
     fc.tuple(fc.constantFrom('not ', '!', 'NOT '), tie('pred')).map(([n, p]) => `${n}(${p})`),
     tie('pred').map((p) => `(${p})`),
@@ -126,9 +181,45 @@ const { expr } = fc.letrec<{ expr: string; value: string; pred: string }>((tie) 
   expr: tie('pred'),
 }));
 
-const NOISE = ['(', ')', '[', ']', '{', '}', '"', "'", '\\', '%', '_', ',', '=', '!', '<', '>', '&', '|', '~', '$', '.', '-', '0', '9', 'x', ' ', 'é', '😀', '\n', 'e'];
+const NOISE = [
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '\\',
+  '%',
+  '_',
+  ',',
+  '=',
+  '!',
+  '<',
+  '>',
+  '&',
+  '|',
+  '~',
+  '$',
+  '.',
+  '-',
+  '0',
+  '9',
+  'x',
+  ' ',
+  'é',
+  '😀',
+  '\n',
+  'e',
+];
 const mutation = fc.array(
-  fc.tuple(fc.constantFrom('delete', 'insert', 'swap', 'dupToken', 'dropToken', 'swapTokens'), fc.nat(), fc.nat(), fc.constantFrom(...NOISE)),
+  fc.tuple(
+    fc.constantFrom('delete', 'insert', 'swap', 'dupToken', 'dropToken', 'swapTokens'),
+    fc.nat(),
+    fc.nat(),
+    fc.constantFrom(...NOISE),
+  ),
   { minLength: 1, maxLength: 3 },
 );
 
@@ -204,10 +295,17 @@ function check(text: string): void {
 
 function expectInvalid(e: unknown, text: string): void {
   if (!(e instanceof ElanusError) || e.code !== 'InvalidFilter') {
-    throw new Error(`non-InvalidFilter error for ${JSON.stringify(text)}: ${String(e)}\n${(e as Error)?.stack}`);
+    throw new Error(
+      `non-InvalidFilter error for ${JSON.stringify(text)}: ${String(e)}\n${(e as Error)?.stack}`,
+    );
   }
   const col = e.details?.column;
-  if (typeof col !== 'number' || col < 1 || col > text.length + 1 || !e.message.startsWith('cannot parse expression: `')) {
+  if (
+    typeof col !== 'number' ||
+    col < 1 ||
+    col > text.length + 1 ||
+    !e.message.startsWith('cannot parse expression: `')
+  ) {
     throw new Error(`bad error shape for ${JSON.stringify(text)}: ${e.message}`);
   }
 }

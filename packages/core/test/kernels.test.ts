@@ -129,6 +129,17 @@ describe('kernels', () => {
           expect(relErr(wr.fromRow[i]!, jr.fromRow[i]!, metric === 'L2' ? r5 : scale)).toBeLessThan(1e-4);
         }
         expect(Array.from(wr.buffered)).toEqual(Array.from(wr.gathered.subarray(0, 10)));
+        // The one-shot Kernels scans agree with the scanners.
+        for (const [ki, k] of kernels.entries()) {
+          const col = k.createColumn(dim);
+          col.pushMany(rows, n);
+          const o = new Float32Array(n);
+          k.scanRange(col, metric, q, 0, n, o);
+          expect(Array.from(o)).toEqual(Array.from(ki === 0 ? wr.range : jr.range));
+          const g = new Float32Array(3);
+          k.scanRows(col, metric, q, [7, 2, 9], 3, g);
+          expect(Array.from(g)).toEqual([o[7], o[2], o[9]]);
+        }
         expect(wr.single).toBe(wr.range[17]);
         expect(relErr(wr.pair, jr.pair, metric === 'L2' ? Math.abs(jr.pair) : dim)).toBeLessThan(1e-5);
       }

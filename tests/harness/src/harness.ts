@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import { type GpuProbe, probeGpu } from './gpu';
 import type { HarnessWorkerApi } from './harness-worker';
 import { compile } from './run-source';
+import './idb';
 
 export interface Harness {
   /** Runs `source` (text of `(elanus, arg) => …`, may be async) in the page. */

@@ -1,6 +1,6 @@
 import type { DenseVectorColumn } from '../index/types.js';
 import { JsVectorColumn } from './js-column.js';
-import { type DenseMetric, inverseNorm, type Kernels, type VectorScanner } from './types.js';
+import { type DenseMetric, inverseNorm, type Kernels, ScanHelpers, type VectorScanner } from './types.js';
 
 // Plain TypeScript kernels: four independent accumulators, unrolled by 4, so the adds pipeline.
 
@@ -145,7 +145,7 @@ export class JsScanner implements VectorScanner {
 }
 
 /** Kernels in plain TypeScript: the fallback where WebAssembly SIMD is missing, and the reference. */
-export class JsKernels implements Kernels {
+export class JsKernels extends ScanHelpers implements Kernels {
   readonly kind = 'js' as const;
 
   dot(a: ArrayLike<number>, b: ArrayLike<number>): number {

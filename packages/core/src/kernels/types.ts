@@ -62,6 +62,71 @@ export interface Kernels {
   createColumn(dim: number): KernelColumn;
   /** A scanner over a column. Columns from other kernels are scanned through `data()` (slower). */
   scanner(column: DenseVectorColumn, metric: DenseMetric): VectorScanner;
+  /** One query against rows [from, to): scores into out[0..to-from). */
+  scanRange(
+    column: DenseVectorColumn,
+    metric: DenseMetric,
+    query: ArrayLike<number>,
+    from: number,
+    to: number,
+    out: Float32Array,
+  ): void;
+  /** One query against the listed rows: scores into out[0..count). */
+  scanRows(
+    column: DenseVectorColumn,
+    metric: DenseMetric,
+    query: ArrayLike<number>,
+    rows: ArrayLike<number>,
+    count: number,
+    out: Float32Array,
+  ): void;
+}
+
+/** Implements the one-shot scans of `Kernels` over cached scanners (one per column and metric). */
+export abstract class ScanHelpers {
+  private readonly cache = new WeakMap<DenseVectorColumn, Map<DenseMetric, VectorScanner>>();
+
+  abstract scanner(column: DenseVectorColumn, metric: DenseMetric): VectorScanner;
+
+  private cached(column: DenseVectorColumn, metric: DenseMetric): VectorScanner {
+    let m = this.cache.get(column);
+    if (m === undefined) {
+      m = new Map();
+      this.cache.set(column, m);
+    }
+    let s = m.get(metric);
+    if (s === undefined) {
+      s = this.scanner(column, metric);
+      m.set(metric, s);
+    }
+    return s;
+  }
+
+  scanRange(
+    column: DenseVectorColumn,
+    metric: DenseMetric,
+    query: ArrayLike<number>,
+    from: number,
+    to: number,
+    out: Float32Array,
+  ): void {
+    const s = this.cached(column, metric);
+    s.setQuery(query);
+    s.scoreRange(from, to, out);
+  }
+
+  scanRows(
+    column: DenseVectorColumn,
+    metric: DenseMetric,
+    query: ArrayLike<number>,
+    rows: ArrayLike<number>,
+    count: number,
+    out: Float32Array,
+  ): void {
+    const s = this.cached(column, metric);
+    s.setQuery(query);
+    s.scoreRows(rows, count, out);
+  }
 }
 
 /** Inverse L2 norm of v[off..off+dim), 0 for the zero vector; computed in double precision. */

@@ -1,6 +1,13 @@
 import type { DenseVectorColumn } from '../index/types.js';
 import { JsScanner } from './js-kernels.js';
-import { type DenseMetric, inverseNorm, type Kernels, METRIC_CODE, type VectorScanner } from './types.js';
+import {
+  type DenseMetric,
+  inverseNorm,
+  type Kernels,
+  METRIC_CODE,
+  ScanHelpers,
+  type VectorScanner,
+} from './types.js';
 import { type KernelExports, WASM_BATCH, WasmVectorColumn } from './wasm-column.js';
 
 /** Scanner over a WasmVectorColumn: every distance runs in the SIMD module, on the arena in place. */
@@ -121,13 +128,14 @@ export class WasmScanner implements VectorScanner {
 }
 
 /** Kernels backed by the WebAssembly SIMD module (compiled once, instantiated per column). */
-export class WasmKernels implements Kernels {
+export class WasmKernels extends ScanHelpers implements Kernels {
   readonly kind = 'wasm' as const;
   private readonly module: WebAssembly.Module;
   /** Scratch column for dot/l2sq on plain arrays. */
   private scratch: WasmVectorColumn | null = null;
 
   constructor(module: WebAssembly.Module) {
+    super();
     this.module = module;
   }
 

@@ -12,7 +12,8 @@ export type LogOp =
   | { kind: 'createCollection'; collection: string; schema: CollectionSchema; id: number; created: number }
   | { kind: 'dropCollection'; collection: string }
   | { kind: 'renameCollection'; collection: string; newName: string }
-  | { kind: 'createPartition' | 'dropPartition'; collection: string; partition: string }
+  | { kind: 'createPartition'; collection: string; partition: string; created?: number }
+  | { kind: 'dropPartition'; collection: string; partition: string }
   | { kind: 'createIndex'; collection: string; def: IndexDef }
   | { kind: 'dropIndex'; collection: string; field: string }
   | { kind: 'load' | 'release'; collection: string }
@@ -54,6 +55,10 @@ export function encodeOp(engine: Engine, op: WriteOp): LogOp {
     case 'createCollection': {
       const c = engine.get(op.collection);
       return { kind: op.kind, collection: op.collection, schema: op.schema, id: c.id, created: c.created };
+    }
+    case 'createPartition': {
+      const p = engine.get(op.collection).partitions.find((x) => x.name === op.partition);
+      return { kind: op.kind, collection: op.collection, partition: op.partition, ...(p ? { created: p.created } : {}) };
     }
     case 'insert':
     case 'upsert': {
@@ -128,6 +133,7 @@ export function applyOp(engine: Engine, op: LogOp): void {
     case 'createCollection': {
       const c = engine.create(op.schema, { id: op.id });
       c.created = op.created;
+      for (const p of c.partitions) p.created = op.created;
       return;
     }
     case 'dropCollection':
@@ -136,9 +142,13 @@ export function applyOp(engine: Engine, op: LogOp): void {
     case 'renameCollection':
       engine.rename(op.collection, op.newName);
       return;
-    case 'createPartition':
-      engine.get(op.collection).createPartition(op.partition);
+    case 'createPartition': {
+      const c = engine.get(op.collection);
+      c.createPartition(op.partition);
+      const p = c.partitions.find((x) => x.name === op.partition);
+      if (p && op.created !== undefined) p.created = op.created;
       return;
+    }
     case 'dropPartition':
       engine.get(op.collection).dropPartition(op.partition);
       return;

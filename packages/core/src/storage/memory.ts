@@ -43,6 +43,8 @@ export class MemoryStorage implements Storage {
   quotaBytes: number;
   /** Commits done so far (tests count them). */
   commits = 0;
+  /** Test hook: every commit after this many successful ones fails, as if the browser had crashed. */
+  failAfterCommits = Number.POSITIVE_INFINITY;
 
   constructor(options: MemoryStorageOptions = {}) {
     this.quotaBytes = options.quotaBytes ?? Number.POSITIVE_INFINITY;
@@ -79,6 +81,9 @@ export class MemoryStorage implements Storage {
       const e = this.failNextCommit;
       this.failNextCommit = undefined;
       throw storageError(e, 'committing');
+    }
+    if (this.commits >= this.failAfterCommits) {
+      throw storageError(new DOMException('the browser stopped (test hook)', 'UnknownError'), 'committing');
     }
     let cloned: [string, StoredValue][];
     try {

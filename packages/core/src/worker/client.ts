@@ -19,6 +19,7 @@ import {
   type PlainMethod,
   packRows,
   registerTransferHandlers,
+  transferHandlersRegistered,
   type WireRows,
 } from './protocol.js';
 
@@ -265,6 +266,11 @@ export class WorkerClient {
   /** Whether the worker registered Elanus's comlink transfer handlers (tests). */
   async workerHandlersRegistered(): Promise<boolean> {
     return this.call((api) => api.transferHandlersRegistered());
+  }
+
+  /** Whether both sides registered Elanus's comlink transfer handlers (tests). */
+  async handlersRegistered(): Promise<{ page: boolean; worker: boolean }> {
+    return { page: transferHandlersRegistered(), worker: await this.workerHandlersRegistered() };
   }
 
   /** Counters of the worker engine's WebGPU searcher (null without one). */

@@ -407,8 +407,14 @@ async function scanPass(ctx: Ctx, kind: SyncDirection): Promise<void> {
 async function pushFromLog(ctx: Ctx, log: OpLog): Promise<boolean> {
   const st = ctx.state;
   const cp = st.push!;
-  const entries = await log.read(ctx.collection, cp.seq);
-  if (entries.some((e) => e.kind === 'reset')) return false;
+  let entries = await log.read(ctx.collection, cp.seq);
+  const lastReset = entries.findLastIndex((e) => e.kind === 'reset');
+  if (lastReset >= 0) {
+    // The collection was (re)created, dropped or renamed: rows pushed before may be stale, so compare
+    // both sides — unless this is the first push and nothing came before the creation.
+    if (cp.seq > 0 || cp.offset > 0 || entries.slice(0, lastReset).some((e) => e.kind !== 'reset')) return false;
+    entries = entries.slice(lastReset + 1);
+  }
   ctx.res.pushMode = 'log';
   if (cp.offset > 0) ctx.res.resumed = true;
   const lastOcc = new Map<Key, number>();

@@ -241,6 +241,8 @@ export class SentenceTransformerEmbeddingFunction {
         device,
         dtype,
         progress_callback,
+        // Errors only: onnxruntime warns on every WebGPU session that shape ops stay on the CPU (by design).
+        session_options: { logSeverityLevel: 3 },
       });
     } catch (e) {
       throw new ElanusError(
