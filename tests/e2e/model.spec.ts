@@ -96,8 +96,9 @@ test.describe('all-MiniLM-L6-v2 in Chromium', () => {
     });
   }
 
-  test('WebGPU (SwiftShader) fp32 matches on 20 sentences', async ({ harness }) => {
-    const sentences = reference.sentences.slice(0, 20);
+  // SwiftShader is slow (shader compilation dominates): a few sentences show the WebGPU path is right.
+  test('WebGPU (SwiftShader) fp32 matches on 8 sentences', async ({ harness }) => {
+    const sentences = reference.sentences.slice(0, 8);
     const out = await run(harness, 'page', { sentences, device: 'webgpu', dtype: 'fp32', idb: false });
     expect(out.runtime).toEqual({ device: 'webgpu', dtype: 'fp32' });
     expectParity(out.vectors, 0, 0.9999, 'page WebGPU fp32');

@@ -70,7 +70,15 @@ export default defineConfig({
   optimizeDeps: {
     // Crawl the worker too, so that no dependency is discovered late (that reloads the page mid-test).
     // @elanus/model's dense entry points are imported by tests/e2e/model.spec.ts at run time (by /@fs/ URL).
-    entries: ['index.html', 'src/**/*.ts', '../../packages/model/src/dense/index.ts', '../../packages/model/src/cache/index.ts'],
+    // @elanus/core's engine worker is its own module graph (idb-keyval is reached only there when a worker
+    // opens idb://), so it is an entry too.
+    entries: [
+      'index.html',
+      'src/**/*.ts',
+      '../../packages/model/src/dense/index.ts',
+      '../../packages/model/src/cache/index.ts',
+      '../../packages/core/src/worker/engine.worker.ts',
+    ],
     exclude: ['onnxruntime-web', '@huggingface/transformers'],
   },
   server: { host: '127.0.0.1', port, strictPort: true, headers: crossOriginIsolation },

@@ -8,20 +8,21 @@ import {
 import { Bitset } from '../util/bitset.js';
 import type { ArithOp, CallExpr, CompareOp, FilterAst, Identifier, PathRef } from './ast.js';
 import { filterError } from './errors.js';
-import { applyCmp, type CmpOp, EQ, fillFromTest as fillTest, GE, GT, LE, LT, NE } from './kernels.js';
+import { applyCmp, type CmpOp, EQ, GE, GT, LE, LT, NE } from './kernels.js';
 import { compileLike } from './like.js';
 import { parseFilter } from './parser.js';
 import {
   AndPred,
   ColumnCmpPred,
   ConstPred,
+  EmptyInPred,
   type Env,
   fullMask,
   NotPred,
+  NullPred,
   OrPred,
   type Pred,
   type Ref,
-  refField,
   ScalarCmpPred,
   ScalarInPred,
   ScalarRangePred,
@@ -741,7 +742,7 @@ class Compiler {
     const items = list.c.v;
     const ref = target.ref;
     const what = `${describeType(ref)} \`${target.name}\``;
-    if (items.length === 0) return new ConstPredOnField(ref);
+    if (items.length === 0) return new EmptyInPred(ref);
     switch (ref.k) {
       case 'scalar': {
         const cast = items.map((c) => this.castTo(ref.type, c, what, list.pos));
@@ -956,57 +957,6 @@ class Compiler {
     }
     this.fields.add(field.name);
     return new TextMatchPred(field.name, q.c.v);
-  }
-}
-
-/** `x in []`: false for every row, but still invalid (null) where the field is null. */
-class ConstPredOnField implements Pred {
-  readonly cost = 0;
-  constructor(readonly ref: Ref) {}
-  bind(env: Env) {
-    return new ValuePred(this.ref, () => false, false, 0).bind(env);
-  }
-}
-
-/** `field is null` / `is not null` on a scalar, array or JSON field. Never invalid itself. */
-class NullPred implements Pred {
-  readonly cost = 1;
-  constructor(
-    readonly ref: Ref,
-    readonly negated: boolean,
-  ) {}
-  bind(env: Env) {
-    const ref = this.ref;
-    const neg = this.negated;
-    let isNull: (r: number) => boolean;
-    if (ref.k === 'json') {
-      const view = env.source.column(ref.field);
-      const v = view ? (view.values as ArrayLike<unknown>) : undefined;
-      isNull = v ? (r) => v[r] == null : () => true;
-    } else {
-      const view = env.source.column(refField(ref));
-      if (!view) isNull = () => true;
-      else if (view.kind === 'number' || view.kind === 'int64' || view.kind === 'bool') {
-        const nulls = view.nulls;
-        isNull = nulls ? (r) => nulls[r] === 1 : () => false;
-      } else {
-        const v = view.values as ArrayLike<unknown>;
-        isNull = (r) => v[r] == null;
-      }
-    }
-    const test = neg ? (r: number) => !isNull(r) : isNull;
-    return new ValuePredBound(test);
-  }
-}
-
-class ValuePredBound {
-  readonly invalid = null;
-  constructor(readonly test: (r: number) => boolean) {}
-  fill(mask: Uint32Array, out: Uint32Array): void {
-    fillTest(this.test, mask, out);
-  }
-  fillInvalid(_mask: Uint32Array, out: Uint32Array): void {
-    out.fill(0);
   }
 }
 

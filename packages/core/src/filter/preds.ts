@@ -616,6 +616,37 @@ export class StringTestPred implements Pred {
   }
 }
 
+/** `x in []`: false for every row, but still invalid (null) where the field is null. */
+export class EmptyInPred implements Pred {
+  readonly cost = 0;
+  constructor(readonly ref: Ref) {}
+  bind(env: Env): Bound {
+    return new ValuePred(this.ref, () => false, false, 0).bind(env);
+  }
+}
+
+/** `field is null` / `is not null` on a scalar, array or JSON field. Never invalid itself. */
+export class NullPred implements Pred {
+  readonly cost = 1;
+  constructor(
+    readonly ref: Ref,
+    readonly negated: boolean,
+  ) {}
+  bind(env: Env): Bound {
+    const view = column(env, refField(this.ref));
+    let isNull: (r: number) => boolean;
+    if (!view) isNull = () => true;
+    else if (view.kind === 'number' || view.kind === 'int64' || view.kind === 'bool') {
+      const nulls = view.nulls;
+      isNull = nulls ? (r) => nulls[r] === 1 : () => false;
+    } else {
+      const v = view.values as ArrayLike<unknown>;
+      isNull = (r) => v[r] == null;
+    }
+    return bound(this.negated ? (r) => !isNull(r) : isNull, null);
+  }
+}
+
 /** `text_match(field, 'words')`, delegated to the source's analyzer. */
 export class TextMatchPred implements Pred {
   readonly cost = 20;

@@ -80,7 +80,8 @@ export class HnswIndex implements VectorIndex {
   private upperLen = 0;
   private entry = -1;
   private maxLevel = -1;
-  private visited = new Uint32Array(0);
+  /** Visit marks by search generation; one byte per row keeps the array cache-resident. */
+  private visited = new Uint8Array(0);
   private gen = 0;
   private tomb = new Tombstones();
   /** Tombstones still linked into the graph. */
@@ -143,7 +144,7 @@ export class HnswIndex implements VectorIndex {
     links0.set(this.links0.subarray(0, this.n * s0));
     const upperOff = new Int32Array(cap).fill(-1);
     upperOff.set(this.upperOff.subarray(0, this.n));
-    const visited = new Uint32Array(cap);
+    const visited = new Uint8Array(cap);
     visited.set(this.visited);
     this.levels = levels;
     this.links0 = links0;
@@ -170,7 +171,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   private nextGen(): number {
-    if (++this.gen === 0xffffffff) {
+    if (++this.gen === 256) {
       this.visited.fill(0);
       this.gen = 1;
     }
@@ -528,7 +529,7 @@ export class HnswIndex implements VectorIndex {
     this.upperOff = upperOff;
     this.upper = upper;
     this.upperLen = upperLen;
-    this.visited = new Uint32Array(cap);
+    this.visited = new Uint8Array(cap);
     this.gen = 0;
     this.cap = cap;
     this.n = newN;

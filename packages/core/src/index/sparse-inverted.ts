@@ -28,6 +28,7 @@ export interface SparseSearchStats {
   exact: boolean;
 }
 
+const EMPTY: SparseVector = { indices: new Uint32Array(0), values: new Float32Array(0) };
 const TAG = 'SPIV';
 const VERSION = 1;
 const END = 0x7fffffff;
@@ -117,6 +118,11 @@ export class SparseInvertedIndex implements SparseIndex {
     return s === undefined ? 0 : this.df[s]!;
   }
 
+  /** A row of the column; a missing (null) vector reads as empty. */
+  private row(r: number): SparseVector {
+    return (this.column.get(r) as SparseVector | null | undefined) ?? EMPTY;
+  }
+
   private slot(term: number): number {
     let s = this.slotOf.get(term);
     if (s !== undefined) return s;
@@ -199,12 +205,12 @@ export class SparseInvertedIndex implements SparseIndex {
   private computeDropThreshold(from: number, to: number): number {
     if (this.dropRatioBuild <= 0) return 0;
     let total = 0;
-    for (let r = from; r < to; r++) total += this.column.get(r).values.length;
+    for (let r = from; r < to; r++) total += this.row(r).values.length;
     if (total === 0) return -1;
     const all = new Float32Array(total);
     let w = 0;
     for (let r = from; r < to; r++) {
-      const vals = this.column.get(r).values;
+      const vals = this.row(r).values;
       for (let i = 0; i < vals.length; i++) all[w++] = Math.abs(vals[i]!);
     }
     all.sort();
@@ -225,7 +231,7 @@ export class SparseInvertedIndex implements SparseIndex {
     const thr = bm25 ? 0 : Math.max(0, this.dropThreshold);
     if (to > this.docLen.length) this.docLen = grow(this.docLen, Math.max(to, this.docLen.length * 2));
     for (let r = start; r < to; r++) {
-      const { indices, values } = this.column.get(r);
+      const { indices, values } = this.row(r);
       const live = !this.tomb.has(r);
       let dl = 0;
       if (bm25) {
@@ -259,7 +265,7 @@ export class SparseInvertedIndex implements SparseIndex {
       // BM25 statistics cover live documents only.
       this.liveDocs--;
       this.sumDl -= this.docLen[r]!;
-      const { indices, values } = this.column.get(r);
+      const { indices, values } = this.row(r);
       for (let j = 0; j < indices.length; j++) {
         if (!(values[j]! > 0)) continue;
         const s = this.slotOf.get(indices[j]!);

@@ -93,12 +93,19 @@ const UNIFORM = 0x40;
 const STORAGE = 0x80;
 
 // ---- shaders ------------------------------------------------------------------------------------------
+//
+// SwiftShader runs workgroup barriers as context switches, so the kernels avoid them: the scoring pass has
+// none, and candidates are selected by one invocation per (segment, query) with a private top list. Only
+// large k (more than SEQ_MAX_KK candidates per segment) uses the workgroup bitonic sort.
 
-/** Rows per workgroup in the scoring pass, and queries per workgroup (two vec4 accumulators). */
+/** Rows per workgroup in the scoring pass (one row per invocation) and queries per invocation. */
 const ROWS_PER_GROUP = 256;
-const QUERIES_PER_GROUP = 8;
-/** Rows per tile in the selection pass: one bitonic sort in workgroup memory (8 KiB). */
-export const TILE = 1024;
+const QUERIES_PER_BLOCK = 8;
+/** Rows per segment in the sequential selection, and the most candidates it keeps per segment. */
+const SEQ_SEGMENT = 256;
+const SEQ_MAX_KK = 64;
+/** Rows per tile in the bitonic selection: one sort in workgroup memory (8 KiB). */
+const TILE = 1024;
 /** Marks "no row" in a candidate slot. */
 const NONE = 0xffffffff;
 
@@ -109,68 +116,63 @@ const NONE: u32 = 0xffffffffu;
 fn allowed(row: u32) -> bool { return ((allow[row >> 5u] >> (row & 31u)) & 1u) == 1u; }
 `;
 
-/** Distances (smaller is better: L2 as is, similarities negated) of 8 queries × 256 rows per workgroup. */
-export const SCORE_WGSL = /* wgsl */ `
+/**
+ * Distances (smaller is better: L2 as is, similarities negated) of one row x 8 queries per invocation.
+ * Queries come transposed in blocks of 8 (`qT[block][dim][8]`), so each row element meets two vec4s.
+ * `vec4Rows` reads rows four floats at a time (dim divisible by 4).
+ */
+export function scoreShader(vec4Rows: boolean): string {
+  const step = (c: string, o: string) => /* wgsl */ `
+      {
+        let xc = vec4<f32>(${c});
+        let q0 = qT[${o}];
+        let q1 = qT[${o} + 1u];
+        if (METRIC == 2u) {
+          let t0 = q0 - xc;
+          let t1 = q1 - xc;
+          a0 = a0 + t0 * t0;
+          a1 = a1 + t1 * t1;
+        } else {
+          a0 = a0 + q0 * xc;
+          a1 = a1 + q1 * xc;
+        }
+      }`;
+  const loop = vec4Rows
+    ? /* wgsl */ `
+    let d4n = P.dim / 4u;
+    let base = row * d4n;
+    for (var d4 = 0u; d4 < d4n; d4 = d4 + 1u) {
+      let x = rows[base + d4];
+      let o = qbase + d4 * 8u;${step('x.x', 'o')}${step('x.y', 'o + 2u')}${step('x.z', 'o + 4u')}${step('x.w', 'o + 6u')}
+    }`
+    : /* wgsl */ `
+    let base = row * P.dim;
+    for (var d = 0u; d < P.dim; d = d + 1u) {
+      let o = qbase + d * 2u;${step('rows[base + d]', 'o')}
+    }`;
+  return /* wgsl */ `
 ${PARAMS}
 override METRIC: u32 = 0u; // 0 IP, 1 COSINE, 2 L2 (kernels/types.ts METRIC_CODE)
-const QB: u32 = ${QUERIES_PER_GROUP}u;
-const CH: u32 = 64u; // query dims staged in workgroup memory per step
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> rows: array<f32>;
+@group(0) @binding(1) var<storage, read> rows: array<${vec4Rows ? 'vec4<f32>' : 'f32'}>;
 @group(0) @binding(2) var<storage, read> rowInv: array<f32>;
-@group(0) @binding(3) var<storage, read> queries: array<f32>;
+@group(0) @binding(3) var<storage, read> qT: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read> qInv: array<f32>;
 @group(0) @binding(5) var<storage, read> allow: array<u32>;
 @group(0) @binding(6) var<storage, read_write> dist: array<f32>;
-var<workgroup> qs: array<vec4<f32>, 128>; // CH dims x (2 x vec4 = 8 queries)
-
-fn ql(q: u32, d: u32) -> f32 {
-  if (q < P.nq) { return queries[q * P.dim + d]; }
-  return 0.0;
-}
 
 @compute @workgroup_size(${ROWS_PER_GROUP})
 fn score_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let row = wg.x * ${ROWS_PER_GROUP}u + li;
-  let q0 = wg.y * QB;
-  let live = row < P.n;
+  if (row >= P.n) { return; }
+  let q0 = wg.y * ${QUERIES_PER_BLOCK}u;
+  let qbase = wg.y * P.dim * 2u;
   var a0 = vec4<f32>(0.0);
   var a1 = vec4<f32>(0.0);
-  for (var c0 = 0u; c0 < P.dim; c0 = c0 + CH) {
-    if (li < CH) {
-      let d = c0 + li;
-      var v0 = vec4<f32>(0.0);
-      var v1 = vec4<f32>(0.0);
-      if (d < P.dim) {
-        v0 = vec4<f32>(ql(q0, d), ql(q0 + 1u, d), ql(q0 + 2u, d), ql(q0 + 3u, d));
-        v1 = vec4<f32>(ql(q0 + 4u, d), ql(q0 + 5u, d), ql(q0 + 6u, d), ql(q0 + 7u, d));
-      }
-      qs[li * 2u] = v0;
-      qs[li * 2u + 1u] = v1;
-    }
-    workgroupBarrier();
-    if (live) {
-      let end = min(CH, P.dim - c0);
-      let base = row * P.dim + c0;
-      for (var d = 0u; d < end; d = d + 1u) {
-        let x = vec4<f32>(rows[base + d]);
-        if (METRIC == 2u) {
-          let t0 = qs[d * 2u] - x;
-          let t1 = qs[d * 2u + 1u] - x;
-          a0 = a0 + t0 * t0;
-          a1 = a1 + t1 * t1;
-        } else {
-          a0 = a0 + qs[d * 2u] * x;
-          a1 = a1 + qs[d * 2u + 1u] * x;
-        }
-      }
-    }
-    workgroupBarrier();
-  }
-  if (!live) { return; }
+  ${loop}
   let ok = allowed(row);
   let rinv = rowInv[row];
-  for (var j = 0u; j < QB; j = j + 1u) {
+  for (var j = 0u; j < ${QUERIES_PER_BLOCK}u; j = j + 1u) {
     let q = q0 + j;
     if (q >= P.nq) { break; }
     var s: f32;
@@ -183,9 +185,57 @@ fn score_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_in
   }
 }
 `;
+}
 
-/** Per (tile, query): bitonic sort of 1024 (distance, row) pairs, ties by row; keeps the first kk. */
-export const SELECT_WGSL = /* wgsl */ `
+/** Per (segment of 256 rows, query): the best kk (distance, row) pairs, ties by row, by insertion. */
+export const SELECT_SEQ_WGSL = /* wgsl */ `
+${PARAMS}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> dist: array<f32>;
+@group(0) @binding(2) var<storage, read> allow: array<u32>;
+@group(0) @binding(3) var<storage, read_write> cand: array<u32>;
+
+@compute @workgroup_size(64)
+fn select_main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let seg = gid.x;
+  let q = gid.y;
+  if (seg >= P.tiles) { return; }
+  var bk: array<f32, ${SEQ_MAX_KK}>;
+  var bv: array<u32, ${SEQ_MAX_KK}>;
+  let kk = P.kk;
+  var cnt = 0u;
+  let first = seg * ${SEQ_SEGMENT}u;
+  let end = min(first + ${SEQ_SEGMENT}u, P.n);
+  for (var row = first; row < end; row = row + 1u) {
+    if (!allowed(row)) { continue; }
+    let d = dist[q * P.n + row];
+    // Rows come in ascending order, so an equal distance never displaces an earlier row.
+    if (cnt == kk && !(d < bk[kk - 1u])) { continue; }
+    var i = cnt;
+    if (cnt < kk) { cnt = cnt + 1u; } else { i = kk - 1u; }
+    loop {
+      if (i == 0u) { break; }
+      if (!(d < bk[i - 1u])) { break; }
+      bk[i] = bk[i - 1u];
+      bv[i] = bv[i - 1u];
+      i = i - 1u;
+    }
+    bk[i] = d;
+    bv[i] = row;
+  }
+  let base = (q * P.tiles + seg) * kk;
+  for (var i = 0u; i < kk; i = i + 1u) {
+    var v = NONE;
+    var k = FAR;
+    if (i < cnt) { v = bv[i]; k = bk[i]; }
+    cand[2u * (base + i)] = bitcast<u32>(k);
+    cand[2u * (base + i) + 1u] = v;
+  }
+}
+`;
+
+/** Per (tile of 1024 rows, query): bitonic sort of (distance, row) pairs in workgroup memory; keeps kk. */
+export const SELECT_SORT_WGSL = /* wgsl */ `
 ${PARAMS}
 const T: u32 = ${TILE}u;
 @group(0) @binding(0) var<uniform> P: Params;
@@ -324,9 +374,17 @@ function invNorms(column: DenseVectorColumn, from: number, to: number): Float32A
   return out;
 }
 
-/** Candidates kept per tile: k plus a margin, so GPU rounding cannot push a true top-k row out. */
-export function candidatesPerTile(k: number): number {
-  return Math.min(TILE, k + Math.max(8, Math.ceil(k / 8)));
+/** Candidates kept per query: k plus a margin, so GPU rounding cannot push a true top-k row out. */
+export function candidatesFor(k: number): number {
+  return k + Math.max(8, Math.ceil(k / 8));
+}
+
+/** How rows are split for selection: small candidate counts by insertion, large ones by sorting tiles. */
+export function selectionPlan(n: number, k: number): { sequential: boolean; segment: number; tiles: number; kk: number } {
+  const want = candidatesFor(k);
+  const sequential = want <= SEQ_MAX_KK;
+  const segment = sequential ? SEQ_SEGMENT : TILE;
+  return { sequential, segment, tiles: Math.ceil(n / segment), kk: Math.min(want, segment) };
 }
 
 /** Batched FLAT search on a WebGPU device; see the module comment. */
@@ -341,8 +399,7 @@ export class WebGpuSearcher implements BatchSearcher {
   private readonly resident = new Map<DenseVectorColumn, Resident>();
   private readonly scratch = new Map<ScratchName, GpuBuffer>();
   private readonly params: GpuBuffer;
-  private readonly scorePipelines = new Map<DenseMetric, GpuPipeline>();
-  private selectPipeline: GpuPipeline | undefined;
+  private readonly pipelines = new Map<string, GpuPipeline>();
   private lost = false;
   private clock = 0;
   /** GPU searches run one at a time: they share the scratch buffers. */
@@ -396,8 +453,8 @@ export class WebGpuSearcher implements BatchSearcher {
     if (nq === 0) return [];
     if (n === 0 || k <= 0)
       return queries.map(() => ({ rows: new Int32Array(0), scores: new Float32Array(0) }));
-    const tiles = Math.ceil(n / TILE);
-    const kk = candidatesPerTile(k);
+    const plan = selectionPlan(n, k);
+    const { tiles, kk } = plan;
     const maxGroups = this.gpu.limits.maxComputeWorkgroupsPerDimension;
     const maxBinding = this.maxBinding();
     if (n * dim * 4 > maxBinding || Math.ceil(n / ROWS_PER_GROUP) > maxGroups || tiles > maxGroups)
@@ -420,7 +477,7 @@ export class WebGpuSearcher implements BatchSearcher {
     const out: TopK[] = [];
     for (let q0 = 0; q0 < nq; q0 += perPass) {
       const batch = queries.slice(q0, q0 + perPass);
-      const cand = await this.pass(res, metric, batch, n, dim, tiles, kk, allowBuf);
+      const cand = await this.pass(res, metric, batch, n, dim, plan, allowBuf);
       // The collection may have changed while the GPU ran (in-page callers interleave): decline then.
       if (column.length < n) return null;
       const scanner = this.kernels.scanner(column, metric);
@@ -515,28 +572,32 @@ export class WebGpuSearcher implements BatchSearcher {
     return b;
   }
 
-  private scorePipeline(metric: DenseMetric): GpuPipeline {
-    let p = this.scorePipelines.get(metric);
+  private scorePipeline(metric: DenseMetric, vec4Rows: boolean): GpuPipeline {
+    const key = `${metric}/${vec4Rows}`;
+    let p = this.pipelines.get(key);
     if (!p) {
-      const module = this.gpu.createShaderModule({ code: SCORE_WGSL, label: 'elanus score' });
+      const module = this.gpu.createShaderModule({ code: scoreShader(vec4Rows), label: 'elanus score' });
       p = this.gpu.createComputePipeline({
         layout: 'auto',
         compute: { module, entryPoint: 'score_main', constants: { METRIC: METRIC_CODE[metric] } },
       });
-      this.scorePipelines.set(metric, p);
+      this.pipelines.set(key, p);
     }
     return p;
   }
 
-  private select(): GpuPipeline {
-    this.selectPipeline ??= this.gpu.createComputePipeline({
-      layout: 'auto',
-      compute: {
-        module: this.gpu.createShaderModule({ code: SELECT_WGSL, label: 'elanus select' }),
-        entryPoint: 'select_main',
-      },
-    });
-    return this.selectPipeline;
+  private selectPipeline(sequential: boolean): GpuPipeline {
+    const key = sequential ? 'select/seq' : 'select/sort';
+    let p = this.pipelines.get(key);
+    if (!p) {
+      const code = sequential ? SELECT_SEQ_WGSL : SELECT_SORT_WGSL;
+      p = this.gpu.createComputePipeline({
+        layout: 'auto',
+        compute: { module: this.gpu.createShaderModule({ code, label: 'elanus select' }), entryPoint: 'select_main' },
+      });
+      this.pipelines.set(key, p);
+    }
+    return p;
   }
 
   /** One GPU pass over a batch of queries; returns the candidates (distance bits, row) per query and tile. */
@@ -546,17 +607,21 @@ export class WebGpuSearcher implements BatchSearcher {
     batch: Float32Array[],
     n: number,
     dim: number,
-    tiles: number,
-    kk: number,
+    plan: ReturnType<typeof selectionPlan>,
     allowBuf: GpuBuffer,
   ): Promise<Uint32Array> {
     const g = this.gpu;
+    const { tiles, kk } = plan;
     const nq = batch.length;
-    const qdata = new Float32Array(nq * dim);
+    const blocks = Math.ceil(nq / QUERIES_PER_BLOCK);
+    // Transposed in blocks of 8 queries: element d of the 8 queries of a block is two adjacent vec4s.
+    const qdata = new Float32Array(blocks * dim * QUERIES_PER_BLOCK);
     const qinv = new Float32Array(nq);
     for (let j = 0; j < nq; j++) {
-      qdata.set(batch[j]!, j * dim);
-      qinv[j] = inverseNorm(batch[j]!, 0, dim);
+      const q = batch[j]!;
+      const base = Math.floor(j / QUERIES_PER_BLOCK) * dim * QUERIES_PER_BLOCK + (j % QUERIES_PER_BLOCK);
+      for (let d = 0; d < dim; d++) qdata[base + d * QUERIES_PER_BLOCK] = q[d]!;
+      qinv[j] = inverseNorm(q, 0, dim);
     }
     g.pushErrorScope('out-of-memory');
     g.pushErrorScope('validation');
@@ -570,8 +635,8 @@ export class WebGpuSearcher implements BatchSearcher {
     g.queue.writeBuffer(qiBuf, 0, qinv);
     g.queue.writeBuffer(this.params, 0, new Uint32Array([n, dim, nq, tiles, kk, 0, 0, 0]));
 
-    const score = this.scorePipeline(metric);
-    const select = this.select();
+    const score = this.scorePipeline(metric, dim % 4 === 0);
+    const select = this.selectPipeline(plan.sequential);
     const scoreGroup = g.createBindGroup({
       layout: score.getBindGroupLayout(0),
       entries: [this.params, res.rows, res.inv, qBuf, qiBuf, allowBuf, distBuf].map((buffer, binding) => ({
@@ -590,12 +655,12 @@ export class WebGpuSearcher implements BatchSearcher {
     const p1 = enc.beginComputePass();
     p1.setPipeline(score);
     p1.setBindGroup(0, scoreGroup);
-    p1.dispatchWorkgroups(Math.ceil(n / ROWS_PER_GROUP), Math.ceil(nq / QUERIES_PER_GROUP));
+    p1.dispatchWorkgroups(Math.ceil(n / ROWS_PER_GROUP), blocks);
     p1.end();
     const p2 = enc.beginComputePass();
     p2.setPipeline(select);
     p2.setBindGroup(0, selectGroup);
-    p2.dispatchWorkgroups(tiles, nq);
+    p2.dispatchWorkgroups(plan.sequential ? Math.ceil(tiles / 64) : tiles, nq);
     p2.end();
     enc.copyBufferToBuffer(candBuf, 0, readBuf, 0, candBytes);
     g.queue.submit([enc.finish()]);
@@ -629,7 +694,7 @@ export class WebGpuSearcher implements BatchSearcher {
   ): TopK {
     const f32 = new Float32Array(cand.buffer, cand.byteOffset, cand.length);
     const approx = this.approx;
-    approx.reset(kk);
+    approx.reset(candidatesFor(k));
     const from = j * tiles * kk;
     const to = from + tiles * kk;
     for (let i = from; i < to; i++) {

@@ -97,7 +97,12 @@ export class GrpcClient implements VectorClient {
   }
 
   private sdk(): Sdk {
-    this.sdkClient ??= new SdkClient(this.sdkOptions as never) as unknown as Sdk;
+    if (!this.sdkClient) {
+      const c = new SdkClient(this.sdkOptions as never) as unknown as Sdk & { connectPromise?: Promise<unknown> };
+      // The SDK connects in its constructor; a refused connection surfaces on the first call instead.
+      c.connectPromise?.catch(() => {});
+      this.sdkClient = c;
+    }
     return this.sdkClient;
   }
 

@@ -255,6 +255,8 @@ export function compareSchemas(local: SchemaInfo, remote: SchemaInfo): SchemaDif
     for (const p of FIELD_PROPS) {
       const a = l[p];
       const b = r[p];
+      // Some servers (milvus-lite 3.2) do not report an Array's element max_length: unknown is not different.
+      if (p === 'maxLength' && l.type === 'Array' && (a === undefined || b === undefined)) continue;
       if (canon(a) !== canon(b)) out.push({ field: name, property: p, local: a, remote: b });
     }
   }
@@ -318,6 +320,7 @@ export function toCreateRequest(info: SchemaInfo, collection: string, opts: Crea
     if (f.isPrimary) out.autoID = opts.keepAutoID === true && f.autoID;
     if (f.dim !== undefined) out.dim = f.dim;
     if (f.maxLength !== undefined) out.max_length = f.maxLength;
+    else if (f.elementType === 'VarChar') out.max_length = 65535; // the source did not say: Milvus's maximum
     if (f.elementType !== undefined) out.element_type = DataType[f.elementType];
     if (f.maxCapacity !== undefined) out.max_capacity = f.maxCapacity;
     if (f.nullable) out.nullable = true;

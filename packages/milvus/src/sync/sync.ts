@@ -412,7 +412,7 @@ async function pushFromLog(ctx: Ctx, log: OpLog): Promise<boolean> {
   if (lastReset >= 0) {
     // The collection was (re)created, dropped or renamed: rows pushed before may be stale, so compare
     // both sides — unless this is the first push and nothing came before the creation.
-    if (cp.seq > 0 || cp.offset > 0 || entries.slice(0, lastReset).some((e) => e.kind !== 'reset')) return false;
+    if (cp.seq > 0 || entries.slice(0, lastReset).some((e) => e.kind !== 'reset')) return false;
     entries = entries.slice(lastReset + 1);
   }
   ctx.res.pushMode = 'log';
