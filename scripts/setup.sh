@@ -2,6 +2,8 @@
 # Prepares a machine for the demo and the tests. Idempotent: each step is skipped when already satisfied.
 #   bash scripts/setup.sh              all steps
 #   bash scripts/setup.sh deps venv    only these steps (chromium pnpm deps venv hooks)
+# Braces: bash parses the whole script before running it, so editing it mid-run is safe.
+{
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ELANUS_ROOT"
@@ -84,3 +86,5 @@ for s in "${steps[@]}"; do
     *) die "unknown setup step '$s' (steps: ${ALL_STEPS[*]})" ;;
   esac
 done
+exit
+}

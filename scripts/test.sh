@@ -4,12 +4,16 @@
 #   bash scripts/test.sh                  all tiers
 #   bash scripts/test.sh unit browser     a subset, in the canonical order
 # Tiers: typecheck lint build size exports docs unit browser milvus
+# Braces: bash parses the whole script before running it, so editing it mid-run is safe.
+{
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ELANUS_ROOT"
 
 ALL_TIERS=(typecheck lint build size exports docs unit browser milvus)
-REPORTS=.cache/test-results
+# Per-run folder, so that two runs in one checkout do not clobber each other's reports; the finished
+# run's reports end up in .cache/test-results/last/.
+REPORTS=.cache/test-results/run.$$
 
 usage() { sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -182,6 +186,9 @@ finish() {
   for line in "${FAILURES[@]}"; do printf '\033[31mFAILED\033[0m %s\n' "$line"; done
   local tail=""
   [[ $TOTAL_SKIPPED -gt 0 ]] && tail=", $TOTAL_SKIPPED skipped"
+  if [[ -d $REPORTS ]]; then
+    rm -rf .cache/test-results/last && mv "$REPORTS" .cache/test-results/last
+  fi
   echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed$tail"
   [[ $TOTAL_FAILED -eq 0 ]]
   exit $?
@@ -208,8 +215,10 @@ for step in "${steps[@]}"; do
 done
 SUMMARY+=("$(printf '%-10s %4d passed %4d failed %4d skipped %5ds' setup 0 "$TOTAL_FAILED" 0 $((SECONDS - start)))")
 
-rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+mkdir -p "$REPORTS"
 for t in "${ALL_TIERS[@]}"; do
   [[ -n "${want[$t]:-}" ]] && run_tier "$t"
 done
 finish
+exit
+}

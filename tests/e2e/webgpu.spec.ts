@@ -4,7 +4,9 @@ import { expect, test } from './fixtures';
 
 test.describe.configure({ timeout: 300_000 });
 
-test('capabilities are detected in the page and in the worker; an unsupported device throws', async ({ harness }) => {
+test('capabilities are detected in the page and in the worker; an unsupported device throws', async ({
+  harness,
+}) => {
   const out = await harness.inPage(async (elanus) => {
     const page = await elanus.capabilities();
     const c = new elanus.MilvusClient({ uri: 'memory://', worker: true, device: 'webgpu' });
@@ -18,9 +20,22 @@ test('capabilities are detected in the page and in the worker; an unsupported de
       const x = e as InstanceType<typeof elanus.ElanusError>;
       bad = { code: x.code, message: x.message };
     }
-    return { page, frozen: Object.isFrozen(page), worker: info.capabilities, device: info.device, bad, auto: elanus.resolveDevice('auto', page) };
+    return {
+      page,
+      frozen: Object.isFrozen(page),
+      worker: info.capabilities,
+      device: info.device,
+      bad,
+      auto: elanus.resolveDevice('auto', page),
+    };
   });
-  expect(out.page).toMatchObject({ webgpu: true, webgpuFallbackAdapter: true, wasmSimd: true, crossOriginIsolated: true, threads: true });
+  expect(out.page).toMatchObject({
+    webgpu: true,
+    webgpuFallbackAdapter: true,
+    wasmSimd: true,
+    crossOriginIsolated: true,
+    threads: true,
+  });
   expect(out.page.devices).toEqual(['webgpu', 'wasm', 'js']);
   expect(out.frozen).toBe(true);
   expect(out.worker).toEqual(out.page);
@@ -29,16 +44,22 @@ test('capabilities are detected in the page and in the worker; an unsupported de
   expect(out.auto).toBe('wasm');
   expect(out.bad).toEqual({
     code: 'IllegalArgument',
-    message: 'invalid parameter device: "webgpu" is not supported (no WebGPU adapter is available here); supported: "auto", "wasm", "js"',
+    message:
+      'invalid parameter device: "webgpu" is not supported (no WebGPU adapter is available here); supported: "auto", "wasm", "js"',
   });
 });
 
-test('WebGPU FLAT batches return the same top-k as WASM on 20k x 384 (COSINE, IP, L2, filtered)', async ({ harness }) => {
+test('WebGPU FLAT batches return the same top-k as WASM on 20k x 384 (COSINE, IP, L2, filtered)', async ({
+  harness,
+}) => {
   const out = await harness.inPage(async (elanus) => {
     const N = 20_000;
     const DIM = 384;
     let s = 12345;
-    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+    const r = () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s / 2 ** 32) * 2 - 1;
+    };
     const vec = () => {
       const v = new Float32Array(DIM);
       for (let j = 0; j < DIM; j++) v[j] = r();
@@ -67,11 +88,16 @@ test('WebGPU FLAT batches return the same top-k as WASM on 20k x 384 (COSINE, IP
     const cpu = new elanus.MilvusClient({ uri: 'memory://', device: 'wasm' });
     for (const c of [gpu, cpu]) {
       await c.createCollection(schema);
-      for (let i = 0; i < N; i += 5000) await c.insert({ collection_name: 'p', data: rows.slice(i, i + 5000) });
+      for (let i = 0; i < N; i += 5000)
+        await c.insert({ collection_name: 'p', data: rows.slice(i, i + 5000) });
     }
     const stats = () => ({ ...((gpu as unknown as { _b?: unknown }) && null) });
     void stats;
-    const engine = ((await gpu.client()) as unknown as { engine: { options: { device: string; batchSearcher: { stats: Record<string, unknown> } } } }).engine;
+    const engine = (
+      (await gpu.client()) as unknown as {
+        engine: { options: { device: string; batchSearcher: { stats: Record<string, unknown> } } };
+      }
+    ).engine;
     const queries = Array.from({ length: 16 }, vec);
     const cases: { field: string; filter?: string; limit: number }[] = [];
     for (const field of ['vc', 'vi', 'vl']) {
@@ -79,11 +105,26 @@ test('WebGPU FLAT batches return the same top-k as WASM on 20k x 384 (COSINE, IP
       cases.push({ field, limit: 10, filter: 'cat in [1, 4, 7]' });
     }
     cases.push({ field: 'vl', limit: 100, filter: 'cat == 3 and id > 5000' });
-    const results: { field: string; filter?: string; same: boolean; sameScores: boolean; n: number; ms: number }[] = [];
-    const idsOf = (res: { results: unknown }) => (res.results as { id: string; score: number }[][]).map((h) => h.map((x) => x.id));
-    const scoresOf = (res: { results: unknown }) => (res.results as { id: string; score: number }[][]).map((h) => h.map((x) => x.score));
+    const results: {
+      field: string;
+      filter?: string;
+      same: boolean;
+      sameScores: boolean;
+      n: number;
+      ms: number;
+    }[] = [];
+    const idsOf = (res: { results: unknown }) =>
+      (res.results as { id: string; score: number }[][]).map((h) => h.map((x) => x.id));
+    const scoresOf = (res: { results: unknown }) =>
+      (res.results as { id: string; score: number }[][]).map((h) => h.map((x) => x.score));
     for (const c of cases) {
-      const req = { collection_name: 'p', anns_field: c.field, data: queries, limit: c.limit, ...(c.filter ? { filter: c.filter } : {}) };
+      const req = {
+        collection_name: 'p',
+        anns_field: c.field,
+        data: queries,
+        limit: c.limit,
+        ...(c.filter ? { filter: c.filter } : {}),
+      };
       const t0 = performance.now();
       const a = await gpu.search(req);
       const ms = performance.now() - t0;
@@ -127,13 +168,23 @@ test('WebGPU FLAT batches return the same top-k as WASM on 20k x 384 (COSINE, IP
       final: { ...engine.options.batchSearcher.stats },
     };
   });
-  for (const r of out.results) console.log(`parity ${r.field}${r.filter ? ` [${r.filter}]` : ''}: same ids ${r.same}, same scores ${r.sameScores}, ${r.n} hits, GPU ${r.ms.toFixed(0)} ms`);
+  for (const r of out.results)
+    console.log(
+      `parity ${r.field}${r.filter ? ` [${r.filter}]` : ''}: same ids ${r.same}, same scores ${r.sameScores}, ${r.n} hits, GPU ${r.ms.toFixed(0)} ms`,
+    );
   expect(out.device).toBe('webgpu');
-  expect(out.results.map((r) => [r.field, r.filter, r.same])).toEqual(out.results.map((r) => [r.field, r.filter, true]));
+  expect(out.results.map((r) => [r.field, r.filter, r.same])).toEqual(
+    out.results.map((r) => [r.field, r.filter, true]),
+  );
   expect(out.results.every((r) => r.sameScores)).toBe(true);
   expect(out.results.every((r) => r.n > 0)).toBe(true);
   // Every parity search ran on the GPU; one upload per field, reused across the searches.
-  expect(out.afterParity).toMatchObject({ searches: out.results.length, fallbacks: 0, uploads: 3, lastError: null });
+  expect(out.afterParity).toMatchObject({
+    searches: out.results.length,
+    fallbacks: 0,
+    uploads: 3,
+    lastError: null,
+  });
   expect(out.afterInsert).toBe('999999');
   expect(out.insertSame).toBe(true);
   expect(out.uploadsAfterInsert).toBe(4); // the appended row only, for the searched field
@@ -148,38 +199,67 @@ test('a worker with device webgpu searches on its GPU', async ({ harness }) => {
     const w = new elanus.MilvusClient({ uri: 'memory://', worker: true, device: 'webgpu' });
     const p = new elanus.MilvusClient({ uri: 'memory://', device: 'wasm' });
     let s = 9;
-    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-    const data = Array.from({ length: 4000 }, (_, i) => ({ id: i, tag: i % 2 === 0 ? 'even' : 'odd', vector: Array.from({ length: 128 }, r) }));
+    const r = () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s / 2 ** 32) * 2 - 1;
+    };
+    const data = Array.from({ length: 4000 }, (_, i) => ({
+      id: i,
+      tag: i % 2 === 0 ? 'even' : 'odd',
+      vector: Array.from({ length: 128 }, r),
+    }));
     const q = Array.from({ length: 8 }, () => Array.from({ length: 128 }, r));
     const ids: string[][][] = [];
     for (const c of [w, p]) {
-      await c.createCollection({ collection_name: 'g', dimension: 128, metric_type: 'COSINE', index_params: { index_type: 'FLAT' } });
+      await c.createCollection({
+        collection_name: 'g',
+        dimension: 128,
+        metric_type: 'COSINE',
+        index_params: { index_type: 'FLAT' },
+      });
       await c.insert({ collection_name: 'g', data });
       const res = await c.search({ collection_name: 'g', data: q, limit: 10, filter: 'tag == "odd"' });
       ids.push((res.results as { id: string }[][]).map((h) => h.map((x) => x.id)));
     }
-    const stats = await ((await w.client()) as unknown as { gpuStats(): Promise<{ searches: number; fallbacks: number }> }).gpuStats();
+    const stats = await (
+      (await w.client()) as unknown as { gpuStats(): Promise<{ searches: number; fallbacks: number }> }
+    ).gpuStats();
     await w.closeConnection();
-    return { same: JSON.stringify(ids[0]) === JSON.stringify(ids[1]), oddOnly: ids[0]!.flat().every((id) => Number(id) % 2 === 1), stats };
+    return {
+      same: JSON.stringify(ids[0]) === JSON.stringify(ids[1]),
+      oddOnly: ids[0]!.flat().every((id) => Number(id) % 2 === 1),
+      stats,
+    };
   });
   expect(out.same).toBe(true);
   expect(out.oddOnly).toBe(true);
   expect(out.stats).toMatchObject({ searches: 1, fallbacks: 0 });
 });
 
-test('batched query throughput, WebGPU (SwiftShader) vs WASM (printed, not asserted)', async ({ harness }) => {
+test('batched query throughput, WebGPU (SwiftShader) vs WASM (printed, not asserted)', async ({
+  harness,
+}) => {
   const out = await harness.inPage(async (elanus) => {
     const N = 20_000;
     const DIM = 384;
     let s = 777;
-    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+    const r = () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s / 2 ** 32) * 2 - 1;
+    };
     const vec = () => Float32Array.from({ length: DIM }, r);
     const data = Array.from({ length: N }, (_, i) => ({ id: i, vector: vec() }));
     const gpu = new elanus.MilvusClient({ uri: 'memory://', device: 'webgpu', gpuMinBatch: 1 });
     const cpu = new elanus.MilvusClient({ uri: 'memory://', device: 'wasm' });
     for (const c of [gpu, cpu]) {
-      await c.createCollection({ collection_name: 'b', dimension: DIM, metric_type: 'COSINE', index_params: { index_type: 'FLAT' } });
-      for (let i = 0; i < N; i += 5000) await c.insert({ collection_name: 'b', data: data.slice(i, i + 5000) });
+      await c.createCollection({
+        collection_name: 'b',
+        dimension: DIM,
+        metric_type: 'COSINE',
+        index_params: { index_type: 'FLAT' },
+      });
+      for (let i = 0; i < N; i += 5000)
+        await c.insert({ collection_name: 'b', data: data.slice(i, i + 5000) });
       await c.search({ collection_name: 'b', data: [vec(), vec()], limit: 10 }); // warm-up (upload, pipelines)
     }
     const rows: { batch: number; gpu: number; wasm: number }[] = [];
@@ -198,14 +278,20 @@ test('batched query throughput, WebGPU (SwiftShader) vs WASM (printed, not asser
       }
       rows.push({ batch, gpu: qps[0]!, wasm: qps[1]! });
     }
-    const stats = ((await gpu.client()) as unknown as { engine: { options: { batchSearcher: { stats: unknown } } } }).engine.options.batchSearcher.stats;
+    const stats = (
+      (await gpu.client()) as unknown as { engine: { options: { batchSearcher: { stats: unknown } } } }
+    ).engine.options.batchSearcher.stats;
     return { rows, stats };
   });
   for (const r of out.rows) {
-    console.log(`20k x 384 COSINE top-10, batch ${String(r.batch).padStart(3)}: WebGPU(SwiftShader) ${r.gpu.toFixed(1)} q/s, WASM ${r.wasm.toFixed(1)} q/s`);
+    console.log(
+      `20k x 384 COSINE top-10, batch ${String(r.batch).padStart(3)}: WebGPU(SwiftShader) ${r.gpu.toFixed(1)} q/s, WASM ${r.wasm.toFixed(1)} q/s`,
+    );
   }
   const cross = out.rows.find((r) => r.gpu > r.wasm);
-  console.log(`crossover: ${cross ? `WebGPU ahead from batch ${cross.batch}` : 'none up to batch 256 (SwiftShader runs on the CPU)'}`);
+  console.log(
+    `crossover: ${cross ? `WebGPU ahead from batch ${cross.batch}` : 'none up to batch 256 (SwiftShader runs on the CPU)'}`,
+  );
   expect(out.rows).toHaveLength(4);
   expect((out.stats as { fallbacks: number }).fallbacks).toBe(0);
 });

@@ -9,7 +9,10 @@ test('the Milvus API behaves the same in a worker as in the page, errors include
   const out = await harness.inPage(async (elanus) => {
     const rng = (seed: number) => {
       let s = seed >>> 0;
-      return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+      return () => {
+        s = (s * 1664525 + 1013904223) >>> 0;
+        return (s / 2 ** 32) * 2 - 1;
+      };
     };
     const scenario = async (c: InstanceType<typeof elanus.MilvusClient>) => {
       const r = rng(3);
@@ -21,20 +24,31 @@ test('the Milvus API behaves the same in a worker as in the page, errors include
           log.push([name, v && typeof v === 'object' && 'timestamp' in v ? { ...v, timestamp: 0 } : v]);
         } catch (e) {
           const err = e as InstanceType<typeof elanus.ElanusError>;
-          log.push([name, 'error', err instanceof elanus.ElanusError, err.name, err.code, err.message, err.details]);
+          log.push([
+            name,
+            'error',
+            err instanceof elanus.ElanusError,
+            err.name,
+            err.code,
+            err.message,
+            err.details,
+          ]);
         }
       };
-      await step('create', c.createCollection({
-        collection_name: 'books',
-        fields: [
-          { name: 'id', data_type: elanus.DataType.Int64, is_primary_key: true },
-          { name: 'vec', data_type: elanus.DataType.FloatVector, dim: 16 },
-          { name: 'title', data_type: elanus.DataType.VarChar, max_length: 16 },
-          { name: 'year', data_type: elanus.DataType.Int32 },
-        ],
-        enable_dynamic_field: true,
-        index_params: { field_name: 'vec', index_type: 'FLAT', metric_type: 'COSINE' },
-      }));
+      await step(
+        'create',
+        c.createCollection({
+          collection_name: 'books',
+          fields: [
+            { name: 'id', data_type: elanus.DataType.Int64, is_primary_key: true },
+            { name: 'vec', data_type: elanus.DataType.FloatVector, dim: 16 },
+            { name: 'title', data_type: elanus.DataType.VarChar, max_length: 16 },
+            { name: 'year', data_type: elanus.DataType.Int32 },
+          ],
+          enable_dynamic_field: true,
+          index_params: { field_name: 'vec', index_type: 'FLAT', metric_type: 'COSINE' },
+        }),
+      );
       const rows = Array.from({ length: 200 }, (_, i) => ({
         id: i,
         vec: Array.from({ length: 16 }, r),
@@ -44,17 +58,44 @@ test('the Milvus API behaves the same in a worker as in the page, errors include
       }));
       await step('insert', c.insert({ collection_name: 'books', data: rows }));
       const q = Array.from({ length: 3 }, () => Array.from({ length: 16 }, r));
-      await step('search one', c.search({ collection_name: 'books', data: q[0], limit: 5, output_fields: ['title', 'vec'] }));
-      await step('search many', c.search({ collection_name: 'books', data: q, limit: 3, filter: 'year >= 1950', output_fields: ['*'] }));
-      await step('query', c.query({ collection_name: 'books', filter: 'id < 6', output_fields: ['title', 'color'] }));
+      await step(
+        'search one',
+        c.search({ collection_name: 'books', data: q[0], limit: 5, output_fields: ['title', 'vec'] }),
+      );
+      await step(
+        'search many',
+        c.search({
+          collection_name: 'books',
+          data: q,
+          limit: 3,
+          filter: 'year >= 1950',
+          output_fields: ['*'],
+        }),
+      );
+      await step(
+        'query',
+        c.query({ collection_name: 'books', filter: 'id < 6', output_fields: ['title', 'color'] }),
+      );
       await step('get', c.get({ collection_name: 'books', ids: [7, 8], output_fields: ['vec'] }));
       await step('delete', c.delete({ collection_name: 'books', filter: 'id in [1, 2, 3]' }));
       await step('count', c.count({ collection_name: 'books' }));
-      await step('upsert', c.upsert({ collection_name: 'books', data: rows.slice(0, 4).map((row) => ({ ...row, title: 'new' })) }));
-      await step('query after', c.query({ collection_name: 'books', filter: 'id < 6', output_fields: ['title'] }));
+      await step(
+        'upsert',
+        c.upsert({
+          collection_name: 'books',
+          data: rows.slice(0, 4).map((row) => ({ ...row, title: 'new' })),
+        }),
+      );
+      await step(
+        'query after',
+        c.query({ collection_name: 'books', filter: 'id < 6', output_fields: ['title'] }),
+      );
       // Errors: each must arrive as an ElanusError with its code, message and details.
       await step('no collection', c.search({ collection_name: 'nope', data: q[0] }));
-      await step('dim', c.insert({ collection_name: 'books', data: [{ id: 1000, vec: [1, 2], title: 'x', year: 1 }] }));
+      await step(
+        'dim',
+        c.insert({ collection_name: 'books', data: [{ id: 1000, vec: [1, 2], title: 'x', year: 1 }] }),
+      );
       await step('dup', c.insert({ collection_name: 'books', data: [rows[10]] }));
       await step('filter', c.query({ collection_name: 'books', filter: 'year >>> 3' }));
       await step('query dim', c.search({ collection_name: 'books', data: [[1, 2, 3]] }));
@@ -73,7 +114,13 @@ test('the Milvus API behaves the same in a worker as in the page, errors include
     const handlers = await wc.handlersRegistered();
     const info = wc.info;
     await client.closeConnection();
-    return { inPage: JSON.stringify(inPage), inWorker: JSON.stringify(inWorker), handlers, info, errors: inWorker.filter((s) => (s as unknown[])[1] === 'error') };
+    return {
+      inPage: JSON.stringify(inPage),
+      inWorker: JSON.stringify(inWorker),
+      handlers,
+      info,
+      errors: inWorker.filter((s) => (s as unknown[])[1] === 'error'),
+    };
   });
   expect(out.inWorker).toBe(out.inPage);
   // A comlink transfer handler for ElanusError is registered on both sides.
@@ -90,19 +137,35 @@ test('the Milvus API behaves the same in a worker as in the page, errors include
   expect(harness.problems.pageErrors).toEqual([]);
 });
 
-test('10,000 x 384 vectors cross to the worker in one message, as one transferred buffer', async ({ harness }) => {
+test('10,000 x 384 vectors cross to the worker in one message, as one transferred buffer', async ({
+  harness,
+}) => {
   const out = await harness.inPage(async (elanus) => {
     const client = new elanus.MilvusClient({ uri: 'memory://', worker: true });
-    await client.createCollection({ collection_name: 'big', dimension: 384, metric_type: 'IP', index_params: { index_type: 'FLAT' } });
+    await client.createCollection({
+      collection_name: 'big',
+      dimension: 384,
+      metric_type: 'IP',
+      index_params: { index_type: 'FLAT' },
+    });
     let s = 1;
-    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-    const data = Array.from({ length: 10_000 }, (_, i) => ({ id: i, vector: Array.from({ length: 384 }, r) }));
+    const r = () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s / 2 ** 32) * 2 - 1;
+    };
+    const data = Array.from({ length: 10_000 }, (_, i) => ({
+      id: i,
+      vector: Array.from({ length: 384 }, r),
+    }));
     const wc = (await client.client()) as unknown as { worker: Worker };
     const w = wc.worker;
     const sent: { transfers: number; bytes: number }[] = [];
     const post = w.postMessage.bind(w);
     w.postMessage = ((m: unknown, t?: Transferable[]) => {
-      sent.push({ transfers: t?.length ?? 0, bytes: (t ?? []).reduce((n, b) => n + (b as ArrayBuffer).byteLength, 0) });
+      sent.push({
+        transfers: t?.length ?? 0,
+        bytes: (t ?? []).reduce((n, b) => n + (b as ArrayBuffer).byteLength, 0),
+      });
       post(m, t ?? []);
     }) as typeof w.postMessage;
     const t0 = performance.now();
@@ -110,12 +173,27 @@ test('10,000 x 384 vectors cross to the worker in one message, as one transferre
     const ms = performance.now() - t0;
     w.postMessage = post;
     const count = (await client.count({ collection_name: 'big' })).data;
-    const hit = (await client.search({ collection_name: 'big', data: data[1234]!.vector, limit: 1, output_fields: ['vector'] })).results[0] as {
+    const hit = (
+      await client.search({
+        collection_name: 'big',
+        data: data[1234]!.vector,
+        limit: 1,
+        output_fields: ['vector'],
+      })
+    ).results[0] as {
       id: string;
       vector: number[];
     };
     await client.closeConnection();
-    return { cnt: res.insert_cnt, sent, count, id: hit.id, vecLen: hit.vector.length, vecOk: hit.vector.every((x, j) => x === Math.fround(data[1234]!.vector[j]!)), ms };
+    return {
+      cnt: res.insert_cnt,
+      sent,
+      count,
+      id: hit.id,
+      vecLen: hit.vector.length,
+      vecOk: hit.vector.every((x, j) => x === Math.fround(data[1234]!.vector[j]!)),
+      ms,
+    };
   });
   console.log(`worker insert 10,000 x 384 (number[] rows, FLAT): ${out.ms.toFixed(0)} ms`);
   expect(out.cnt).toBe('10000');
@@ -130,10 +208,17 @@ test('a chunked insert reports progress and an abort leaves nothing of it', asyn
     const client = new elanus.MilvusClient({ uri: 'memory://', worker: true });
     await client.createCollection({ collection_name: 'p', dimension: 384, metric_type: 'COSINE' }); // AUTOINDEX: HNSW
     let s = 2;
-    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+    const r = () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s / 2 ** 32) * 2 - 1;
+    };
     const data = Array.from({ length: 3000 }, (_, i) => ({ id: i, vector: Array.from({ length: 384 }, r) }));
     const progress: { operation: string; done: number; total: number }[] = [];
-    const res = await client.insert({ collection_name: 'p', data: data.slice(0, 1500), onProgress: (p) => progress.push(p) });
+    const res = await client.insert({
+      collection_name: 'p',
+      data: data.slice(0, 1500),
+      onProgress: (p) => progress.push(p),
+    });
     // The page stays responsive while the worker builds the index: count timer ticks during the insert.
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
@@ -151,12 +236,18 @@ test('a chunked insert reports progress and an abort leaves nothing of it', asyn
       })
       .then(
         () => null,
-        (e: InstanceType<typeof elanus.ElanusError>) => ({ code: e.code, message: e.message, details: e.details, isElanus: e instanceof elanus.ElanusError }),
+        (e: InstanceType<typeof elanus.ElanusError>) => ({
+          code: e.code,
+          message: e.message,
+          details: e.details,
+          isElanus: e instanceof elanus.ElanusError,
+        }),
       );
     clearInterval(timer);
     const count = (await client.count({ collection_name: 'p' })).data;
     const found = (await client.query({ collection_name: 'p', filter: 'id >= 1500', limit: 3 })).data.length;
-    const hits = (await client.search({ collection_name: 'p', data: data[10]!.vector, limit: 1 })).results as { id: string }[];
+    const hits = (await client.search({ collection_name: 'p', data: data[10]!.vector, limit: 1 }))
+      .results as { id: string }[];
     await client.closeConnection();
     return { res: res.insert_cnt, progress, aborted, seen, count, found, top: hits[0]?.id, ticks };
   });
@@ -173,14 +264,24 @@ test('a chunked insert reports progress and an abort leaves nothing of it', asyn
   expect(out.ticks).toBeGreaterThan(0);
 });
 
-test('a terminated or crashed worker rejects pending calls with WorkerTerminated, and restarts', async ({ harness }) => {
+test('a terminated or crashed worker rejects pending calls with WorkerTerminated, and restarts', async ({
+  harness,
+}) => {
   const out = await harness.inPage(async (elanus) => {
-    type WC = { terminate(): void; simulateCrash(): Promise<void>; restart(): Promise<void>; worker: Worker | undefined };
+    type WC = {
+      terminate(): void;
+      simulateCrash(): Promise<void>;
+      restart(): Promise<void>;
+      worker: Worker | undefined;
+    };
     const client = new elanus.MilvusClient({ uri: 'memory://', worker: true, restartWorker: false });
     const wc = (await client.client()) as unknown as WC;
     await client.createCollection({ collection_name: 'a', dimension: 64 });
-    const data = Array.from({ length: 4000 }, (_, i) => ({ id: i, vector: Array.from({ length: 64 }, (_, j) => Math.sin(i + j)) }));
-    const describe = (e: unknown) => {
+    const data = Array.from({ length: 4000 }, (_, i) => ({
+      id: i,
+      vector: Array.from({ length: 64 }, (_, j) => Math.sin(i + j)),
+    }));
+    const explain = (e: unknown) => {
       const x = e as InstanceType<typeof elanus.ElanusError>;
       return { isElanus: x instanceof elanus.ElanusError, code: x.code, message: x.message };
     };
@@ -188,14 +289,18 @@ test('a terminated or crashed worker rejects pending calls with WorkerTerminated
     const p1 = client.insert({ collection_name: 'a', data, onProgress: () => wc.terminate() });
     const p2 = client.count({ collection_name: 'a' });
     const terminated = await Promise.allSettled([p1, p2]);
-    const afterTerminate = await client.listCollections().then(() => 'ok', describe);
+    const afterTerminate = await client.listCollections().then(() => 'ok', explain);
     await client.restart();
     const fresh = (await client.listCollections()).collection_names;
     await client.createCollection({ collection_name: 'b', dimension: 4 });
     // 2. An uncaught error in the worker: the client stops it and rejects what was pending.
-    const slow = client.insert({ collection_name: 'b', data: Array.from({ length: 20_000 }, (_, i) => ({ id: i, vector: [i, 1, 2, 3] })), onProgress: () => {} });
+    const slow = client.insert({
+      collection_name: 'b',
+      data: Array.from({ length: 20_000 }, (_, i) => ({ id: i, vector: [i, 1, 2, 3] })),
+      onProgress: () => {},
+    });
     await wc.simulateCrash();
-    const crashed = await slow.then(() => 'resolved', describe);
+    const crashed = await slow.then(() => 'resolved', explain);
     // 3. Default client: restarts by itself on the next call.
     const auto = new elanus.MilvusClient({ uri: 'memory://', worker: true });
     const awc = (await auto.client()) as unknown as WC;
@@ -207,7 +312,7 @@ test('a terminated or crashed worker rejects pending calls with WorkerTerminated
     await auto.closeConnection();
     await client.closeConnection();
     return {
-      terminated: terminated.map((r) => (r.status === 'rejected' ? describe(r.reason) : 'fulfilled')),
+      terminated: terminated.map((r) => (r.status === 'rejected' ? explain(r.reason) : 'fulfilled')),
       afterTerminate,
       fresh,
       crashed,
@@ -251,6 +356,7 @@ test('idb:// in a worker opens what the page would open', async ({ harness }) =>
     const w2 = await outcome(true);
     return { w1, p, w2 };
   });
+  console.log(`idb:// through the worker: ${JSON.stringify(out)}`);
   if (!out.p.ok) {
     // Persistence not available yet: the worker must fail the same way the page does.
     expect(out.w1).toEqual(out.p);
@@ -266,8 +372,19 @@ test('worker round trip of a small search (printed, not asserted)', async ({ har
   const out = await harness.inPage(async (elanus) => {
     const run = async (worker: boolean) => {
       const c = new elanus.MilvusClient({ uri: 'memory://', worker });
-      await c.createCollection({ collection_name: 's', dimension: 64, metric_type: 'IP', index_params: { index_type: 'FLAT' } });
-      await c.insert({ collection_name: 's', data: Array.from({ length: 1000 }, (_, i) => ({ id: i, vector: Array.from({ length: 64 }, (_, j) => Math.cos(i * 7 + j)) })) });
+      await c.createCollection({
+        collection_name: 's',
+        dimension: 64,
+        metric_type: 'IP',
+        index_params: { index_type: 'FLAT' },
+      });
+      await c.insert({
+        collection_name: 's',
+        data: Array.from({ length: 1000 }, (_, i) => ({
+          id: i,
+          vector: Array.from({ length: 64 }, (_, j) => Math.cos(i * 7 + j)),
+        })),
+      });
       const q = Array.from({ length: 64 }, (_, j) => Math.sin(j));
       const t: number[] = [];
       for (let i = 0; i < 300; i++) {

@@ -44,7 +44,8 @@ function modelFiles(): Plugin {
         const file = normalize(join(root[1], decodeURIComponent(url.slice(root[0].length))));
         let size = -1;
         try {
-          if (file.startsWith(root[1] + sep)) size = statSync(file).isFile() ? statSync(file).size : -1;
+          const st = file.startsWith(root[1] + sep) ? statSync(file) : undefined;
+          if (st?.isFile()) size = st.size;
         } catch {
           size = -1;
         }
@@ -81,6 +82,8 @@ export default defineConfig({
     ],
     exclude: ['onnxruntime-web', '@huggingface/transformers'],
   },
-  server: { host: '127.0.0.1', port, strictPort: true, headers: crossOriginIsolation },
+  // No HMR: an edit anywhere in the workspace while a test runs would otherwise reload the harness page
+  // mid-test ("Execution context was destroyed"); a test run serves the files as they were when first loaded.
+  server: { host: '127.0.0.1', port, strictPort: true, headers: crossOriginIsolation, hmr: false },
   clearScreen: false,
 });

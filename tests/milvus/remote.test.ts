@@ -1,6 +1,13 @@
 // @elanus/milvus against a real Milvus API (milvus-lite, or MILVUS_URI): the gRPC transport, schema
 // mapping both ways, push of 20,000 rows and search parity, pull into an empty local, deletions.
-import { createEngine, DataType, ElanusError, LocalClient, MilvusClient as CoreClient, type SearchHit } from '@elanus/core';
+import {
+  MilvusClient as CoreClient,
+  createEngine,
+  DataType,
+  ElanusError,
+  LocalClient,
+  type SearchHit,
+} from '@elanus/core';
 import {
   compareSchemas,
   createLocalFrom,
@@ -46,9 +53,23 @@ const fields = [
   { name: 'rating', data_type: DataType.Float },
   { name: 'flag', data_type: DataType.Bool },
   { name: 'meta', data_type: DataType.JSON },
-  { name: 'tags', data_type: DataType.Array, element_type: DataType.VarChar, max_capacity: 4, max_length: 16 },
+  {
+    name: 'tags',
+    data_type: DataType.Array,
+    element_type: DataType.VarChar,
+    max_capacity: 4,
+    max_length: 16,
+  },
 ];
-const functions = [{ name: 'title_bm25', type: 'BM25' as const, input_field_names: ['title'], output_field_names: ['bm'], params: {} }];
+const functions = [
+  {
+    name: 'title_bm25',
+    type: 'BM25' as const,
+    input_field_names: ['title'],
+    output_field_names: ['bm'],
+    params: {},
+  },
+];
 const indexes = [
   { field_name: 'vec', index_type: 'FLAT', metric_type: 'L2' },
   { field_name: 'sp', index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'IP' },
@@ -86,23 +107,36 @@ describe('gRPC transport', () => {
   });
 
   it('turns error statuses into ElanusError with the server code and message', async () => {
-    const missing = await remote.describeCollection({ collection_name: 'no_such_collection_x' }).catch((e) => e);
+    const missing = await remote
+      .describeCollection({ collection_name: 'no_such_collection_x' })
+      .catch((e) => e);
     expect(missing).toBeInstanceOf(ElanusError);
     expect(missing.code).toBe('CollectionNotExists');
     expect(missing.details.remote).toBe(true);
     const name = uniqueName('errs');
-    await remote.createCollection({ collection_name: name, dimension: 4, index_params: { index_type: 'FLAT', metric_type: 'L2' } });
+    await remote.createCollection({
+      collection_name: name,
+      dimension: 4,
+      index_params: { index_type: 'FLAT', metric_type: 'L2' },
+    });
     const bad = await remote.query({ collection_name: name, filter: 'id >> 2' }).catch((e) => e);
     expect(bad).toBeInstanceOf(ElanusError);
     expect(bad.message).toMatch(/query: .*unexpected token/);
-    const dim = await remote.insert({ collection_name: name, data: [{ id: 1, vector: [1, 2] }] }).catch((e) => e);
+    const dim = await remote
+      .insert({ collection_name: name, data: [{ id: 1, vector: [1, 2] }] })
+      .catch((e) => e);
     expect(dim).toBeInstanceOf(ElanusError);
     expect(dim.message).toMatch(/dim/);
     await remote.dropCollection({ collection_name: name });
   });
 
   it('reports an unreachable server as Unavailable', async () => {
-    const c = new GrpcClient({ uri: 'grpc://127.0.0.1:9', timeout: 3000, logLevel: sdkLogLevel, sdk: { maxRetries: 0 } });
+    const c = new GrpcClient({
+      uri: 'grpc://127.0.0.1:9',
+      timeout: 3000,
+      logLevel: sdkLogLevel,
+      sdk: { maxRetries: 0 },
+    });
     const e = await c.listCollections().catch((x) => x);
     expect(e).toBeInstanceOf(ElanusError);
     expect(e.code).toBe('Unavailable');
@@ -112,7 +146,11 @@ describe('gRPC transport', () => {
 
   it('is what core MilvusClient uses for grpc:// once registered', async () => {
     registerGrpcTransport();
-    const c = new CoreClient({ uri: grpcUri(), logLevel: sdkLogLevel, ...(token() ? { token: token() } : {}) });
+    const c = new CoreClient({
+      uri: grpcUri(),
+      logLevel: sdkLogLevel,
+      ...(token() ? { token: token() } : {}),
+    });
     const res = await c.listCollections();
     expect(Array.isArray(res.collection_names)).toBe(true);
     expect(await c.client()).toBeInstanceOf(GrpcClient);
@@ -121,12 +159,20 @@ describe('gRPC transport', () => {
 
   it('pages queryIterator in primary-key order', async () => {
     const name = uniqueName('iter');
-    await remote.createCollection({ collection_name: name, dimension: 2, index_params: { index_type: 'FLAT', metric_type: 'L2' } });
+    await remote.createCollection({
+      collection_name: name,
+      dimension: 2,
+      index_params: { index_type: 'FLAT', metric_type: 'L2' },
+    });
     // Inserted out of key order: milvus-lite pages in storage order unless asked for key order.
     const ids = Array.from({ length: 250 }, (_, i) => (i * 7919) % 1009);
     await remote.insert({ collection_name: name, data: ids.map((id) => ({ id, vector: [id, 1] })) });
     const seen: string[] = [];
-    for await (const page of await remote.queryIterator({ collection_name: name, batchSize: 40, output_fields: ['id'] })) {
+    for await (const page of await remote.queryIterator({
+      collection_name: name,
+      batchSize: 40,
+      output_fields: ['id'],
+    })) {
       seen.push(...page.map((r) => String(r.id)));
     }
     expect(seen).toEqual(ids.map(String).sort((a, b) => Number(a) - Number(b)));
@@ -146,10 +192,22 @@ describe('schema mapping', () => {
     const l = await local();
     await l.createCollection({
       collection_name: name,
-      fields: [...fields, { name: 'nums', data_type: DataType.Array, element_type: DataType.Int64, max_capacity: 8 }, { name: 'd', data_type: DataType.Double, default_value: 1.5 }],
+      fields: [
+        ...fields,
+        { name: 'nums', data_type: DataType.Array, element_type: DataType.Int64, max_capacity: 8 },
+        { name: 'd', data_type: DataType.Double, default_value: 1.5 },
+      ],
       functions,
       enable_dynamic_field: true,
-      index_params: [{ field_name: 'vec', index_type: 'HNSW', metric_type: 'COSINE', params: { M: 8, efConstruction: 64 } }, ...indexes.slice(1)],
+      index_params: [
+        {
+          field_name: 'vec',
+          index_type: 'HNSW',
+          metric_type: 'COSINE',
+          params: { M: 8, efConstruction: 64 },
+        },
+        ...indexes.slice(1),
+      ],
     });
     await l.createPartition({ collection_name: name, partition_name: 'extra' });
     const created = await createRemoteFrom(l, remote, name);
@@ -167,7 +225,10 @@ describe('schema mapping', () => {
     const back = await createLocalFrom(remote, l2, name);
     expect(back.created).toBe(true);
     expect(compareSchemas(await describeSchema(l2, name), await describeSchema(remote, name))).toEqual([]);
-    expect((await l2.describeIndex({ collection_name: name, field_name: 'vec' })).index_descriptions[0]?.index_type).toBe('HNSW');
+    expect(
+      (await l2.describeIndex({ collection_name: name, field_name: 'vec' })).index_descriptions[0]
+        ?.index_type,
+    ).toBe('HNSW');
     await remote.dropCollection({ collection_name: name });
   });
 
@@ -185,14 +246,25 @@ describe('schema mapping', () => {
       ],
       index_params: [{ field_name: 'vec', index_type: 'FLAT', metric_type: 'L2' }],
     });
-    const e = await sync({ local: l, remote, collection: name, direction: 'push', checkpoint: new MemoryCheckpointStore() }).catch((x) => x);
+    const e = await sync({
+      local: l,
+      remote,
+      collection: name,
+      direction: 'push',
+      checkpoint: new MemoryCheckpointStore(),
+    }).catch((x) => x);
     expect(e).toBeInstanceOf(ElanusError);
     expect(e.code).toBe('SchemaMismatch');
     const diffs = e.details.differences as { field: string; property: string }[];
     expect(diffs).toContainEqual({ field: 'id', property: 'type', local: 'Int64', remote: 'VarChar' });
     expect(diffs).toContainEqual({ field: 'vec', property: 'dim', local: DIM, remote: DIM * 2 });
     expect(diffs).toContainEqual({ field: 'title', property: 'maxLength', local: 128, remote: 64 });
-    expect(diffs.filter((d) => d.property === 'presence').map((d) => d.field).sort()).toEqual(['big', 'bm', 'flag', 'meta', 'rating', 'sp', 'tags', 'year']);
+    expect(
+      diffs
+        .filter((d) => d.property === 'presence')
+        .map((d) => d.field)
+        .sort(),
+    ).toEqual(['big', 'bm', 'flag', 'meta', 'rating', 'sp', 'tags', 'year']);
     expect((await remote.count({ collection_name: name })).data).toBe(0);
     await remote.dropCollection({ collection_name: name });
   });
@@ -208,7 +280,13 @@ describe(`sync of ${N} rows`, () => {
     remote = remoteClient();
     l = await local();
     await recordOps(l);
-    await l.createCollection({ collection_name: name, fields, functions, enable_dynamic_field: true, index_params: indexes });
+    await l.createCollection({
+      collection_name: name,
+      fields,
+      functions,
+      enable_dynamic_field: true,
+      index_params: indexes,
+    });
     for (let i = 0; i < N; i += 5000) {
       await l.insert({ collection_name: name, data: Array.from({ length: 5000 }, (_, j) => row(i + j)) });
     }
@@ -218,14 +296,22 @@ describe(`sync of ${N} rows`, () => {
     await remote.closeConnection();
   });
 
-  const hits = (h: SearchHit[] | SearchHit[][]) => (h as SearchHit[]).map((x) => [String(x.id), Number(x.score.toFixed(3))]);
+  const hits = (h: SearchHit[] | SearchHit[][]) =>
+    (h as SearchHit[]).map((x) => [String(x.id), Number(x.score.toFixed(3))]);
 
   it('pushes vectors, scalars, JSON, sparse vectors and dynamic fields; both sides check out equal', async () => {
     const res = await sync({ local: l, remote, collection: name, direction: 'push', checkpoint });
     expect(res.pushMode).toBe('log');
     expect(res.pushed.upserted).toBe(N);
     expect(res.verification).toMatchObject({ equal: true, local: { count: N }, remote: { count: N } });
-    const again = await sync({ local: l, remote, collection: name, direction: 'push', checkpoint, verify: false });
+    const again = await sync({
+      local: l,
+      remote,
+      collection: name,
+      direction: 'push',
+      checkpoint,
+      verify: false,
+    });
     expect(again.pushed).toEqual({ upserted: 0, deleted: 0 });
   }, 240_000);
 
@@ -233,20 +319,33 @@ describe(`sync of ${N} rows`, () => {
     const q = row(123_456).vec as number[];
     for (const req of [
       { anns_field: 'vec', data: q, limit: 10, output_fields: ['title', 'year'] },
-      { anns_field: 'vec', data: q, limit: 5, filter: 'year > 2000 and flag == true', output_fields: ['year', 'flag'] },
+      {
+        anns_field: 'vec',
+        data: q,
+        limit: 5,
+        filter: 'year > 2000 and flag == true',
+        output_fields: ['year', 'flag'],
+      },
       { anns_field: 'sp', data: { 7: 1, 123: 0.5 }, limit: 5, output_fields: ['title'] },
     ]) {
       const a = await l.search({ collection_name: name, ...req });
       const b = await remote.search({ collection_name: name, ...req });
       expect(hits(b.results)).toEqual(hits(a.results));
-      const fieldsOf = (h: SearchHit[] | SearchHit[][]) => (h as SearchHit[]).map((x) => req.output_fields.map((f) => x[f]));
+      const fieldsOf = (h: SearchHit[] | SearchHit[][]) =>
+        (h as SearchHit[]).map((x) => req.output_fields.map((f) => x[f]));
       expect(fieldsOf(b.results)).toEqual(fieldsOf(a.results));
     }
   });
 
   it('pulls into an empty local collection and checks out equal', async () => {
     const fresh = await local();
-    const res = await sync({ local: fresh, remote, collection: name, direction: 'pull', checkpoint: new MemoryCheckpointStore() });
+    const res = await sync({
+      local: fresh,
+      remote,
+      collection: name,
+      direction: 'pull',
+      checkpoint: new MemoryCheckpointStore(),
+    });
     expect(res.pulled.upserted).toBe(N);
     expect(res.verification).toMatchObject({ equal: true, local: { count: N } });
     const q = row(99).vec as number[];
@@ -258,7 +357,14 @@ describe(`sync of ${N} rows`, () => {
   it('carries deletions and updates from either side', async () => {
     await l.delete({ collection_name: name, ids: [1, 2, 3] });
     await l.upsert({ collection_name: name, data: [row(10, 1), row(N + 1)] });
-    const pushed = await sync({ local: l, remote, collection: name, direction: 'push', checkpoint, verify: false });
+    const pushed = await sync({
+      local: l,
+      remote,
+      collection: name,
+      direction: 'push',
+      checkpoint,
+      verify: false,
+    });
     expect(pushed.pushed).toEqual({ upserted: 2, deleted: 3 });
     await remote.delete({ collection_name: name, ids: [20, 21] });
     await remote.upsert({ collection_name: name, data: [row(30, 2)] });

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { type Capabilities, ElanusError, LocalClient, MilvusClient, capabilities, createEngine, resolveDevice } from '../src/index.js';
-import type { BatchSearcher, BatchSearchStats } from '../src/index.js';
+import type { SearchHit } from '../src/client/types.js';
 import type { BatchSearchRequest } from '../src/engine/batch-search.js';
 import { FlatIndex } from '../src/index/flat.js';
 import type { TopK } from '../src/index/types.js';
+import type { BatchSearcher, BatchSearchStats } from '../src/index.js';
+import {
+  type Capabilities,
+  capabilities,
+  createEngine,
+  ElanusError,
+  LocalClient,
+  MilvusClient,
+  resolveDevice,
+} from '../src/index.js';
 import { createKernels } from '../src/kernels/index.js';
-import type { SearchHit } from '../src/client/types.js';
 
 function caps(over: Partial<Capabilities>): Capabilities {
   return {
@@ -43,7 +51,15 @@ describe('capabilities', () => {
       (a as { webgpu: boolean }).webgpu = true;
     }).toThrow();
     // Node 20: no WebGPU, WASM SIMD yes, shared memory yes, no Worker / IndexedDB globals.
-    expect(a).toMatchObject({ webgpu: false, webgpuFallbackAdapter: false, wasm: true, wasmSimd: true, threads: true, workers: false, indexedDB: false });
+    expect(a).toMatchObject({
+      webgpu: false,
+      webgpuFallbackAdapter: false,
+      wasm: true,
+      wasmSimd: true,
+      threads: true,
+      workers: false,
+      indexedDB: false,
+    });
     expect(a.devices).toEqual(['wasm', 'js']);
     expect(a.hardwareConcurrency).toBeGreaterThanOrEqual(1);
   });
@@ -52,14 +68,21 @@ describe('capabilities', () => {
     expect(resolveDevice('auto', caps({}))).toBe('wasm');
     expect(resolveDevice(undefined, caps({}))).toBe('wasm');
     expect(resolveDevice('auto', caps({ webgpu: true, devices: ['webgpu', 'wasm', 'js'] }))).toBe('webgpu');
-    expect(resolveDevice('auto', caps({ webgpu: true, webgpuFallbackAdapter: true, devices: ['webgpu', 'wasm', 'js'] }))).toBe('wasm');
+    expect(
+      resolveDevice(
+        'auto',
+        caps({ webgpu: true, webgpuFallbackAdapter: true, devices: ['webgpu', 'wasm', 'js'] }),
+      ),
+    ).toBe('wasm');
     expect(resolveDevice('auto', caps({ wasmSimd: false, devices: ['js'] }))).toBe('js');
   });
 
   it('an explicit choice that is not supported throws IllegalArgument listing the supported ones', () => {
     const e = thrown(() => resolveDevice('webgpu', caps({})));
     expect(e.code).toBe('IllegalArgument');
-    expect(e.message).toBe('invalid parameter device: "webgpu" is not supported (no WebGPU adapter is available here); supported: "auto", "wasm", "js"');
+    expect(e.message).toBe(
+      'invalid parameter device: "webgpu" is not supported (no WebGPU adapter is available here); supported: "auto", "wasm", "js"',
+    );
     expect(e.details).toEqual({ param: 'device', supported: ['auto', 'wasm', 'js'] });
     const w = thrown(() => resolveDevice('wasm', caps({ wasmSimd: false, devices: ['js'] })));
     expect(w.message).toContain('supported: "auto", "js"');
@@ -67,7 +90,12 @@ describe('capabilities', () => {
       'invalid parameter device: expected one of "auto", "webgpu", "wasm", "js", got "cuda"',
     );
     expect(resolveDevice('js', caps({}))).toBe('js');
-    expect(resolveDevice('webgpu', caps({ webgpu: true, webgpuFallbackAdapter: true, devices: ['webgpu', 'wasm', 'js'] }))).toBe('webgpu');
+    expect(
+      resolveDevice(
+        'webgpu',
+        caps({ webgpu: true, webgpuFallbackAdapter: true, devices: ['webgpu', 'wasm', 'js'] }),
+      ),
+    ).toBe('webgpu');
   });
 
   it('engines and clients honour the device, and reject one this realm lacks on first use', async () => {
@@ -75,7 +103,10 @@ describe('capabilities', () => {
     expect((await createEngine()).options.device).toBe('wasm');
     await expect(createEngine({ device: 'webgpu' })).rejects.toMatchObject({ code: 'IllegalArgument' });
     const client = new MilvusClient({ uri: 'memory://', device: 'webgpu' });
-    await expect(client.listCollections()).rejects.toMatchObject({ code: 'IllegalArgument', details: { param: 'device' } });
+    await expect(client.listCollections()).rejects.toMatchObject({
+      code: 'IllegalArgument',
+      details: { param: 'device' },
+    });
   });
 });
 
@@ -103,10 +134,25 @@ describe('search hands FLAT batches to the engine batch searcher', () => {
     const gpu = new FakeGpu(2);
     engine.options.batchSearcher = gpu;
     const c = new LocalClient(engine);
-    await c.createCollection({ collection_name: 'v', dimension: 8, metric_type: 'IP', index_params: { index_type: index } });
+    await c.createCollection({
+      collection_name: 'v',
+      dimension: 8,
+      metric_type: 'IP',
+      index_params: { index_type: index },
+    });
     let s = 7;
-    const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-    await c.insert({ collection_name: 'v', data: Array.from({ length: 300 }, (_, i) => ({ id: i, vector: Array.from({ length: 8 }, r), even: i % 2 === 0 })) });
+    const r = () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s / 2 ** 32) * 2 - 1;
+    };
+    await c.insert({
+      collection_name: 'v',
+      data: Array.from({ length: 300 }, (_, i) => ({
+        id: i,
+        vector: Array.from({ length: 8 }, r),
+        even: i % 2 === 0,
+      })),
+    });
     const q = Array.from({ length: 4 }, () => Array.from({ length: 8 }, r));
     return { c, gpu, q, engine };
   }

@@ -95,9 +95,9 @@ export async function dump(client: Api): Promise<unknown> {
     let rows: unknown = stats;
     const byPartition: Record<string, number> = {};
     if (load.state === 'LoadStateLoaded') {
-      rows = (await client.query({ collection_name: name, filter: '', output_fields: ['*'], limit: 16384 })).data.sort(
-        (a, b) => (String(a[pk]) < String(b[pk]) ? -1 : 1),
-      );
+      rows = (
+        await client.query({ collection_name: name, filter: '', output_fields: ['*'], limit: 16384 })
+      ).data.sort((a, b) => (String(a[pk]) < String(b[pk]) ? -1 : 1));
       for (const p of parts.partition_names) {
         byPartition[p] = (
           await client.query({ collection_name: name, filter: '', partition_names: [p], limit: 16384 })

@@ -17,7 +17,13 @@ import { dump, expectError } from './storage-helpers.js';
 describe('IndexedDB storage', () => {
   it('reads, lists, commits atomically and keeps binary values binary', async () => {
     const s = new IndexedDBStorage('unit-kv');
-    await s.commit({ put: [['a/1', new Float32Array([1, 2])], ['a/2', { x: 1n }], ['b', new ArrayBuffer(3)]] });
+    await s.commit({
+      put: [
+        ['a/1', new Float32Array([1, 2])],
+        ['a/2', { x: 1n }],
+        ['b', new ArrayBuffer(3)],
+      ],
+    });
     expect(await s.read('a/1')).toEqual(new Float32Array([1, 2]));
     expect(await s.readMany(['a/2', 'zz'])).toEqual([{ x: 1n }, undefined]);
     expect(await s.list('a/')).toEqual(['a/1', 'a/2']);
@@ -25,7 +31,13 @@ describe('IndexedDB storage', () => {
     expect(all.map(([k]) => k)).toEqual(['a/1', 'a/2', 'b']);
     // A value that cannot be cloned fails the whole batch: the delete and the first put do not happen.
     const e = await expectError(
-      s.commit({ remove: ['b'], put: [['c', 1], ['d', { f: () => 1 } as never]] }),
+      s.commit({
+        remove: ['b'],
+        put: [
+          ['c', 1],
+          ['d', { f: () => 1 } as never],
+        ],
+      }),
       'StorageError',
     );
     expect(e.message).toMatch(/DataCloneError/);
@@ -42,7 +54,9 @@ describe('IndexedDB storage', () => {
   });
 
   it('maps a full quota to StorageQuotaExceeded and other failures to StorageError', () => {
-    expect(storageError(new DOMException('full', 'QuotaExceededError'), 'x').code).toBe('StorageQuotaExceeded');
+    expect(storageError(new DOMException('full', 'QuotaExceededError'), 'x').code).toBe(
+      'StorageQuotaExceeded',
+    );
     expect(storageError(new DOMException('io', 'UnknownError'), 'x').code).toBe('StorageError');
   });
 });
@@ -62,7 +76,12 @@ describe('idb:// clients', () => {
     });
     await client.insert({
       collection_name: 'books',
-      data: Array.from({ length: 50 }, (_, i) => ({ id: `b${i}`, v: [i, 1, -i], n: BigInt(i) << 40n, tag: i % 3 })),
+      data: Array.from({ length: 50 }, (_, i) => ({
+        id: `b${i}`,
+        v: [i, 1, -i],
+        n: BigInt(i) << 40n,
+        tag: i % 3,
+      })),
     });
     await client.flush();
     await client.delete({ collection_name: 'books', ids: ['b1', 'b2'] });

@@ -5,7 +5,13 @@ import { Collection } from '../src/collection/collection.js';
 import { DataType, FunctionType } from '../src/schema/types.js';
 import { MemoryStorage } from '../src/storage/memory.js';
 import { CHUNK_ROWS } from '../src/storage/persistence.js';
-import { decodeChunk, encodeSparse, encodeTyped, encodeValues, encodeVectors } from '../src/storage/segment-codec.js';
+import {
+  decodeChunk,
+  encodeSparse,
+  encodeTyped,
+  encodeValues,
+  encodeVectors,
+} from '../src/storage/segment-codec.js';
 import { crc32, decodeValue, encodeValue } from '../src/storage/value-codec.js';
 import { dump, expectError, FakeLocks, openOn } from './storage-helpers.js';
 
@@ -31,7 +37,13 @@ const FIELDS = [
   { name: 'flag', data_type: DataType.Bool },
   { name: 'lang', data_type: DataType.VarChar, max_length: 8, default_value: 'en' },
   { name: 'meta', data_type: DataType.JSON },
-  { name: 'tags', data_type: DataType.Array, element_type: DataType.VarChar, max_capacity: 4, max_length: 10 },
+  {
+    name: 'tags',
+    data_type: DataType.Array,
+    element_type: DataType.VarChar,
+    max_capacity: 4,
+    max_length: 10,
+  },
   { name: 'nums', data_type: DataType.Array, element_type: DataType.Int64, max_capacity: 4 },
 ];
 
@@ -59,13 +71,22 @@ async function seedBooks(client: Awaited<ReturnType<typeof openOn>>, n: number, 
     collection_name: 'books',
     fields: FIELDS,
     enable_dynamic_field: true,
-    index_params: { field_name: 'vec', index_type: 'HNSW', metric_type: 'L2', params: { M: 8, efConstruction: 40 } },
+    index_params: {
+      field_name: 'vec',
+      index_type: 'HNSW',
+      metric_type: 'L2',
+      params: { M: 8, efConstruction: 40 },
+    },
   });
   await client.createPartition({ collection_name: 'books', partition_name: 'archive' });
   const r = rng(seed);
   const rows = Array.from({ length: n }, (_, i) => bookRow(i, r));
   await client.insert({ collection_name: 'books', data: rows.filter((_, i) => i % 3 !== 0) });
-  await client.insert({ collection_name: 'books', partition_name: 'archive', data: rows.filter((_, i) => i % 3 === 0) });
+  await client.insert({
+    collection_name: 'books',
+    partition_name: 'archive',
+    data: rows.filter((_, i) => i % 3 === 0),
+  });
 }
 
 async function searchIds(client: Awaited<ReturnType<typeof openOn>>, q: number[]) {
@@ -76,7 +97,20 @@ async function searchIds(client: Awaited<ReturnType<typeof openOn>>, q: number[]
 describe('value and segment codecs', () => {
   it('round-trips every stored value type', () => {
     const v = {
-      a: [1, -2, 3.5, 2 ** 40, -0, Number.NaN, null, undefined, true, false, 'héllo ✓', 12345678901234567890n],
+      a: [
+        1,
+        -2,
+        3.5,
+        2 ** 40,
+        -0,
+        Number.NaN,
+        null,
+        undefined,
+        true,
+        false,
+        'héllo ✓',
+        12345678901234567890n,
+      ],
       f: new Float32Array([1.5, -2]),
       b: new BigInt64Array([1n, -2n]),
       u: new Uint32Array([7]),
@@ -106,11 +140,9 @@ describe('value and segment codecs', () => {
     const i8 = new Int8Array([1, -2, 3, 4]);
     const nulls = new Uint8Array([0, 1, 0, 0]);
     expect(Array.from(decodeChunk(encodeTyped(i8, 1, 4, nulls)).values)).toEqual([null, 3, 4]);
-    expect(Array.from(decodeChunk(encodeTyped(new Uint8Array([1, 0, 1]), 0, 3, new Uint8Array([0, 0, 1]))).values)).toEqual([
-      true,
-      false,
-      null,
-    ]);
+    expect(
+      Array.from(decodeChunk(encodeTyped(new Uint8Array([1, 0, 1]), 0, 3, new Uint8Array([0, 0, 1]))).values),
+    ).toEqual([true, false, null]);
     const i64 = decodeChunk(encodeTyped(new BigInt64Array([5n, -6n, 7n]), 0, 3));
     expect(Array.from(i64.values as BigInt64Array)).toEqual([5n, -6n, 7n]);
     const f64 = decodeChunk(encodeTyped(new Float64Array([0.1, 0.2]), 0, 2));
@@ -131,7 +163,11 @@ describe('value and segment codecs', () => {
       { indices: new Uint32Array([1, 9]), values: new Float32Array([0.5, 2]) },
       { indices: new Uint32Array([]), values: new Float32Array([]) },
     ]);
-    expect(decodeChunk(encodeValues(['a', null, { j: [1n] }], 0, 3)).values).toEqual(['a', null, { j: [1n] }]);
+    expect(decodeChunk(encodeValues(['a', null, { j: [1n] }], 0, 3)).values).toEqual([
+      'a',
+      null,
+      { j: [1n] },
+    ]);
     expect(() => decodeChunk(new ArrayBuffer(8))).toThrow(/corrupt segment/);
   });
 });
@@ -143,7 +179,10 @@ describe('reopen restores the database exactly', () => {
       const a = await openOn(storage);
       await seedBooks(a, 300);
       await a.createCollection({ collection_name: 'quick', dimension: 4, auto_id: true });
-      await a.insert({ collection_name: 'quick', data: [{ vector: [1, 0, 0, 0], k: 1 }, { vector: [0, 1, 0, 0] }] });
+      await a.insert({
+        collection_name: 'quick',
+        data: [{ vector: [1, 0, 0, 0], k: 1 }, { vector: [0, 1, 0, 0] }],
+      });
       await a.createCollection({
         collection_name: 'cold',
         fields: [
@@ -153,8 +192,18 @@ describe('reopen restores the database exactly', () => {
         ],
       });
       await a.insert({ collection_name: 'cold', data: [{ pk: 'a', v: [1, 2], sp: { 3: 0.5, 10: 1 } }] });
-      await a.createIndex({ collection_name: 'cold', field_name: 'v', index_type: 'FLAT', metric_type: 'IP' });
-      await a.createIndex({ collection_name: 'cold', field_name: 'sp', index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'IP' });
+      await a.createIndex({
+        collection_name: 'cold',
+        field_name: 'v',
+        index_type: 'FLAT',
+        metric_type: 'IP',
+      });
+      await a.createIndex({
+        collection_name: 'cold',
+        field_name: 'sp',
+        index_type: 'SPARSE_INVERTED_INDEX',
+        metric_type: 'IP',
+      });
       await a.createIndex({ collection_name: 'books', field_name: 'year', index_type: 'STL_SORT' });
       await a.delete({ collection_name: 'books', filter: 'year < 1910' });
       await a.upsert({ collection_name: 'books', data: [bookRow(5, rng(9)), bookRow(1000, rng(10))] });
@@ -162,7 +211,10 @@ describe('reopen restores the database exactly', () => {
       const q = vec(rng(77), 8);
       const before = await dump(a);
       const hits = await searchIds(a, q);
-      await expectError(a.search({ collection_name: 'cold', anns_field: 'v', data: [1, 0], limit: 1 }), 'CollectionNotLoaded');
+      await expectError(
+        a.search({ collection_name: 'cold', anns_field: 'v', data: [1, 0], limit: 1 }),
+        'CollectionNotLoaded',
+      );
       await a.closeConnection();
 
       const b = await openOn(storage);
@@ -172,7 +224,9 @@ describe('reopen restores the database exactly', () => {
       const sparse = await b.search({ collection_name: 'cold', anns_field: 'sp', data: { 3: 1 }, limit: 1 });
       expect((sparse.results as { id: string }[])[0]!.id).toBe('a');
       // The auto-id sequence continues past the stored ids.
-      const old = (await b.query({ collection_name: 'quick', filter: '', limit: 10 })).data.map((r) => BigInt(r.id as string));
+      const old = (await b.query({ collection_name: 'quick', filter: '', limit: 10 })).data.map((r) =>
+        BigInt(r.id as string),
+      );
       const added = await b.insert({ collection_name: 'quick', data: [{ vector: [0, 0, 1, 0] }] });
       const newId = BigInt((added.IDs as { int_id: { data: string[] } }).int_id.data[0]!);
       for (const o of old) expect(newId > o).toBe(true);
@@ -192,10 +246,19 @@ describe('reopen restores the database exactly', () => {
         { name: 'v', data_type: DataType.FloatVector, dim: 4 },
         { name: 'g', data_type: DataType.Int16 },
       ],
-      index_params: { field_name: 'v', index_type: 'HNSW', metric_type: 'COSINE', params: { M: 6, efConstruction: 20 } },
+      index_params: {
+        field_name: 'v',
+        index_type: 'HNSW',
+        metric_type: 'COSINE',
+        params: { M: 6, efConstruction: 20 },
+      },
     });
     for (let i = 0; i < n; i += 1000) {
-      const rows = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ id: i + k, v: vec(r, 4), g: (i + k) % 7 }));
+      const rows = Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+        id: i + k,
+        v: vec(r, 4),
+        g: (i + k) % 7,
+      }));
       await a.insert({ collection_name: 'big', data: rows });
     }
     await a.flush();
@@ -226,7 +289,9 @@ describe('reopen restores the database exactly', () => {
     expect(build).not.toHaveBeenCalled();
     build.mockRestore();
     expect(await dump(b)).toEqual(before);
-    expect((await b.search({ collection_name: 'big', data: q, limit: 10, params: { ef: 50 } })).results).toEqual(hits.results);
+    expect(
+      (await b.search({ collection_name: 'big', data: q, limit: 10, params: { ef: 50 } })).results,
+    ).toEqual(hits.results);
     await b.closeConnection();
   });
 
@@ -248,7 +313,9 @@ describe('reopen restores the database exactly', () => {
     const b = await openOn(storage);
     expect(await dump(b)).toEqual(before);
     await b.flush();
-    expect((await storage.list('')).filter((k) => k.startsWith('seg/2/') || k.startsWith('idx/2/'))).toEqual([]);
+    expect((await storage.list('')).filter((k) => k.startsWith('seg/2/') || k.startsWith('idx/2/'))).toEqual(
+      [],
+    );
     await b.closeConnection();
     const c = await openOn(storage);
     expect(await dump(c)).toEqual(before);
@@ -262,11 +329,23 @@ describe('reopen restores the database exactly', () => {
       collection_name: 'docs',
       fields: [
         { name: 'id', data_type: DataType.Int64, is_primary_key: true },
-        { name: 'text', data_type: DataType.VarChar, max_length: 200, enable_analyzer: true, enable_match: true },
+        {
+          name: 'text',
+          data_type: DataType.VarChar,
+          max_length: 200,
+          enable_analyzer: true,
+          enable_match: true,
+        },
         { name: 'sparse', data_type: DataType.SparseFloatVector },
       ],
       functions: [
-        { name: 'bm25', type: FunctionType.BM25, input_field_names: ['text'], output_field_names: ['sparse'], params: {} },
+        {
+          name: 'bm25',
+          type: FunctionType.BM25,
+          input_field_names: ['text'],
+          output_field_names: ['sparse'],
+          params: {},
+        },
       ],
       index_params: { field_name: 'sparse', index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' },
     });
@@ -275,13 +354,21 @@ describe('reopen restores the database exactly', () => {
     await a.flush();
     await a.insert({ collection_name: 'docs', data: texts.slice(2).map((text, i) => ({ id: i + 2, text })) });
     const search = (c: typeof a, text: string) =>
-      c.search({ collection_name: 'docs', anns_field: 'sparse', data: text, limit: 3, output_fields: ['text'] });
+      c.search({
+        collection_name: 'docs',
+        anns_field: 'sparse',
+        data: text,
+        limit: 3,
+        output_fields: ['text'],
+      });
     const hits = (await search(a, 'quick fox')).results;
     const match = (await a.query({ collection_name: 'docs', filter: "text_match(text, 'dog')" })).data;
     await a.closeConnection();
     const b = await openOn(storage);
     expect((await search(b, 'quick fox')).results).toEqual(hits);
-    expect((await b.query({ collection_name: 'docs', filter: "text_match(text, 'dog')" })).data).toEqual(match);
+    expect((await b.query({ collection_name: 'docs', filter: "text_match(text, 'dog')" })).data).toEqual(
+      match,
+    );
     await b.insert({ collection_name: 'docs', data: [{ id: 9, text: 'brand new words quick' }] });
     expect((await search(b, 'brand')).results).toHaveLength(1);
     await b.closeConnection();
@@ -340,7 +427,10 @@ describe('atomic writes', () => {
     const r = rng(5);
     await Promise.all(
       Array.from({ length: 10 }, (_, b) =>
-        a.insert({ collection_name: 'c', data: Array.from({ length: 10 }, (_, i) => ({ id: b * 10 + i, vector: vec(r, 4) })) }),
+        a.insert({
+          collection_name: 'c',
+          data: Array.from({ length: 10 }, (_, i) => ({ id: b * 10 + i, vector: vec(r, 4) })),
+        }),
       ),
     );
     expect(storage.commits - commits).toBeLessThan(10);
@@ -355,7 +445,10 @@ describe('atomic writes', () => {
       let ok = 0;
       for (let b = 0; b < 12; b++) {
         try {
-          await w.insert({ collection_name: 'c', data: Array.from({ length: 10 }, (_, i) => ({ id: b * 10 + i, vector: [b, i, 0, 1] })) });
+          await w.insert({
+            collection_name: 'c',
+            data: Array.from({ length: 10 }, (_, i) => ({ id: b * 10 + i, vector: [b, i, 0, 1] })),
+          });
           ok++;
         } catch (e) {
           expect((e as Error).message).toMatch(/stopped/);
@@ -365,13 +458,42 @@ describe('atomic writes', () => {
       expect((await w.count({ collection_name: 'c' })).data).toBe(ok * 10);
       s.failAfterCommits = Number.POSITIVE_INFINITY;
       const reopened = await openOn(s);
-      const rows = (await reopened.query({ collection_name: 'c', filter: '', limit: 1000, output_fields: ['vector'] })).data;
+      const rows = (
+        await reopened.query({ collection_name: 'c', filter: '', limit: 1000, output_fields: ['vector'] })
+      ).data;
       expect(rows.length).toBe(ok * 10);
       for (const row of rows) {
         const id = Number(row.id);
         expect(row.vector).toEqual([Math.floor(id / 10), id % 10, 0, 1]);
       }
     }
+  });
+});
+
+describe('sealing policy', () => {
+  it('seals by log size and after an idle pause', async () => {
+    const storage = new MemoryStorage();
+    const a = await openOn(storage, { sealRows: 30 });
+    await a.createCollection({ collection_name: 'c', dimension: 2 });
+    await a.insert({ collection_name: 'c', data: Array.from({ length: 20 }, (_, id) => ({ id, vector: [id, 1] })) });
+    expect((await storage.list('log/')).length).toBe(2);
+    await a.insert({ collection_name: 'c', data: Array.from({ length: 20 }, (_, id) => ({ id: id + 20, vector: [id, 2] })) });
+    // 40 logged rows crossed the threshold: sealed in the background right after the commit.
+    await vi.waitFor(async () => expect(await storage.list('log/')).toEqual([]));
+    await a.closeConnection();
+    const idle = await openOn(storage, { idleSealMs: 50 });
+    await idle.delete({ collection_name: 'c', ids: [1] });
+    expect((await storage.list('log/')).length).toBe(1);
+    await vi.waitFor(async () => expect(await storage.list('log/')).toEqual([]), { timeout: 2000 });
+    await idle.closeConnection();
+    const b = await openOn(storage);
+    expect((await b.count({ collection_name: 'c' })).data).toBe(39);
+    await b.closeConnection();
+  });
+
+  it('the MilvusClient facade forwards storage extras to idb clients only', async () => {
+    const { MilvusClient } = await import('../src/client/milvus-client.js');
+    await expectError(new MilvusClient({ uri: 'memory://' }).storageEstimate(), 'NotImplemented');
   });
 });
 
@@ -393,7 +515,10 @@ describe('several tabs', () => {
     expect(res.insert_cnt).toBe('1');
     expect((await b.count({ collection_name: 'c' })).data).toBe(2);
     expect((await a.count({ collection_name: 'c' })).data).toBe(2);
-    await expectError(b.insert({ collection_name: 'c', data: [{ id: 2, vector: [0, 1] }] }), 'DuplicatePrimaryKey');
+    await expectError(
+      b.insert({ collection_name: 'c', data: [{ id: 2, vector: [0, 1] }] }),
+      'DuplicatePrimaryKey',
+    );
     await expectError(b.insert({ collection_name: 'nope', data: [{ id: 2 }] }), 'CollectionNotExists');
     // A seal in the writer does not disturb the follower.
     await b.flush();

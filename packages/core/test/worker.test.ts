@@ -2,13 +2,13 @@
 // browser tier runs the same through a real Worker). Same-thread, but every call crosses postMessage.
 import { transferHandlers } from 'comlink';
 import { describe, expect, it } from 'vitest';
-import { DataType, ElanusError, LocalClient, MilvusClient, createEngine } from '../src/index.js';
 import type { Progress, RowData, SearchHit, VectorClient } from '../src/index.js';
-import { WorkerClient } from '../src/worker/client.js';
+import { createEngine, DataType, ElanusError, LocalClient, MilvusClient } from '../src/index.js';
+import type { WorkerClient } from '../src/worker/client.js';
 import {
-  ERROR_HANDLER,
   decodeRows,
   decodeSearchResults,
+  ERROR_HANDLER,
   encodeRows,
   encodeSearchResults,
   packQueries,
@@ -50,7 +50,7 @@ async function workerClient(opts: Record<string, unknown> = {}) {
     worker: () => {
       const w = fakeWorker();
       made.push(w);
-      return w;
+      return w as unknown as Worker;
     },
     ...opts,
   });
@@ -98,8 +98,19 @@ describe('worker client: same results as in-thread', () => {
       await c.createCollection(books);
       const ins = await c.insert({ collection_name: 'books', data: bookRows(50) });
       const q = vectors(3, 8, 9);
-      const one = await c.search({ collection_name: 'books', data: q[0], limit: 5, output_fields: ['title', 'vec', 'tags', 'color'] });
-      const many = await c.search({ collection_name: 'books', data: q, limit: 4, filter: 'year > 1920', output_fields: ['*'] });
+      const one = await c.search({
+        collection_name: 'books',
+        data: q[0],
+        limit: 5,
+        output_fields: ['title', 'vec', 'tags', 'color'],
+      });
+      const many = await c.search({
+        collection_name: 'books',
+        data: q,
+        limit: 4,
+        filter: 'year > 1920',
+        output_fields: ['*'],
+      });
       const query = await c.query({ collection_name: 'books', filter: 'id < 8', output_fields: ['*'] });
       const got = await c.get({ collection_name: 'books', ids: [3, 4], output_fields: ['vec', 'color'] });
       const del = await c.delete({ collection_name: 'books', filter: 'id in [1, 2]' });
@@ -107,10 +118,33 @@ describe('worker client: same results as in-thread', () => {
       const up = await c.upsert({ collection_name: 'books', data: bookRows(5, 7) });
       const desc = await c.describeCollection({ collection_name: 'books' });
       const pages: RowData[][] = [];
-      for await (const page of await c.queryIterator({ collection_name: 'books', batchSize: 20, output_fields: ['title'] })) pages.push(page);
+      for await (const page of await c.queryIterator({
+        collection_name: 'books',
+        batchSize: 20,
+        output_fields: ['title'],
+      }))
+        pages.push(page);
       const hits: SearchHit[][] = [];
-      for await (const page of await c.searchIterator({ collection_name: 'books', data: q[1], batchSize: 10, limit: 25 })) hits.push(page);
-      return { ins: { ...ins, timestamp: 0 }, one, many, query, got, del: { ...del, timestamp: 0 }, count, up: { ...up, timestamp: 0 }, desc: { ...desc, created_timestamp: 0, created_utc_timestamp: 0 }, pages, hits };
+      for await (const page of await c.searchIterator({
+        collection_name: 'books',
+        data: q[1],
+        batchSize: 10,
+        limit: 25,
+      }))
+        hits.push(page);
+      return {
+        ins: { ...ins, timestamp: 0 },
+        one,
+        many,
+        query,
+        got,
+        del: { ...del, timestamp: 0 },
+        count,
+        up: { ...up, timestamp: 0 },
+        desc: { ...desc, created_timestamp: 0, created_utc_timestamp: 0 },
+        pages,
+        hits,
+      };
     });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
@@ -125,7 +159,12 @@ describe('worker client: same results as in-thread', () => {
     expect(e.message).toBe('collection not found[collection=nope]');
     expect(e.details).toEqual({ param: 'collection_name' });
     await client.createCollection(books);
-    const bad = await caught(client.insert({ collection_name: 'books', data: [{ id: 1, vec: [1, 2, 3], title: 'x', year: 1, tags: [] }] }));
+    const bad = await caught(
+      client.insert({
+        collection_name: 'books',
+        data: [{ id: 1, vec: [1, 2, 3], title: 'x', year: 1, tags: [] }],
+      }),
+    );
     expect(bad.code).toBe('DimensionMismatch');
     const bad2 = await caught(client.search({ collection_name: 'books', data: [[1, 2]], limit: 1 }));
     expect(bad2.code).toBe('DimensionMismatch');
@@ -140,7 +179,12 @@ describe('worker client: same results as in-thread', () => {
     const [wire] = h.serialize(err);
     const back = h.deserialize(structuredClone(wire)) as ElanusError;
     expect(back).toBeInstanceOf(ElanusError);
-    expect([back.code, back.message, back.details, back.status]).toEqual(['IllegalArgument', 'bad', { param: 'x' }, 1100]);
+    expect([back.code, back.message, back.details, back.status]).toEqual([
+      'IllegalArgument',
+      'bad',
+      { param: 'x' },
+      1100,
+    ]);
     const t = transferHandlers.get('throw')!;
     const [tw] = t.serialize({ value: new TypeError('boom') });
     let thrown: unknown;
@@ -167,7 +211,9 @@ describe('worker client: transfer encodings', () => {
     expect(p.rows[0]).not.toHaveProperty('vec');
     const back = unpackRows(structuredClone(p.rows), p.packed, new Set(['vec']));
     expect(back[2]!.vec).toBeInstanceOf(Float32Array);
-    expect(Array.from(back[2]!.vec as Float32Array)).toEqual(Array.from(Float32Array.from(rows[2]!.vec as number[])));
+    expect(Array.from(back[2]!.vec as Float32Array)).toEqual(
+      Array.from(Float32Array.from(rows[2]!.vec as number[])),
+    );
   });
 
   it('leaves a field in the rows when the rows do not agree on it (the engine reports the bad row)', () => {
@@ -200,29 +246,51 @@ describe('worker client: transfer encodings', () => {
     expect(JSON.stringify(decodeRows(structuredClone(w)))).toBe(JSON.stringify(rows));
     const ragged = [{ a: 1 }, { a: 2, b: 3 }];
     expect(decodeRows(encodeRows(ragged, []))).toEqual(ragged);
-    const res = { status: { error_code: 'Success', reason: '', code: 0 }, results: [[rows[0] as SearchHit], [] as SearchHit[]], recalls: [] };
+    const res = {
+      status: { error_code: 'Success', reason: '', code: 0 },
+      results: [[rows[0] as SearchHit], [] as SearchHit[]],
+      recalls: [],
+    };
     expect(decodeSearchResults(encodeSearchResults(res, []))).toEqual(res);
     const single = { ...res, results: [rows[1] as SearchHit] };
     expect(decodeSearchResults(encodeSearchResults(single, []))).toEqual(single);
   });
 
   it('renumbers row indexes of an error from a later chunk', () => {
-    const e = shiftRowIndexes(new ElanusError('DataTypeMismatch', 'invalid value for field "a" of row 3: x; invalid parameter data[3]', { field: 'a', row: 3, param: 'data[3]' }), 100) as ElanusError;
+    const e = shiftRowIndexes(
+      new ElanusError(
+        'DataTypeMismatch',
+        'invalid value for field "a" of row 3: x; invalid parameter data[3]',
+        { field: 'a', row: 3, param: 'data[3]' },
+      ),
+      100,
+    ) as ElanusError;
     expect(e.message).toBe('invalid value for field "a" of row 103: x; invalid parameter data[103]');
     expect(e.details).toEqual({ field: 'a', row: 103, param: 'data[103]' });
   });
 
   it('10,000 x 384 rows go to the worker in one insert message', async () => {
     const { wc, made, client } = await workerClient();
-    await client.createCollection({ collection_name: 'big', dimension: 384, metric_type: 'IP', index_params: { index_type: 'FLAT' } });
+    await client.createCollection({
+      collection_name: 'big',
+      dimension: 384,
+      metric_type: 'IP',
+      index_params: { index_type: 'FLAT' },
+    });
     const dim = 384;
     const r = rng(5);
-    const data = Array.from({ length: 10_000 }, (_, i) => ({ id: i, vector: Float32Array.from({ length: dim }, () => r()) }));
+    const data = Array.from({ length: 10_000 }, (_, i) => ({
+      id: i,
+      vector: Float32Array.from({ length: dim }, () => r()),
+    }));
     const w = made[0]!;
     const sent: { bytes: number; transfers: number }[] = [];
     const post = w.postMessage;
     w.postMessage = (m, t) => {
-      sent.push({ bytes: (t ?? []).reduce((s, b) => s + (b as ArrayBuffer).byteLength, 0), transfers: (t ?? []).length });
+      sent.push({
+        bytes: (t ?? []).reduce<number>((s, b) => s + (b as ArrayBuffer).byteLength, 0),
+        transfers: (t ?? []).length,
+      });
       post(m, t);
     };
     const res = await client.insert({ collection_name: 'big', data });
@@ -232,7 +300,8 @@ describe('worker client: transfer encodings', () => {
     expect(sent.filter((m) => m.transfers > 0)).toEqual([{ bytes: 10_000 * dim * 4, transfers: 1 }]);
     expect(sent.length).toBeLessThanOrEqual(2);
     expect((await client.count({ collection_name: 'big' })).data).toBe(10_000);
-    const hits = (await client.search({ collection_name: 'big', data: data[42]!.vector, limit: 1 })).results as SearchHit[];
+    const hits = (await client.search({ collection_name: 'big', data: data[42]!.vector, limit: 1 }))
+      .results as SearchHit[];
     expect(hits[0]!.id).toBe('42');
     await wc.closeConnection();
   });
@@ -243,7 +312,12 @@ describe('worker client: progress and abort', () => {
 
   async function setup() {
     const w = await workerClient();
-    await w.client.createCollection({ collection_name: 'p', dimension: dim, metric_type: 'L2', index_params: { index_type: 'FLAT' } });
+    await w.client.createCollection({
+      collection_name: 'p',
+      dimension: dim,
+      metric_type: 'L2',
+      index_params: { index_type: 'FLAT' },
+    });
     return w;
   }
   const rows = (n: number, from = 0) => vectors(n, dim, 11).map((vector, i) => ({ id: from + i, vector }));
@@ -251,7 +325,11 @@ describe('worker client: progress and abort', () => {
   it('reports progress per chunk, last one complete, before the call resolves', async () => {
     const { client } = await setup();
     const seen: Progress[] = [];
-    const res = await client.insert({ collection_name: 'p', data: rows(10_000), onProgress: (p) => seen.push(p) });
+    const res = await client.insert({
+      collection_name: 'p',
+      data: rows(10_000),
+      onProgress: (p) => seen.push(p),
+    });
     expect(res.insert_cnt).toBe('10000');
     expect(res.IDs).toMatchObject({ id_field: 'int_id' });
     expect((res.IDs as { int_id: { data: string[] } }).int_id.data.slice(-2)).toEqual(['9998', '9999']);
@@ -289,7 +367,9 @@ describe('worker client: progress and abort', () => {
 
   it('an already aborted signal rejects before anything is sent', async () => {
     const { client } = await setup();
-    const e = await caught(client.insert({ collection_name: 'p', data: rows(3), signal: AbortSignal.abort() }));
+    const e = await caught(
+      client.insert({ collection_name: 'p', data: rows(3), signal: AbortSignal.abort() }),
+    );
     expect(e.code).toBe('Aborted');
     expect((await client.count({ collection_name: 'p' })).data).toBe(0);
   });
@@ -325,7 +405,9 @@ describe('worker client: progress and abort', () => {
     dup[4500] = { ...dup[4500]!, id: 7 };
     const d = await caught(client.insert({ collection_name: 'p', data: dup, onProgress: () => {} }));
     expect(d.code).toBe('DuplicatePrimaryKey');
-    expect(d.message).toBe('invalid parameter data[4500]: expected unique primary keys in one insert, got "7" twice');
+    expect(d.message).toBe(
+      'invalid parameter data[4500]: expected unique primary keys in one insert, got "7" twice',
+    );
   });
 
   it('calls queue behind a chunked insert and see all of it', async () => {
@@ -353,7 +435,9 @@ describe('worker client: a dying worker', () => {
     expect((await client.hasCollection({ collection_name: 'a' })).value).toBe(false);
     expect(made).toHaveLength(2);
     await client.createCollection({ collection_name: 'a', dimension: 4 });
-    expect((await client.insert({ collection_name: 'a', data: [{ id: 1, vector: [1, 2, 3, 4] }] })).insert_cnt).toBe('1');
+    expect(
+      (await client.insert({ collection_name: 'a', data: [{ id: 1, vector: [1, 2, 3, 4] }] })).insert_cnt,
+    ).toBe('1');
   });
 
   it('a crash (error event) rejects calls in flight and terminates the worker', async () => {
@@ -390,11 +474,31 @@ describe('worker client: a dying worker', () => {
   it('an iterator belongs to its worker', async () => {
     const { client, wc } = await workerClient();
     await client.createCollection({ collection_name: 'a', dimension: 4 });
-    await client.insert({ collection_name: 'a', data: Array.from({ length: 30 }, (_, i) => ({ id: i, vector: [1, 2, 3, i] })) });
+    await client.insert({
+      collection_name: 'a',
+      data: Array.from({ length: 30 }, (_, i) => ({ id: i, vector: [1, 2, 3, i] })),
+    });
     const it = (await client.queryIterator({ collection_name: 'a', batchSize: 10 }))[Symbol.asyncIterator]();
     expect((await it.next()).value).toHaveLength(10);
     await wc.restart();
     expect((await caught(it.next())).code).toBe('WorkerTerminated');
+  });
+
+  it('a backend that cannot open rejects with its own error and stops the worker', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new MilvusClient({
+      uri: 'memory://',
+      device: 'webgpu', // Node: no adapter
+      worker: () => {
+        const w = fakeWorker();
+        workers.push(w);
+        return w as unknown as Worker;
+      },
+    });
+    const e = await caught(client.listCollections());
+    expect(e.code).toBe('IllegalArgument');
+    expect(e.details).toMatchObject({ param: 'device' });
+    expect(workers.map((w) => w.terminated)).toEqual([true]);
   });
 
   it('worker: true needs Web Workers (Node has none)', async () => {

@@ -18,17 +18,21 @@ async function snapshot(client: Client): Promise<unknown> {
     const desc = await client.describeCollection({ collection_name: name });
     const parts = await client.listPartitions({ collection_name: name });
     const idx = await client.listIndexes({ collection_name: name });
-    const indexes = idx.indexes.length ? (await client.describeIndex({ collection_name: name })).index_descriptions : [];
+    const indexes = idx.indexes.length
+      ? (await client.describeIndex({ collection_name: name })).index_descriptions
+      : [];
     const load = (await client.getLoadState({ collection_name: name })).state;
     const stats = (await client.getCollectionStatistics({ collection_name: name })).data;
     let rows: unknown[] = [];
     let hits: unknown = null;
     if (load === 'LoadStateLoaded') {
-      rows = (await client.query({ collection_name: name, filter: '', output_fields: ['*'], limit: 16384 })).data;
+      rows = (await client.query({ collection_name: name, filter: '', output_fields: ['*'], limit: 16384 }))
+        .data;
       const vec = desc.schema.fields.find((f) => f.data_type === 'FloatVector');
       if (vec?.dim) {
         const q = vectorFor(12345, Number(vec.dim));
-        hits = (await client.search({ collection_name: name, anns_field: vec.name, data: q, limit: 10 })).results;
+        hits = (await client.search({ collection_name: name, anns_field: vec.name, data: q, limit: 10 }))
+          .results;
       }
     }
     out[name] = { desc, parts, indexes, load, stats, rows, hits };
@@ -66,8 +70,11 @@ async function stream(o: StreamOptions): Promise<void> {
 async function verify(o: { uri: string; collection: string; dim: number }) {
   const client = new elanus.MilvusClient({ uri: o.uri });
   try {
-    if (!(await client.hasCollection({ collection_name: o.collection })).value) return { count: 0, bad: 0, maxId: -1 };
-    const count = Number((await client.getCollectionStatistics({ collection_name: o.collection })).data.row_count);
+    if (!(await client.hasCollection({ collection_name: o.collection })).value)
+      return { count: 0, bad: 0, maxId: -1 };
+    const count = Number(
+      (await client.getCollectionStatistics({ collection_name: o.collection })).data.row_count,
+    );
     let bad = 0;
     let maxId = -1;
     let seen = 0;

@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import { ElanusError } from '../errors/index.js';
 import * as collections from '../methods/collections.js';
 import { ok } from '../methods/common.js';
 import { deleteEntities } from '../methods/delete.js';
@@ -10,6 +11,24 @@ import * as queries from '../methods/query.js';
 import { searchAsync, searchIterator } from '../methods/search.js';
 import type { CreateCollectionReq } from '../schema/normalize.js';
 import type * as T from './types.js';
+
+const rowCount = (req: T.InsertReq): number => (req?.data ?? req?.fields_data)?.length ?? 0;
+
+/**
+ * `onProgress` / `signal` in-thread: each call is one synchronous step, so an aborted signal only stops
+ * it before it starts, and progress is reported once, complete (the worker client reports per chunk).
+ */
+function oneStep<R>(opts: T.OperationOptions | undefined, operation: string, total: number, run: () => R): R {
+  if (opts?.signal?.aborted) {
+    throw new ElanusError('Aborted', `${operation} aborted by its signal before it started: nothing was written`, {
+      applied: 0,
+      rolledBack: 0,
+    });
+  }
+  const out = run();
+  opts?.onProgress?.({ operation, done: total, total });
+  return out;
+}
 
 /**
  * The in-thread engine behind the Milvus-shaped API. Every call runs to completion synchronously
@@ -58,7 +77,8 @@ export class LocalClient implements T.VectorClient {
     return partitions.listPartitions(this.engine, req);
   }
   async createIndex(req: T.CreateIndexReq | T.CreateIndexReq[]) {
-    return indexes.createIndex(this.engine, req);
+    const list = Array.isArray(req) ? req : [req];
+    return oneStep(list[0], 'createIndex', list.length, () => indexes.createIndex(this.engine, req));
   }
   async describeIndex(req: T.CollectionReq & { field_name?: string; index_name?: string }) {
     return indexes.describeIndex(this.engine, req);
@@ -82,10 +102,10 @@ export class LocalClient implements T.VectorClient {
     return indexes.getLoadState(this.engine, req);
   }
   async insert(req: T.InsertReq) {
-    return insert(this.engine, req, 'insert');
+    return oneStep(req, 'insert', rowCount(req), () => insert(this.engine, req, 'insert'));
   }
   async upsert(req: T.InsertReq) {
-    return insert(this.engine, req, 'upsert');
+    return oneStep(req, 'upsert', rowCount(req), () => insert(this.engine, req, 'upsert'));
   }
   async delete(req: T.DeleteReq) {
     return deleteEntities(this.engine, req);

@@ -160,6 +160,28 @@ export class MilvusClient {
     await b.restart?.();
   }
 
+  /**
+   * `idb://` only: usage and quota of this origin's storage (`navigator.storage.estimate()`).
+   * Other backends throw `NotImplemented`.
+   */
+  async storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean }> {
+    return this.extra('storageEstimate');
+  }
+
+  /** `idb://` only: asks the browser to keep this origin's data under storage pressure (`navigator.storage.persist()`). */
+  async requestPersistence(): Promise<boolean> {
+    return this.extra('requestPersistence');
+  }
+
+  private async extra<T>(method: string): Promise<T> {
+    const b = (await this.connectPromise()) as unknown as Record<string, (() => Promise<T>) | undefined>;
+    const fn = b[method];
+    if (typeof fn !== 'function') {
+      throw new ElanusError('NotImplemented', `${method}() is available on idb:// clients only`);
+    }
+    return fn.call(b);
+  }
+
   async closeConnection(): Promise<void> {
     if (!this.backend) return;
     const b = await this.backend;

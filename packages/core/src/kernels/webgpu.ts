@@ -98,12 +98,11 @@ const STORAGE = 0x80;
 // none, and candidates are selected by one invocation per (segment, query) with a private top list. Only
 // large k (more than SEQ_MAX_KK candidates per segment) uses the workgroup bitonic sort.
 
-/** Rows per workgroup in the scoring pass (one row per invocation) and queries per invocation. */
+/** Rows per workgroup in the scoring pass (one row per invocation). */
 const ROWS_PER_GROUP = 256;
-const QUERIES_PER_BLOCK = 8;
 /** Rows per segment in the sequential selection, and the most candidates it keeps per segment. */
 const SEQ_SEGMENT = 256;
-const SEQ_MAX_KK = 64;
+const SEQ_MAX_KK = 128;
 /** Rows per tile in the bitonic selection: one sort in workgroup memory (8 KiB). */
 const TILE = 1024;
 /** Marks "no row" in a candidate slot. */
@@ -117,38 +116,43 @@ fn allowed(row: u32) -> bool { return ((allow[row >> 5u] >> (row & 31u)) & 1u) =
 `;
 
 /**
- * Distances (smaller is better: L2 as is, similarities negated) of one row x 8 queries per invocation.
- * Queries come transposed in blocks of 8 (`qT[block][dim][8]`), so each row element meets two vec4s.
- * `vec4Rows` reads rows four floats at a time (dim divisible by 4).
+ * Distances (smaller is better: L2 as is, similarities negated) of one row x `qpb` queries (4 or 8) per
+ * invocation. Queries come transposed in blocks (`qT[block][dim][qpb]`), so each row element meets one
+ * or two vec4s. `vec4Rows` reads rows four floats at a time (dim divisible by 4).
  */
-export function scoreShader(vec4Rows: boolean): string {
-  const step = (c: string, o: string) => /* wgsl */ `
+export function scoreShader(vec4Rows: boolean, qpb: 4 | 8): string {
+  const w = qpb / 4; // vec4s per dim
+  const step = (c: string, o: string) => {
+    const acc = Array.from(
+      { length: w },
+      (_, i) => /* wgsl */ `
+        {
+          let q = qT[${o} + ${i}u];
+          if (METRIC == 2u) {
+            let t = q - xc;
+            a${i} = a${i} + t * t;
+          } else {
+            a${i} = a${i} + q * xc;
+          }
+        }`,
+    ).join('');
+    return `
       {
-        let xc = vec4<f32>(${c});
-        let q0 = qT[${o}];
-        let q1 = qT[${o} + 1u];
-        if (METRIC == 2u) {
-          let t0 = q0 - xc;
-          let t1 = q1 - xc;
-          a0 = a0 + t0 * t0;
-          a1 = a1 + t1 * t1;
-        } else {
-          a0 = a0 + q0 * xc;
-          a1 = a1 + q1 * xc;
-        }
+        let xc = vec4<f32>(${c});${acc}
       }`;
+  };
   const loop = vec4Rows
     ? /* wgsl */ `
     let d4n = P.dim / 4u;
     let base = row * d4n;
     for (var d4 = 0u; d4 < d4n; d4 = d4 + 1u) {
       let x = rows[base + d4];
-      let o = qbase + d4 * 8u;${step('x.x', 'o')}${step('x.y', 'o + 2u')}${step('x.z', 'o + 4u')}${step('x.w', 'o + 6u')}
+      let o = qbase + d4 * ${4 * w}u;${step('x.x', 'o')}${step('x.y', `o + ${w}u`)}${step('x.z', `o + ${2 * w}u`)}${step('x.w', `o + ${3 * w}u`)}
     }`
     : /* wgsl */ `
     let base = row * P.dim;
     for (var d = 0u; d < P.dim; d = d + 1u) {
-      let o = qbase + d * 2u;${step('rows[base + d]', 'o')}
+      let o = qbase + d * ${w}u;${step('rows[base + d]', 'o')}
     }`;
   return /* wgsl */ `
 ${PARAMS}
@@ -165,18 +169,17 @@ override METRIC: u32 = 0u; // 0 IP, 1 COSINE, 2 L2 (kernels/types.ts METRIC_CODE
 fn score_main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let row = wg.x * ${ROWS_PER_GROUP}u + li;
   if (row >= P.n) { return; }
-  let q0 = wg.y * ${QUERIES_PER_BLOCK}u;
-  let qbase = wg.y * P.dim * 2u;
-  var a0 = vec4<f32>(0.0);
-  var a1 = vec4<f32>(0.0);
+  let q0 = wg.y * ${qpb}u;
+  let qbase = wg.y * P.dim * ${w}u;
+  var a0 = vec4<f32>(0.0);${w === 2 ? '\n  var a1 = vec4<f32>(0.0);' : ''}
   ${loop}
   let ok = allowed(row);
   let rinv = rowInv[row];
-  for (var j = 0u; j < ${QUERIES_PER_BLOCK}u; j = j + 1u) {
+  for (var j = 0u; j < ${qpb}u; j = j + 1u) {
     let q = q0 + j;
     if (q >= P.nq) { break; }
     var s: f32;
-    if (j < 4u) { s = a0[j]; } else { s = a1[j - 4u]; }
+    ${w === 2 ? 'if (j < 4u) { s = a0[j]; } else { s = a1[j - 4u]; }' : 's = a0[j];'}
     var d = FAR;
     if (ok) {
       if (METRIC == 2u) { d = s; } else if (METRIC == 1u) { d = -(s * rinv * qInv[q]); } else { d = -s; }
@@ -380,7 +383,10 @@ export function candidatesFor(k: number): number {
 }
 
 /** How rows are split for selection: small candidate counts by insertion, large ones by sorting tiles. */
-export function selectionPlan(n: number, k: number): { sequential: boolean; segment: number; tiles: number; kk: number } {
+export function selectionPlan(
+  n: number,
+  k: number,
+): { sequential: boolean; segment: number; tiles: number; kk: number } {
   const want = candidatesFor(k);
   const sequential = want <= SEQ_MAX_KK;
   const segment = sequential ? SEQ_SEGMENT : TILE;
@@ -572,11 +578,11 @@ export class WebGpuSearcher implements BatchSearcher {
     return b;
   }
 
-  private scorePipeline(metric: DenseMetric, vec4Rows: boolean): GpuPipeline {
-    const key = `${metric}/${vec4Rows}`;
+  private scorePipeline(metric: DenseMetric, vec4Rows: boolean, qpb: 4 | 8): GpuPipeline {
+    const key = `${metric}/${vec4Rows}/${qpb}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      const module = this.gpu.createShaderModule({ code: scoreShader(vec4Rows), label: 'elanus score' });
+      const module = this.gpu.createShaderModule({ code: scoreShader(vec4Rows, qpb), label: 'elanus score' });
       p = this.gpu.createComputePipeline({
         layout: 'auto',
         compute: { module, entryPoint: 'score_main', constants: { METRIC: METRIC_CODE[metric] } },
@@ -593,7 +599,10 @@ export class WebGpuSearcher implements BatchSearcher {
       const code = sequential ? SELECT_SEQ_WGSL : SELECT_SORT_WGSL;
       p = this.gpu.createComputePipeline({
         layout: 'auto',
-        compute: { module: this.gpu.createShaderModule({ code, label: 'elanus select' }), entryPoint: 'select_main' },
+        compute: {
+          module: this.gpu.createShaderModule({ code, label: 'elanus select' }),
+          entryPoint: 'select_main',
+        },
       });
       this.pipelines.set(key, p);
     }
@@ -613,14 +622,16 @@ export class WebGpuSearcher implements BatchSearcher {
     const g = this.gpu;
     const { tiles, kk } = plan;
     const nq = batch.length;
-    const blocks = Math.ceil(nq / QUERIES_PER_BLOCK);
-    // Transposed in blocks of 8 queries: element d of the 8 queries of a block is two adjacent vec4s.
-    const qdata = new Float32Array(blocks * dim * QUERIES_PER_BLOCK);
+    // Four queries per invocation for small batches (no idle lanes), eight otherwise (fewer row reads).
+    const qpb: 4 | 8 = nq <= 4 ? 4 : 8;
+    const blocks = Math.ceil(nq / qpb);
+    // Transposed in blocks of qpb queries: element d of a block's queries is one or two adjacent vec4s.
+    const qdata = new Float32Array(blocks * dim * qpb);
     const qinv = new Float32Array(nq);
     for (let j = 0; j < nq; j++) {
       const q = batch[j]!;
-      const base = Math.floor(j / QUERIES_PER_BLOCK) * dim * QUERIES_PER_BLOCK + (j % QUERIES_PER_BLOCK);
-      for (let d = 0; d < dim; d++) qdata[base + d * QUERIES_PER_BLOCK] = q[d]!;
+      const base = Math.floor(j / qpb) * dim * qpb + (j % qpb);
+      for (let d = 0; d < dim; d++) qdata[base + d * qpb] = q[d]!;
       qinv[j] = inverseNorm(q, 0, dim);
     }
     g.pushErrorScope('out-of-memory');
@@ -635,7 +646,7 @@ export class WebGpuSearcher implements BatchSearcher {
     g.queue.writeBuffer(qiBuf, 0, qinv);
     g.queue.writeBuffer(this.params, 0, new Uint32Array([n, dim, nq, tiles, kk, 0, 0, 0]));
 
-    const score = this.scorePipeline(metric, dim % 4 === 0);
+    const score = this.scorePipeline(metric, dim % 4 === 0, qpb);
     const select = this.selectPipeline(plan.sequential);
     const scoreGroup = g.createBindGroup({
       layout: score.getBindGroupLayout(0),

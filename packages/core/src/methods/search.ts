@@ -259,7 +259,7 @@ export async function searchAsync(engine: Engine, req: SearchReq): Promise<Searc
   if (p.params.radius !== undefined || p.params.range_filter !== undefined) return finishSearch(p);
   const entry = p.c.indexes.get(p.f.name);
   const column = p.c.denseColumn(p.f.name);
-  if (!entry || entry.index.indexType !== 'FLAT' || !column) return finishSearch(p);
+  if (entry?.index.indexType !== 'FLAT' || !column) return finishSearch(p);
   const epoch = p.c.epoch;
   const tops = await gpu.search({
     column,

@@ -19,9 +19,13 @@ export const EXPORT_MIME = 'application/x-elanus-db';
 
 function checkName(name: unknown): string {
   if (typeof name !== 'string' || name === '') {
-    throw new ElanusError('IllegalArgument', `invalid parameter name: expected a database name, got ${String(name)}`, {
-      param: 'name',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter name: expected a database name, got ${String(name)}`,
+      {
+        param: 'name',
+      },
+    );
   }
   return name;
 }
@@ -66,11 +70,16 @@ export function encodeRecords(records: [string, StoredValue][]): Uint8Array<Arra
 /** Decodes and verifies an export file. */
 export function decodeRecords(file: Uint8Array): [string, StoredValue][] {
   const bad = (why: string): never => {
-    throw new ElanusError('IllegalArgument', `invalid parameter data: expected an Elanus database export, got ${why}`, {
-      param: 'data',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter data: expected an Elanus database export, got ${why}`,
+      {
+        param: 'data',
+      },
+    );
   };
-  if (file.length < HEADER_BYTES || MAGIC.some((b, i) => file[i] !== b)) bad('a file without the ELANUSDB header');
+  if (file.length < HEADER_BYTES || MAGIC.some((b, i) => file[i] !== b))
+    bad('a file without the ELANUSDB header');
   const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const version = dv.getUint32(8, true);
   if (version !== FILE_VERSION) bad(`format version ${version} (this version reads ${FILE_VERSION})`);
@@ -113,9 +122,13 @@ export async function importDatabase(name: string, data: Blob | ArrayBuffer | Ui
           ? new Uint8Array(await data.arrayBuffer())
           : undefined;
   if (!bytes) {
-    throw new ElanusError('IllegalArgument', 'invalid parameter data: expected a Blob, ArrayBuffer or Uint8Array', {
-      param: 'data',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      'invalid parameter data: expected a Blob, ArrayBuffer or Uint8Array',
+      {
+        param: 'data',
+      },
+    );
   }
   const records = decodeRecords(bytes);
   await whileClosed(name, 'import into', async () => {

@@ -17,5 +17,7 @@ export function storageError(e: unknown, what: string): ElanusError {
     );
   }
   const label = typeof name === 'string' ? name : 'Error';
-  return new ElanusError('StorageError', `storage failed while ${what} (${label}${detail})`, { cause: label });
+  return new ElanusError('StorageError', `storage failed while ${what} (${label}${detail})`, {
+    cause: label,
+  });
 }

@@ -26,7 +26,10 @@ export interface IndexedDBStorageOptions {
 
 function requireIndexedDB(): IDBFactory {
   if (typeof indexedDB === 'undefined') {
-    throw new ElanusError('Unavailable', 'IndexedDB is not available in this environment (idb:// needs a browser)');
+    throw new ElanusError(
+      'Unavailable',
+      'IndexedDB is not available in this environment (idb:// needs a browser)',
+    );
   }
   return indexedDB;
 }
@@ -85,12 +88,18 @@ export class IndexedDBStorage implements Storage {
     this.fullName = databaseName(name);
     this.durability = options.durability ?? 'strict';
     this.store = (mode, callback) =>
-      this.database().then((db) => callback(db.transaction(OBJECT_STORE, mode, { durability: this.durability }).objectStore(OBJECT_STORE)));
+      this.database().then((db) =>
+        callback(
+          db.transaction(OBJECT_STORE, mode, { durability: this.durability }).objectStore(OBJECT_STORE),
+        ),
+      );
   }
 
   private database(): Promise<IDBDatabase> {
     if (this.closedReason !== undefined) {
-      return Promise.reject(new ElanusError('StorageError', `database "${this.name}" is closed (${this.closedReason})`));
+      return Promise.reject(
+        new ElanusError('StorageError', `database "${this.name}" is closed (${this.closedReason})`),
+      );
     }
     if (!this.dbp) {
       this.dbp = openDatabase(this.fullName, this.options.create ?? true).then((db) => {

@@ -58,7 +58,12 @@ export function encodeOp(engine: Engine, op: WriteOp): LogOp {
     }
     case 'createPartition': {
       const p = engine.get(op.collection).partitions.find((x) => x.name === op.partition);
-      return { kind: op.kind, collection: op.collection, partition: op.partition, ...(p ? { created: p.created } : {}) };
+      return {
+        kind: op.kind,
+        collection: op.collection,
+        partition: op.partition,
+        ...(p ? { created: p.created } : {}),
+      };
     }
     case 'insert':
     case 'upsert': {

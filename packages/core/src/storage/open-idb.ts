@@ -30,9 +30,13 @@ export function idbNameOf(uri: string): string {
     name = undefined;
   }
   if (!name) {
-    throw new ElanusError('IllegalArgument', `invalid parameter uri: expected idb://<database name>, got ${JSON.stringify(uri)}`, {
-      param: 'uri',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter uri: expected idb://<database name>, got ${JSON.stringify(uri)}`,
+      {
+        param: 'uri',
+      },
+    );
   }
   return name;
 }

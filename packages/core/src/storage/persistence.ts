@@ -1,8 +1,8 @@
 import type { Collection, IndexDef, PartitionInfo } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
-import { createTextEncoder, type FieldTextEncoder } from '../functions/bm25-function.js';
 import { TermDictionary } from '../functions/analyzer/term-dictionary.js';
+import { createTextEncoder, type FieldTextEncoder } from '../functions/bm25-function.js';
 import { type CollectionSchema, DataType, type SparseVector } from '../schema/types.js';
 import { applyOp, type LogEntry, logKey, opRows, seqOfLogKey } from './log.js';
 import { decodeChunk, encodeSparse, encodeTyped, encodeValues, encodeVectors } from './segment-codec.js';
@@ -55,7 +55,12 @@ export interface Manifest {
   collections: CollectionManifest[];
 }
 
-export const emptyManifest = (): Manifest => ({ format: FORMAT, seq: 0, nextCollectionId: 1, collections: [] });
+export const emptyManifest = (): Manifest => ({
+  format: FORMAT,
+  seq: 0,
+  nextCollectionId: 1,
+  collections: [],
+});
 
 /** What a sealer must know about the stored state to write only what changed. */
 export interface SealedState {
@@ -85,7 +90,10 @@ function checkManifest(v: StoredValue | undefined): Manifest {
     throw new ElanusError('StorageError', 'corrupt database: unreadable manifest');
   }
   if (m.format !== FORMAT) {
-    throw new ElanusError('StorageError', `database format ${m.format} is not supported by this version (expected ${FORMAT})`);
+    throw new ElanusError(
+      'StorageError',
+      `database format ${m.format} is not supported by this version (expected ${FORMAT})`,
+    );
   }
   return m;
 }
@@ -128,12 +136,20 @@ export function loadEngine(engine: Engine, entries: Iterable<[string, StoredValu
 }
 
 /** Records which collection an op touches (before it is applied: a rename still has the old name). */
-export function markDirty(engine: Engine, op: { kind: string; collection: string; id?: number }, dirty: Set<number>): void {
+export function markDirty(
+  engine: Engine,
+  op: { kind: string; collection: string; id?: number },
+  dirty: Set<number>,
+): void {
   if (op.kind === 'createCollection' && op.id !== undefined) dirty.add(op.id);
   else if (engine.has(op.collection)) dirty.add(engine.get(op.collection).id);
 }
 
-function restoreCollection(engine: Engine, cm: CollectionManifest, data: Map<string, StoredValue>): Collection {
+function restoreCollection(
+  engine: Engine,
+  cm: CollectionManifest,
+  data: Map<string, StoredValue>,
+): Collection {
   const dicts = new Map<string, TermDictionary>();
   for (const field of cm.dictionaries) {
     const key = `dict/${cm.id}/${field}`;
@@ -160,7 +176,10 @@ function restoreCollection(engine: Engine, cm: CollectionManifest, data: Map<str
       columns: c.fields.map((f) => {
         const v = chunk(f.name).values;
         if (v.length !== (f.data_type === DataType.FloatVector ? count * f.dim! : count)) {
-          throw new ElanusError('StorageError', `corrupt database: column "${f.name}" of ${base} has the wrong length`);
+          throw new ElanusError(
+            'StorageError',
+            `corrupt database: column "${f.name}" of ${base} has the wrong length`,
+          );
         }
         return v;
       }),
@@ -169,7 +188,10 @@ function restoreCollection(engine: Engine, cm: CollectionManifest, data: Map<str
     });
   }
   if (c.rowCount !== cm.rows) {
-    throw new ElanusError('StorageError', `corrupt database: collection "${cm.name}" has ${c.rowCount} rows, expected ${cm.rows}`);
+    throw new ElanusError(
+      'StorageError',
+      `corrupt database: collection "${cm.name}" has ${c.rowCount} rows, expected ${cm.rows}`,
+    );
   }
   const liveKey = `seg/${cm.id}/live`;
   const live = data.get(liveKey);
@@ -202,7 +224,10 @@ function restoreIndexes(c: Collection, cm: CollectionManifest, data: Map<string,
  * The one atomic batch of a seal: changed segments, indexes and dictionaries, the new manifest, and the
  * deletion of the log entries they now cover. Pure: the caller updates `state` once the commit succeeds.
  */
-export function planSeal(engine: Engine, state: SealedState): { batch: StorageBatch; manifest: Manifest; epochs: Map<number, number> } {
+export function planSeal(
+  engine: Engine,
+  state: SealedState,
+): { batch: StorageBatch; manifest: Manifest; epochs: Map<number, number> } {
   const put: [string, StoredValue][] = [];
   const remove: string[] = [];
   const prevById = new Map(state.manifest.collections.map((cm) => [cm.id, cm]));
@@ -232,7 +257,8 @@ export function planSeal(engine: Engine, state: SealedState): { batch: StorageBa
           put.push([`idx/${c.id}/${field}/${j}`, p]);
         });
         indexParts[field] = parts.length;
-        for (let j = parts.length; j < (prev?.indexParts[field] ?? 0); j++) remove.push(`idx/${c.id}/${field}/${j}`);
+        for (let j = parts.length; j < (prev?.indexParts[field] ?? 0); j++)
+          remove.push(`idx/${c.id}/${field}/${j}`);
       }
       for (const [field, n] of Object.entries(prev?.indexParts ?? {})) {
         if (!(field in indexParts)) for (let j = 0; j < n; j++) remove.push(`idx/${c.id}/${field}/${j}`);
@@ -269,7 +295,12 @@ export function planSeal(engine: Engine, state: SealedState): { batch: StorageBa
   }
   for (const gone of prevById.values()) removeCollection(gone, remove);
   for (const s of state.logSeqs) remove.push(logKey(s));
-  const manifest: Manifest = { format: FORMAT, seq: state.seq, nextCollectionId: engine.nextCollectionId, collections };
+  const manifest: Manifest = {
+    format: FORMAT,
+    seq: state.seq,
+    nextCollectionId: engine.nextCollectionId,
+    collections,
+  };
   put.push(['manifest', manifest as unknown as StoredValue]);
   return { batch: { put, remove }, manifest, epochs };
 }
@@ -289,7 +320,11 @@ function writeChunk(c: Collection, k: number, put: [string, StoredValue][]): voi
       buf = encodeSparse(rows);
     } else {
       const view = c.column(f.name);
-      if (view && (view.kind === 'number' || view.kind === 'int64' || view.kind === 'bool') && ArrayBuffer.isView(view.values)) {
+      if (
+        view &&
+        (view.kind === 'number' || view.kind === 'int64' || view.kind === 'bool') &&
+        ArrayBuffer.isView(view.values)
+      ) {
         buf = encodeTyped(view.values as never, from, to, view.nulls);
       } else {
         const values: unknown[] = [];
@@ -320,6 +355,7 @@ function removeCollection(cm: CollectionManifest, remove: string[]): void {
     for (const col of chunkColumns(cm.schema)) remove.push(`seg/${cm.id}/${k}/${col}`);
   }
   remove.push(`seg/${cm.id}/live`);
-  for (const [field, n] of Object.entries(cm.indexParts)) for (let j = 0; j < n; j++) remove.push(`idx/${cm.id}/${field}/${j}`);
+  for (const [field, n] of Object.entries(cm.indexParts))
+    for (let j = 0; j < n; j++) remove.push(`idx/${cm.id}/${field}/${j}`);
   for (const field of cm.dictionaries) remove.push(`dict/${cm.id}/${field}`);
 }

@@ -6,7 +6,7 @@ import { ok } from '../methods/common.js';
 import { storageError } from './errors.js';
 import { applyOp, encodeOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';
 import { loadEngine, type Manifest, planSeal, type SealedState } from './persistence.js';
-import { requestPersistence, storageEstimate, type StorageEstimate } from './quota.js';
+import { requestPersistence, type StorageEstimate, storageEstimate } from './quota.js';
 import {
   acquireWriterLock,
   type ChannelLike,
@@ -61,6 +61,19 @@ interface Job {
   ops?: LogOp[];
 }
 
+/** Log entries up to this size travel to the other tabs in the commit notice itself. */
+const MAX_POSTED_BYTES = 4 << 20;
+
+function entryBytes(entry: LogEntry): number {
+  let n = 0;
+  for (const op of entry.ops) {
+    if (op.kind !== 'insert' && op.kind !== 'upsert') continue;
+    n += op.count * 64;
+    for (const col of Object.values(op.columns)) if (col instanceof Float32Array) n += col.byteLength;
+  }
+  return n;
+}
+
 /** Grace for answers still in flight from a writer that just gave up the lock. */
 const HANDOVER_GRACE_MS = 1000;
 
@@ -101,6 +114,7 @@ function cloneableRequest(req: unknown): unknown {
  *   forwarded write resolves once this tab's replica includes it. When the writer tab closes, the next
  *   tab in the lock queue reloads from storage and becomes the writer.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the Milvus methods are defined on the prototype below.
 export class PersistentClient {
   readonly name: string;
   private readonly storage: Storage;
@@ -117,7 +131,10 @@ export class PersistentClient {
   private channel: ChannelLike | null = null;
   private lock: ReturnType<typeof acquireWriterLock> | undefined;
   private readonly tabId = Math.random().toString(36).slice(2) + Date.now().toString(36);
-  private readonly forwarded = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private readonly forwarded = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  >();
   private nextRequestId = 1;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last background seal failure (a later seal retries). */
@@ -202,7 +219,10 @@ export class PersistentClient {
     }
     this.lock?.cancel();
     this.lock?.release();
-    const closed = new ElanusError('Unavailable', `database "${this.name}" was closed before the writer tab answered`);
+    const closed = new ElanusError(
+      'Unavailable',
+      `database "${this.name}" was closed before the writer tab answered`,
+    );
     for (const f of this.forwarded.values()) f.reject(closed);
     this.forwarded.clear();
     for (const j of this.jobs.splice(0)) j.reject(closed);
@@ -308,7 +328,8 @@ export class PersistentClient {
         this.state.seq = s;
         this.state.logSeqs.push(s);
         for (const op of entry.ops) this.state.logRows += opRows(op);
-        this.post({ t: 'commit', seq: s, entry });
+        // Big entries are left for the other tabs to read from storage rather than cloned to each.
+        this.post({ t: 'commit', seq: s, entry: entryBytes(entry) <= MAX_POSTED_BYTES ? entry : undefined });
       }
       this.armIdleSeal();
     }
@@ -330,7 +351,8 @@ export class PersistentClient {
     if (ms <= 0) return;
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.role === 'leader' && this.state.logSeqs.length > 0) void this.enqueue('flush', undefined, true).catch(() => {});
+      if (this.role === 'leader' && this.state.logSeqs.length > 0)
+        void this.enqueue('flush', undefined, true).catch(() => {});
     }, ms);
     (this.idleTimer as { unref?: () => void }).unref?.();
   }
@@ -392,24 +414,31 @@ export class PersistentClient {
   /** This tab got the writer lock: reload (the previous writer may have sealed) and take writes. */
   private async promote(): Promise<void> {
     if (this.role === 'closed') return;
-    await this.runControl(async () => {
-      if (this.role === 'closed') return;
-      this.role = 'leader';
-      await this.reloadNow();
-    });
-    if (this.forwarded.size > 0) {
-      const waiting = [...this.forwarded.keys()];
-      setTimeout(() => {
-        const err = new ElanusError(
-          'Unavailable',
-          `the writer tab of database "${this.name}" closed before answering; the write may or may not have been applied`,
-        );
-        for (const id of waiting) {
-          this.forwarded.get(id)?.reject(err);
-          this.forwarded.delete(id);
-        }
-      }, HANDOVER_GRACE_MS);
-    }
+    // Leader at once, so requests from other tabs queue behind the reload instead of being ignored.
+    this.role = 'leader';
+    await this.runControl(() => this.reloadNow());
+    this.post({ t: 'leader' });
+    this.failForwarded();
+  }
+
+  /**
+   * The writer changed: requests forwarded to the previous one may never be answered. After a grace
+   * for answers still in flight they fail (they may or may not have been applied: retrying could
+   * apply one twice).
+   */
+  private failForwarded(): void {
+    if (this.forwarded.size === 0) return;
+    const waiting = [...this.forwarded.keys()];
+    setTimeout(() => {
+      const err = new ElanusError(
+        'Unavailable',
+        `the writer tab of database "${this.name}" closed before answering; the write may or may not have been applied`,
+      );
+      for (const id of waiting) {
+        this.forwarded.get(id)?.reject(err);
+        this.forwarded.delete(id);
+      }
+    }, HANDOVER_GRACE_MS);
   }
 
   // ---- tabs ---------------------------------------------------------------------------------
@@ -424,7 +453,9 @@ export class PersistentClient {
 
   private forward(method: string, req: unknown): Promise<unknown> {
     if (!this.channel) {
-      return Promise.reject(new ElanusError('ReadOnly', `database "${this.name}" is open for writing in another tab`));
+      return Promise.reject(
+        new ElanusError('ReadOnly', `database "${this.name}" is open for writing in another tab`),
+      );
     }
     const id = this.nextRequestId++;
     return new Promise((resolve, reject) => {
@@ -437,10 +468,23 @@ export class PersistentClient {
     if (this.role === 'closed' || !msg || typeof msg !== 'object') return;
     switch (msg.t) {
       case 'req':
+        if (this.role === 'starting') {
+          // Not known yet whether this tab is the writer: decide once the start has.
+          void this.control.then(() => this.onMessage(msg));
+          return;
+        }
         if (this.role !== 'leader') return;
         this.enqueue(msg.method, msg.req).then(
           (value) => this.post({ t: 'res', to: msg.from, id: msg.id, ok: true, value, seq: this.state.seq }),
-          (e) => this.post({ t: 'res', to: msg.from, id: msg.id, ok: false, error: serializeError(e), seq: this.state.seq }),
+          (e) =>
+            this.post({
+              t: 'res',
+              to: msg.from,
+              id: msg.id,
+              ok: false,
+              error: serializeError(e),
+              seq: this.state.seq,
+            }),
         );
         return;
       case 'res': {
@@ -450,14 +494,22 @@ export class PersistentClient {
         this.forwarded.delete(msg.id);
         // Read-your-writes: settle once this tab's replica includes the write.
         void this.runControl(() => this.catchUp(msg.seq)).then(
-          () => (msg.ok ? f.resolve(msg.value) : f.reject(ElanusError.fromJSON(msg.error as SerializedElanusError))),
+          () =>
+            msg.ok
+              ? f.resolve(msg.value)
+              : f.reject(ElanusError.fromJSON(msg.error as SerializedElanusError)),
           (e) => f.reject(storageError(e, 'catching up with the writer tab')),
         );
         return;
       }
       case 'commit':
         if (this.role !== 'follower' && this.role !== 'starting') return;
-        void this.runControl(() => this.applyCommit(msg.seq, msg.entry as LogEntry)).catch(() => {});
+        void this.runControl(() => this.applyCommit(msg.seq, msg.entry as LogEntry | undefined)).catch(
+          () => {},
+        );
+        return;
+      case 'leader':
+        if (this.role === 'follower') this.failForwarded();
         return;
       case 'reset':
         if (this.role === 'leader') return;
@@ -466,9 +518,9 @@ export class PersistentClient {
     }
   }
 
-  private async applyCommit(seq: number, entry: LogEntry): Promise<void> {
+  private async applyCommit(seq: number, entry: LogEntry | undefined): Promise<void> {
     if (this.role === 'leader' || seq <= this.state.seq) return;
-    if (seq !== this.state.seq + 1) return this.catchUp(seq);
+    if (seq !== this.state.seq + 1 || !entry) return this.catchUp(seq);
     try {
       for (const op of entry.ops) applyOp(this.local.engine, op);
       this.state.seq = seq;

@@ -22,7 +22,8 @@ function manager(): StorageManagerLike | undefined {
 /** Usage and quota of this origin's storage (`navigator.storage.estimate()`). */
 export async function storageEstimate(): Promise<StorageEstimate> {
   const m = manager();
-  if (!m?.estimate) throw new ElanusError('Unavailable', 'navigator.storage.estimate() is not available here');
+  if (!m?.estimate)
+    throw new ElanusError('Unavailable', 'navigator.storage.estimate() is not available here');
   const e = await m.estimate();
   return { usage: e.usage ?? 0, quota: e.quota ?? 0, persisted: (await m.persisted?.()) ?? false };
 }

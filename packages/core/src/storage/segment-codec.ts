@@ -10,7 +10,7 @@ const VERSION = 1;
 const HEADER = 16;
 const HAS_NULLS = 1;
 
-export const enum Codec {
+export enum Codec {
   /** Row-major float32 vectors. */
   Float32Vectors = 1,
   Int8 = 2,
@@ -38,7 +38,9 @@ type NumericArray =
   | Uint8Array
   | Uint16Array;
 
-const CTOR: Partial<Record<Codec, { new (b: ArrayBuffer, o: number, n: number): NumericArray; BYTES_PER_ELEMENT: number }>> = {
+const CTOR: Partial<
+  Record<Codec, { new (b: ArrayBuffer, o: number, n: number): NumericArray; BYTES_PER_ELEMENT: number }>
+> = {
   [Codec.Float32Vectors]: Float32Array,
   [Codec.Int8]: Int8Array,
   [Codec.Int16]: Int16Array,
@@ -50,7 +52,7 @@ const CTOR: Partial<Record<Codec, { new (b: ArrayBuffer, o: number, n: number): 
   [Codec.Uint16]: Uint16Array,
 };
 
-const CODEC_OF: [Function, Codec][] = [
+const CODEC_OF: [abstract new (...args: never) => unknown, Codec][] = [
   [Int8Array, Codec.Int8],
   [Int16Array, Codec.Int16],
   [Int32Array, Codec.Int32],
@@ -81,7 +83,8 @@ export function encodeTyped(
   rows?: number,
 ): ArrayBuffer {
   const c = codec ?? CODEC_OF.find(([ctor]) => values instanceof (ctor as typeof Uint8Array))?.[1];
-  if (c === undefined) throw new ElanusError('UnexpectedError', `no segment codec for ${values.constructor.name}`);
+  if (c === undefined)
+    throw new ElanusError('UnexpectedError', `no segment codec for ${values.constructor.name}`);
   const src = values.subarray(from, to);
   const count = c === Codec.Float32Vectors ? (rows ?? 0) : to - from;
   const bytes = src.byteLength;
@@ -166,7 +169,11 @@ export function decodeChunk(input: ArrayBuffer | ArrayBufferView): DecodedChunk 
         ? new Uint8Array(buf, HEADER + ((n * ctor.BYTES_PER_ELEMENT + 7) & ~7), count)
         : undefined;
     if (codec === Codec.Bool) {
-      return { codec, count, values: Array.from(typed as Uint8Array, (b, r) => (nulls?.[r] ? null : b === 1)) };
+      return {
+        codec,
+        count,
+        values: Array.from(typed as Uint8Array, (b, r) => (nulls?.[r] ? null : b === 1)),
+      };
     }
     if (!nulls) return { codec, count, values: typed };
     return { codec, count, values: Array.from(typed as ArrayLike<unknown>, (v, r) => (nulls[r] ? null : v)) };

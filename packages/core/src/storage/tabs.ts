@@ -44,6 +44,8 @@ export type TabMessage =
   | { t: 'res'; to: string; id: number; ok: boolean; value?: unknown; error?: unknown; seq: number }
   /** The writer committed log entry `seq` (its ops included so followers need not read them back). */
   | { t: 'commit'; seq: number; entry: unknown }
+  /** A tab just became the writer (requests sent to the previous one may be lost). */
+  | { t: 'leader' }
   /** The database was replaced (import): reload everything. */
   | { t: 'reset' };
 

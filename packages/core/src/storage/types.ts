@@ -2,7 +2,13 @@
  * A value the storage layer keeps: binary chunks or structured-cloneable records (objects and arrays
  * of primitives, bigints, typed arrays and ArrayBuffers).
  */
-export type StoredValue = ArrayBuffer | ArrayBufferView | Record<string, unknown> | unknown[] | string | number;
+export type StoredValue =
+  | ArrayBuffer
+  | ArrayBufferView
+  | Record<string, unknown>
+  | unknown[]
+  | string
+  | number;
 
 /** One atomic write: every put and delete becomes visible together, or (after a failure or crash) none. */
 export interface StorageBatch {

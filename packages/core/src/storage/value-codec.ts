@@ -4,7 +4,7 @@ import { ElanusError } from '../errors/index.js';
 // us in the browser): used where bytes must leave IndexedDB (export files) and for the columns whose
 // values are not one typed array (strings, JSON, arrays, dynamic fields). Little-endian throughout.
 
-const enum Tag {
+enum Tag {
   Undefined = 0,
   Null = 1,
   False = 2,
@@ -198,7 +198,10 @@ export function writeValue(w: ByteWriter, v: unknown): void {
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) {
-        throw new ElanusError('StorageError', `cannot store a ${proto?.constructor?.name ?? 'class instance'}`);
+        throw new ElanusError(
+          'StorageError',
+          `cannot store a ${proto?.constructor?.name ?? 'class instance'}`,
+        );
       }
       const keys = Object.keys(v);
       w.u8(Tag.Object);
@@ -245,7 +248,12 @@ export function readValue(r: ByteReader): unknown {
       for (let i = 0; i < n; i++) {
         const k = r.string();
         // defineProperty: a stored "__proto__" key stays data instead of changing the prototype.
-        Object.defineProperty(out, k, { value: readValue(r), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: readValue(r),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

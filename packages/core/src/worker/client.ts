@@ -14,9 +14,9 @@ import {
   decodeRows,
   decodeSearchResults,
   isControl,
-  packQueries,
   PLAIN_METHODS,
   type PlainMethod,
+  packQueries,
   packRows,
   registerTransferHandlers,
   transferHandlersRegistered,
@@ -35,9 +35,15 @@ export interface WorkerLike {
 /** Starts the engine worker bundled with @elanus/core (bundlers emit it from this `new URL` pattern). */
 function defaultWorker(): WorkerLike {
   if (typeof Worker !== 'function') {
-    throw new ElanusError('Unavailable', 'worker: true needs Web Workers, which this environment does not have');
+    throw new ElanusError(
+      'Unavailable',
+      'worker: true needs Web Workers, which this environment does not have',
+    );
   }
-  return new Worker(new URL('./engine.worker.js', import.meta.url), { type: 'module', name: 'elanus-engine' });
+  return new Worker(new URL('./engine.worker.js', import.meta.url), {
+    type: 'module',
+    name: 'elanus-engine',
+  });
 }
 
 interface Connection {
@@ -126,7 +132,9 @@ export class WorkerClient {
     if (typeof w === 'function') return { worker: (w as () => WorkerLike)(), owned: true };
     if (w && typeof w === 'object') {
       if (this.conn) {
-        throw terminated('the engine worker died and cannot be restarted: pass `worker` as a function that creates one');
+        throw terminated(
+          'the engine worker died and cannot be restarted: pass `worker` as a function that creates one',
+        );
       }
       return { worker: w as unknown as WorkerLike, owned: false };
     }
@@ -159,9 +167,15 @@ export class WorkerClient {
     };
     const onError = (ev: Event) => {
       const msg = (ev as ErrorEvent).message;
-      this.fail(conn, msg ? `the engine worker crashed: ${msg}` : 'the engine worker failed to start or crashed (see the console)');
+      this.fail(
+        conn,
+        msg
+          ? `the engine worker crashed: ${msg}`
+          : 'the engine worker failed to start or crashed (see the console)',
+      );
     };
-    const onMessageError = () => this.fail(conn, 'the engine worker sent a message that could not be read; it was stopped');
+    const onMessageError = () =>
+      this.fail(conn, 'the engine worker sent a message that could not be read; it was stopped');
     worker.addEventListener('message', onMessage);
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onMessageError);
@@ -180,7 +194,13 @@ export class WorkerClient {
       },
     };
     this.conn = conn;
-    conn.info = await this.exec(conn, (api) => api.open(configForWorker(this.config)));
+    try {
+      conn.info = await this.exec(conn, (api) => api.open(configForWorker(this.config)));
+    } catch (e) {
+      // The backend did not open (bad device, storage error...): stop the worker, report the cause.
+      this.fail(conn, `the engine worker could not open its backend: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
     return conn;
   }
 
@@ -192,7 +212,9 @@ export class WorkerClient {
         return;
       }
       conn.pending.add(reject);
-      f(conn.api).then(resolve, reject).finally(() => conn.pending.delete(reject));
+      f(conn.api)
+        .then(resolve, reject)
+        .finally(() => conn.pending.delete(reject));
     });
   }
 
@@ -200,7 +222,9 @@ export class WorkerClient {
    * Posts calls in the order they were made, even when one first needs a round trip of its own (the
    * vector fields of an insert): a call made after an insert never overtakes it.
    */
-  private async ordered<R>(prepare: (conn: Connection) => Promise<(api: Remote<EngineHost>) => Promise<R>>): Promise<R> {
+  private async ordered<R>(
+    prepare: (conn: Connection) => Promise<(api: Remote<EngineHost>) => Promise<R>>,
+  ): Promise<R> {
     const prev = this.turn;
     let release!: () => void;
     this.turn = new Promise<void>((r) => {
@@ -304,7 +328,10 @@ export class WorkerClient {
     const list = Array.isArray(req) ? req : [req];
     const opts: T.OperationOptions = list[0] ?? {};
     if (opts.signal?.aborted) throw abortedBeforeStart('createIndex');
-    const res = (await this.plainCall('createIndex', Array.isArray(req) ? req.map(plain) : plain(req))) as T.ResStatus;
+    const res = (await this.plainCall(
+      'createIndex',
+      Array.isArray(req) ? req.map(plain) : plain(req),
+    )) as T.ResStatus;
     opts.onProgress?.({ operation: 'createIndex', done: list.length, total: list.length });
     return res;
   }
@@ -396,7 +423,10 @@ export class WorkerClient {
     return this.rows('get', req);
   }
 
-  private async iterator<R extends T.RowData>(kind: 'query' | 'search', req: unknown): Promise<AsyncIterable<R[]>> {
+  private async iterator<R extends T.RowData>(
+    kind: 'query' | 'search',
+    req: unknown,
+  ): Promise<AsyncIterable<R[]>> {
     let conn!: Connection;
     const id = await this.ordered(async (c) => {
       conn = c;
@@ -409,7 +439,9 @@ export class WorkerClient {
         return {
           async next(): Promise<IteratorResult<R[]>> {
             const r = await exec((api) => api.iteratorNext(id));
-            return r.done || !r.rows ? { done: true, value: undefined } : { done: false, value: decodeRows<R>(r.rows as WireRows) };
+            return r.done || !r.rows
+              ? { done: true, value: undefined }
+              : { done: false, value: decodeRows<R>(r.rows as WireRows) };
           },
           async return(): Promise<IteratorResult<R[]>> {
             if (!conn.dead) await exec((api) => api.iteratorClose(id)).catch(() => undefined);
@@ -446,7 +478,11 @@ export class WorkerClient {
 }
 
 function abortedBeforeStart(operation: string): ElanusError {
-  return new ElanusError('Aborted', `${operation} aborted by its signal before it started: nothing was written`, { applied: 0, rolledBack: 0 });
+  return new ElanusError(
+    'Aborted',
+    `${operation} aborted by its signal before it started: nothing was written`,
+    { applied: 0, rolledBack: 0 },
+  );
 }
 
 // The plain methods forward as they are; declaration merging gives the class their types.
@@ -471,7 +507,10 @@ for (const m of PLAIN_METHODS) {
   if (Object.hasOwn(WorkerClient.prototype, m)) continue;
   Object.defineProperty(WorkerClient.prototype, m, {
     value(this: WorkerClient, req: unknown) {
-      return (this as unknown as { plainCall(m: PlainMethod, r: unknown): Promise<unknown> }).plainCall(m, req);
+      return (this as unknown as { plainCall(m: PlainMethod, r: unknown): Promise<unknown> }).plainCall(
+        m,
+        req,
+      );
     },
     writable: true,
     configurable: true,

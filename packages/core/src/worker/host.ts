@@ -4,7 +4,16 @@
  */
 import { type Endpoint, expose, transfer } from 'comlink';
 import { type ClientConfig, openBackend } from '../client/milvus-client.js';
-import type { Id, InsertReq, MutationResult, Progress, QueryResults, RowData, SearchHit, VectorClient } from '../client/types.js';
+import type {
+  Id,
+  InsertReq,
+  MutationResult,
+  Progress,
+  QueryResults,
+  RowData,
+  SearchHit,
+  VectorClient,
+} from '../client/types.js';
 import type { BatchSearchStats } from '../engine/batch-search.js';
 import { type Capabilities, capabilities } from '../engine/capabilities.js';
 import type { Engine } from '../engine/engine.js';
@@ -108,7 +117,10 @@ export class EngineHost {
 
   call(method: PlainMethod, req: unknown): Promise<unknown> {
     if (!(PLAIN_METHODS as readonly string[]).includes(method)) {
-      throw new ElanusError('IllegalArgument', `invalid parameter method: expected a VectorClient method, got ${JSON.stringify(method)}`);
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter method: expected a VectorClient method, got ${JSON.stringify(method)}`,
+      );
     }
     return this.run(async () => {
       const b = (await this.ready()) as unknown as Record<string, (r: unknown) => Promise<unknown>>;
@@ -128,7 +140,9 @@ export class EngineHost {
     const d = await b.describeCollection({ collection_name: collection as string });
     const pk = d.schema.fields.find((f) => f.is_primary_key);
     return {
-      floatVectors: new Set(d.schema.fields.filter((f) => f.dataType === DataType.FloatVector).map((f) => f.name)),
+      floatVectors: new Set(
+        d.schema.fields.filter((f) => f.dataType === DataType.FloatVector).map((f) => f.name),
+      ),
       pk: pk?.name ?? '',
       pkInt: pk?.dataType === DataType.Int64,
       autoID: Boolean(pk?.autoID ?? d.schema.autoID),
@@ -170,7 +184,10 @@ export class EngineHost {
     if (!(schema.autoID && mode === 'insert')) checkUniqueKeys(rows, schema, mode);
     let dims = 0;
     for (const f of schema.floatVectors) dims += (rows[0]?.[f] as ArrayLike<number> | undefined)?.length ?? 0;
-    const size = Math.max(MIN_CHUNK_ROWS, Math.min(MAX_CHUNK_ROWS, Math.floor(CHUNK_FLOATS / Math.max(1, dims))));
+    const size = Math.max(
+      MIN_CHUNK_ROWS,
+      Math.min(MAX_CHUNK_ROWS, Math.floor(CHUNK_FLOATS / Math.max(1, dims))),
+    );
     const parts: MutationResult[] = [];
     const written: Id[] = [];
     const rollback = async (): Promise<number> => {
@@ -193,7 +210,10 @@ export class EngineHost {
         await rollback().catch(() => 0);
         const err = shiftRowIndexes(e, off);
         if (err instanceof ElanusError && mode === 'upsert' && written.length) {
-          throw new ElanusError(err.code, `${err.message} (rows before data[${off}] were upserted)`, { ...err.details, applied: written.length });
+          throw new ElanusError(err.code, `${err.message} (rows before data[${off}] were upserted)`, {
+            ...err.details,
+            applied: written.length,
+          });
         }
         throw err;
       }
@@ -223,7 +243,10 @@ export class EngineHost {
   }
 
   /** query / get: rows as columns. */
-  rows(method: 'query' | 'get', req: unknown): Promise<{ status: QueryResults['status']; rows: WireRows; extra: Record<string, unknown> }> {
+  rows(
+    method: 'query' | 'get',
+    req: unknown,
+  ): Promise<{ status: QueryResults['status']; rows: WireRows; extra: Record<string, unknown> }> {
     return this.run(async () => {
       const b = await this.ready();
       const res = method === 'query' ? await b.query(req as never) : await b.get(req as never);
@@ -236,7 +259,8 @@ export class EngineHost {
   iteratorOpen(kind: 'query' | 'search', req: unknown): Promise<number> {
     return this.run(async () => {
       const b = await this.ready();
-      const it = kind === 'query' ? await b.queryIterator(req as never) : await b.searchIterator(req as never);
+      const it =
+        kind === 'query' ? await b.queryIterator(req as never) : await b.searchIterator(req as never);
       const id = this.nextIterator++;
       this.iterators.set(id, (it as AsyncIterable<RowData[]>)[Symbol.asyncIterator]());
       return id;
@@ -287,7 +311,10 @@ function abortError(mode: string, applied: number, undone: number): ElanusError 
       : undone > 0
         ? `the ${undone} rows already written were deleted again`
         : 'nothing was written';
-  return new ElanusError('Aborted', `${mode} aborted by its signal: ${what}`, { applied, rolledBack: undone });
+  return new ElanusError('Aborted', `${mode} aborted by its signal: ${what}`, {
+    applied,
+    rolledBack: undone,
+  });
 }
 
 /** Duplicate keys across chunks must fail as they would in one call (the engine checks within a chunk only). */
@@ -308,9 +335,13 @@ function checkUniqueKeys(rows: RowData[], schema: SchemaInfo, mode: string): voi
       continue;
     }
     if (seen.has(key)) {
-      throw new ElanusError('DuplicatePrimaryKey', `invalid parameter data[${i}]: expected unique primary keys in one ${mode}, got "${key}" twice`, {
-        param: `data[${i}]`,
-      });
+      throw new ElanusError(
+        'DuplicatePrimaryKey',
+        `invalid parameter data[${i}]: expected unique primary keys in one ${mode}, got "${key}" twice`,
+        {
+          param: `data[${i}]`,
+        },
+      );
     }
     seen.add(key);
   }

@@ -6,6 +6,6 @@
  * creates one, so the client can restart it) as `worker`.
  * @packageDocumentation
  */
-export { type WorkerLike, WorkerClient, createWorkerClient } from './client.js';
+export { createWorkerClient, WorkerClient, type WorkerLike } from './client.js';
 export { EngineHost, exposeEngine, type WorkerInfo } from './host.js';
 export { registerTransferHandlers, transferHandlersRegistered } from './protocol.js';

@@ -3,7 +3,16 @@
  * encodings that move vectors and result columns as transferable typed arrays instead of cloned objects.
  */
 import { type TransferHandler, transferHandlers } from 'comlink';
-import type { InsertReq, MutationResult, Progress, RowData, SearchHit, SearchReq, SearchResults, VectorClient } from '../client/types.js';
+import type {
+  InsertReq,
+  MutationResult,
+  Progress,
+  RowData,
+  SearchHit,
+  SearchReq,
+  SearchResults,
+  VectorClient,
+} from '../client/types.js';
 import { ElanusError, type SerializedElanusError } from '../errors/index.js';
 
 // ---- errors -----------------------------------------------------------------------------------------
@@ -24,7 +33,8 @@ function errorToWire(e: Error): Record<string, unknown> {
 }
 
 function errorFromWire(v: Record<string, unknown>): Error {
-  if (v.name === 'ElanusError' && typeof v.code === 'string') return ElanusError.fromJSON(v as unknown as SerializedElanusError);
+  if (v.name === 'ElanusError' && typeof v.code === 'string')
+    return ElanusError.fromJSON(v as unknown as SerializedElanusError);
   const e = new Error(String(v.message));
   e.name = String(v.name ?? 'Error');
   if (typeof v.stack === 'string') e.stack = v.stack;
@@ -37,13 +47,18 @@ function errorFromWire(v: Record<string, unknown>): Error {
  * name, message and stack; ours also keeps an ElanusError's `code` and `details`. Idempotent.
  */
 export function registerTransferHandlers(): void {
-  const stock = transferHandlers.get('throw') as (TransferHandler<unknown, ThrownWire> & { [OURS]?: true }) | undefined;
+  const stock = transferHandlers.get('throw') as
+    | (TransferHandler<unknown, ThrownWire> & { [OURS]?: true })
+    | undefined;
   if (stock && !stock[OURS]) {
     const handler: TransferHandler<{ value: unknown }, ThrownWire> & { [OURS]: true } = {
       [OURS]: true,
       canHandle: stock.canHandle as (v: unknown) => v is { value: unknown },
       serialize({ value }) {
-        return [value instanceof Error ? { isError: true, value: errorToWire(value) } : { isError: false, value }, []];
+        return [
+          value instanceof Error ? { isError: true, value: errorToWire(value) } : { isError: false, value },
+          [],
+        ];
       },
       deserialize(wire) {
         throw wire.isError ? errorFromWire(wire.value as Record<string, unknown>) : wire.value;
@@ -70,10 +85,31 @@ export function transferHandlersRegistered(): boolean {
 
 /** Methods forwarded as they are (their requests and results are small plain data). */
 export const PLAIN_METHODS = [
-  'createCollection', 'describeCollection', 'hasCollection', 'listCollections', 'showCollections', 'dropCollection',
-  'renameCollection', 'getCollectionStatistics', 'createPartition', 'dropPartition', 'hasPartition', 'listPartitions',
-  'showPartitions', 'createIndex', 'describeIndex', 'listIndexes', 'dropIndex', 'loadCollection', 'loadCollectionSync',
-  'releaseCollection', 'getLoadState', 'delete', 'deleteEntities', 'count', 'flush',
+  'createCollection',
+  'describeCollection',
+  'hasCollection',
+  'listCollections',
+  'showCollections',
+  'dropCollection',
+  'renameCollection',
+  'getCollectionStatistics',
+  'createPartition',
+  'dropPartition',
+  'hasPartition',
+  'listPartitions',
+  'showPartitions',
+  'createIndex',
+  'describeIndex',
+  'listIndexes',
+  'dropIndex',
+  'loadCollection',
+  'loadCollectionSync',
+  'releaseCollection',
+  'getLoadState',
+  'delete',
+  'deleteEntities',
+  'count',
+  'flush',
 ] as const satisfies readonly (keyof VectorClient)[];
 export type PlainMethod = (typeof PLAIN_METHODS)[number];
 
@@ -116,7 +152,10 @@ function numericLength(v: unknown): number {
  * is packed only when every row holds a numeric array of one length; otherwise it stays in the rows, so
  * the engine reports the bad value exactly as it would in-thread. The caller's rows are not modified.
  */
-export function packRows(rows: RowData[], vectorFields: readonly string[]): { rows: RowData[]; packed: PackedVectors | null; transfer: Transferable[] } {
+export function packRows(
+  rows: RowData[],
+  vectorFields: readonly string[],
+): { rows: RowData[]; packed: PackedVectors | null; transfer: Transferable[] } {
   const fields: { name: string; dim: number; offset: number }[] = [];
   let total = 0;
   for (const name of vectorFields) {
@@ -165,7 +204,11 @@ export function packRows(rows: RowData[], vectorFields: readonly string[]): { ro
  * Puts packed vectors back into the rows (in place). Each row gets its own copy: a view into the
  * shared block would drag the whole block along wherever the row is cloned (e.g. into IndexedDB).
  */
-export function unpackRows(rows: RowData[], packed: PackedVectors | null, floatVectorFields: ReadonlySet<string>): RowData[] {
+export function unpackRows(
+  rows: RowData[],
+  packed: PackedVectors | null,
+  floatVectorFields: ReadonlySet<string>,
+): RowData[] {
   if (!packed) return rows;
   for (const f of packed.fields) {
     const asFloat = floatVectorFields.has(f.name);
@@ -179,13 +222,17 @@ export function unpackRows(rows: RowData[], packed: PackedVectors | null, floatV
 }
 
 /** Search query vectors as they cross: several dense vectors become one Float32Array. */
-export type WireQueries = { kind: 'raw'; data: unknown } | { kind: 'one'; data: Float32Array } | { kind: 'many'; dim: number; count: number; data: Float32Array };
+export type WireQueries =
+  | { kind: 'raw'; data: unknown }
+  | { kind: 'one'; data: Float32Array }
+  | { kind: 'many'; dim: number; count: number; data: Float32Array };
 
 export function packQueries(data: unknown): { wire: WireQueries; transfer: Transferable[] } {
   const one = numericLength(data);
   if (one > 0 && !(data instanceof Float32Array)) {
     const v = Float32Array.from(data as ArrayLike<number>);
-    if (Array.prototype.every.call(data, (x: unknown) => typeof x === 'number')) return { wire: { kind: 'one', data: v }, transfer: [v.buffer] };
+    if (Array.prototype.every.call(data, (x: unknown) => typeof x === 'number'))
+      return { wire: { kind: 'one', data: v }, transfer: [v.buffer] };
   }
   if (Array.isArray(data) && data.length > 1) {
     const dim = numericLength(data[0]);
@@ -370,7 +417,10 @@ export function mergeMutationResults(parts: MutationResult[]): MutationResult {
     ...first,
     succ_index: succ,
     err_index: [],
-    IDs: 'int_id' in first.IDs ? { int_id: { data: ids }, id_field: 'int_id' } : { str_id: { data: ids }, id_field: 'str_id' },
+    IDs:
+      'int_id' in first.IDs
+        ? { int_id: { data: ids }, id_field: 'int_id' }
+        : { str_id: { data: ids }, id_field: 'str_id' },
     insert_cnt: String(insert),
     upsert_cnt: String(upsert),
     delete_cnt: String(del),
@@ -381,13 +431,19 @@ export function mergeMutationResults(parts: MutationResult[]): MutationResult {
 /** An error from chunk starting at row `offset`, renumbered so its row indexes point into the whole batch. */
 export function shiftRowIndexes(e: unknown, offset: number): unknown {
   if (!(e instanceof ElanusError) || offset === 0) return e;
-  const message = e.message.replace(/\b(data\[|row )(\d+)/g, (_, p: string, d: string) => `${p}${Number(d) + offset}`);
+  const message = e.message.replace(
+    /\b(data\[|row )(\d+)/g,
+    (_, p: string, d: string) => `${p}${Number(d) + offset}`,
+  );
   let details = e.details;
   if (details) {
     details = { ...details };
     if (typeof details.row === 'number') details.row += offset;
     if (typeof details.param === 'string') {
-      details.param = details.param.replace(/^data\[(\d+)\]/, (_, d: string) => `data[${Number(d) + offset}]`);
+      details.param = details.param.replace(
+        /^data\[(\d+)\]/,
+        (_, d: string) => `data[${Number(d) + offset}]`,
+      );
     }
   }
   const out = new ElanusError(e.code, message, details);

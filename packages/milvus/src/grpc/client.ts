@@ -152,6 +152,26 @@ export class GrpcClient implements VectorClient {
 
   private forget(collection: string): void {
     this.schemas.delete(collection);
+    this.metrics.delete(collection);
+  }
+
+  private readonly metrics = new Map<string, Promise<Map<string, string>>>();
+
+  /** milvus-lite wants the metric on every search; real Milvus takes it from the index. Send the index's. */
+  private async metricFor(collection: string, field: string | undefined, given: unknown): Promise<string | undefined> {
+    if (typeof given === 'string' && given !== '') return given;
+    let m = this.metrics.get(collection);
+    if (!m) {
+      m = this.describeIndex({ collection_name: collection }).then(
+        (d) => new Map(d.index_descriptions.map((i) => [i.field_name, i.metric_type])),
+        () => new Map<string, string>(),
+      );
+      this.metrics.set(collection, m);
+    }
+    const byField = await m;
+    if (field) return byField.get(field) || undefined;
+    const vectors = (await this.schema(collection)).fields.filter((f) => f.type.endsWith('Vector'));
+    return vectors.length === 1 ? byField.get(vectors[0]!.name) || undefined : undefined;
   }
 
   // ---- collections ---------------------------------------------------------------------------
@@ -211,6 +231,7 @@ export class GrpcClient implements VectorClient {
 
   async createIndex(req: Parameters<VectorClient['createIndex']>[0]) {
     const list = Array.isArray(req) ? req : [req];
+    for (const r of list) this.metrics.delete(r.collection_name);
     for (const r of list) await this.call('createIndex', r, (x) => x as StatusLike);
     return { error_code: 'Success', reason: '', code: 0 };
   }
@@ -309,8 +330,11 @@ export class GrpcClient implements VectorClient {
     const { pk, fields, drop } = await this.withPk(req.collection_name, req.output_fields);
     const vectors = wireVectors(req.data ?? req.vectors ?? req.vector);
     // The SDK answers one query vector with a flat list and several with one list each.
+    const params = (req.params ?? req.search_params ?? {}) as Record<string, unknown>;
+    const metric = await this.metricFor(req.collection_name, req.anns_field, req.metric_type ?? params.metric_type);
     const res = await this.call<SearchResults>('search', {
       ...req,
+      ...(metric ? { metric_type: metric } : {}),
       data: vectors,
       vector: undefined,
       vectors: undefined,
@@ -322,10 +346,13 @@ export class GrpcClient implements VectorClient {
   }
   async hybridSearch(req: Parameters<VectorClient['hybridSearch']>[0]) {
     const { pk, fields, drop } = await this.withPk(req.collection_name, req.output_fields);
-    const data = req.data.map((s) => {
+    const data = [];
+    for (const s of req.data) {
       const v = wireVectors(s.data);
-      return { ...s, data: v.length === 1 ? v[0] : v };
-    });
+      const p = (s.params ?? {}) as Record<string, unknown>;
+      const metric = await this.metricFor(req.collection_name, s.anns_field, p.metric_type);
+      data.push({ ...s, data: v.length === 1 ? v[0] : v, ...(metric ? { params: { ...p, metric_type: metric } } : {}) });
+    }
     const res = await this.call<SearchResults>('hybridSearch', { ...req, data, output_fields: fields });
     const r = res.results as SearchHit[] | SearchHit[][];
     res.results = Array.isArray(r[0]) ? (r as SearchHit[][]).map((x) => this.fixHits(x, pk, drop)) : this.fixHits(r as SearchHit[], pk, drop);

@@ -186,7 +186,8 @@ async function listKeys(ctx: Ctx, side: Side, scopes: (string | undefined)[]): P
   }
   if (side === 'remote') {
     // A server that caps unlimited queries would make missing keys look deleted: refuse instead.
-    const n = (await client.count({ collection_name: ctx.collection, filter })).data;
+    const whole = scopes.length === 1 && scopes[0] === undefined;
+    const n = (await client.count({ collection_name: ctx.collection, ...(whole ? {} : { filter }) })).data;
     if (Number(n) > out.size) {
       throw new ElanusError(
         'RemoteError',
@@ -622,15 +623,6 @@ export async function sync(o: SyncOptions): Promise<SyncResult> {
   } else {
     await scanPass(ctx, 'both');
     const pass = state.pass!;
-    // The new base: rows both sides agree on now.
-    emit(ctx, 'verify', 0, 0);
-    const lh = new Map<Key, string>();
-    const rh = new Map<Key, string>();
-    const [l, r] = await Promise.all([summarize(ctx, 'local', lh), summarize(ctx, 'remote', rh)]);
-    const pairs: [Key, string][] = [];
-    for (const [k, h] of lh) if (rh.get(k) === h) pairs.push([k, h]);
-    await store.save(key + BASE_SUFFIX, { v: 1, pairs });
-    res.verification = { equal: l.count === r.count && l.checksum === r.checksum, local: l, remote: r };
     if (pass.log && ctx.log?.id === pass.log) {
       state.push = { log: pass.log, seq: pass.startSeq, offset: 0 };
       await ctx.log.truncate(o.collection, pass.startSeq);
@@ -639,10 +631,16 @@ export async function sync(o: SyncOptions): Promise<SyncResult> {
     await saveState(ctx);
   }
 
-  if (o.verify !== false && !res.verification) {
+  // Two-way sync needs the rows both sides agree on (its base), so it always verifies.
+  if (o.verify !== false || o.direction === 'both') {
     emit(ctx, 'verify', 0, 0);
-    const [l, r] = await Promise.all([summarize(ctx, 'local'), summarize(ctx, 'remote')]);
+    const lh = new Map<Key, string>();
+    const rh = new Map<Key, string>();
+    const [l, r] = await Promise.all([summarize(ctx, 'local', lh), summarize(ctx, 'remote', rh)]);
     res.verification = { equal: l.count === r.count && l.checksum === r.checksum, local: l, remote: r };
+    const pairs: [Key, string][] = [];
+    for (const [k, h] of lh) if (rh.get(k) === h) pairs.push([k, h]);
+    await store.save(key + BASE_SUFFIX, { v: 1, pairs });
   }
   res.durationMs = Date.now() - t0;
   emit(ctx, 'done');

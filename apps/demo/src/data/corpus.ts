@@ -1,0 +1,113 @@
+/**
+ * The default corpus (scripts/corpus/prepare-corpus.ts): WordNet glosses with their embeddings computed
+ * ahead of time, so a first visit inserts vectors instead of running the model 6,000 times.
+ */
+import type { MilvusClient } from '@elanus/core';
+import { COLLECTION, DIM, type DocRow } from './schema';
+
+/** The format this page reads; the prepare script writes the same number. */
+const CORPUS_FORMAT = 1;
+const BATCH = 500;
+
+export interface CorpusMeta {
+  format: number;
+  source: string;
+  license: string;
+  count: number;
+  dim: number;
+  model: string;
+  dtype: string;
+  ids: string[];
+}
+
+interface CorpusLine {
+  id: string;
+  title: string;
+  text: string;
+  pos: string;
+  category: string;
+  lemmas: string[];
+  freq: number;
+  n_words: number;
+}
+
+const url = (file: string): string => `${import.meta.env.BASE_URL}corpus/${file}`;
+
+async function fetchOk(file: string): Promise<Response> {
+  const res = await fetch(url(file));
+  if (!res.ok) {
+    throw new Error(
+      `could not load corpus/${file} (HTTP ${res.status}): prepare it with bash scripts/setup.sh, then rebuild the demo`,
+    );
+  }
+  return res;
+}
+
+export async function fetchCorpusMeta(): Promise<CorpusMeta> {
+  const meta = (await (await fetchOk('wordnet.meta.json')).json()) as CorpusMeta;
+  if (meta.format !== CORPUS_FORMAT || meta.dim !== DIM) {
+    throw new Error(`corpus format ${meta.format} / dim ${meta.dim} is not what this page reads (${CORPUS_FORMAT} / ${DIM})`);
+  }
+  return meta;
+}
+
+/** How many WordNet rows the collection holds (0 when it does not exist yet). */
+export async function storedCorpusCount(client: MilvusClient): Promise<number> {
+  const has = await client.hasCollection({ collection_name: COLLECTION });
+  if (!has.value) return 0;
+  const r = await client.count({ collection_name: COLLECTION, filter: 'source == "wordnet"' });
+  return r.data;
+}
+
+export interface LoadProgress {
+  done: number;
+  total: number;
+  phase: 'download' | 'insert';
+}
+
+/**
+ * Inserts the corpus rows (upsert: a load interrupted by a closed tab resumes without duplicates).
+ * Returns the number of rows written.
+ */
+export async function loadCorpus(
+  client: MilvusClient,
+  meta: CorpusMeta,
+  onProgress: (p: LoadProgress) => void,
+): Promise<number> {
+  onProgress({ done: 0, total: meta.count, phase: 'download' });
+  const [jsonl, f32] = await Promise.all([
+    fetchOk('wordnet.jsonl').then((r) => r.text()),
+    fetchOk('wordnet.f32').then((r) => r.arrayBuffer()),
+  ]);
+  const lines = jsonl.split('\n').filter((l) => l.length > 0);
+  const vectors = new Float32Array(f32);
+  if (lines.length !== meta.count || vectors.length !== meta.count * DIM) {
+    throw new Error(
+      `corpus files disagree: ${lines.length} documents, ${vectors.length / DIM} vectors, meta says ${meta.count}`,
+    );
+  }
+  for (let start = 0; start < lines.length; start += BATCH) {
+    const data: DocRow[] = [];
+    for (let i = start; i < Math.min(lines.length, start + BATCH); i++) {
+      const d = JSON.parse(lines[i]!) as CorpusLine;
+      if (d.id !== meta.ids[i]) throw new Error(`corpus row ${i} is ${d.id}, its vector belongs to ${meta.ids[i]}`);
+      data.push({
+        id: d.id,
+        title: d.title,
+        text: d.text,
+        pos: d.pos,
+        category: d.category,
+        source: 'wordnet',
+        lemmas: d.lemmas,
+        freq: d.freq,
+        n_words: d.n_words,
+        chunk: 0,
+        // A copy per row: views into one big buffer would make every worker message carry all of it.
+        dense: vectors.slice(i * DIM, (i + 1) * DIM),
+      });
+    }
+    await client.upsert({ collection_name: COLLECTION, data: data as unknown as Record<string, unknown>[] });
+    onProgress({ done: Math.min(lines.length, start + BATCH), total: meta.count, phase: 'insert' });
+  }
+  return lines.length;
+}

@@ -1,0 +1,23 @@
+/** Messages between the page (embedder.ts) and the model worker (model.worker.ts). */
+
+export type EmbedKind = 'documents' | 'queries';
+
+export type ToWorker =
+  | { type: 'load'; id: number }
+  | { type: 'embed'; id: number; kind: EmbedKind; texts: string[] }
+  | { type: 'abort'; id: number };
+
+export interface ModelRuntime {
+  device: string;
+  dtype: string;
+  dim: number;
+  /** Milliseconds the model took to load (files fetched, session created). */
+  loadMs: number;
+}
+
+export type FromWorker =
+  | { type: 'loaded'; id: number; runtime: ModelRuntime }
+  | { type: 'status'; text: string }
+  /** Row-major `count × dim` vectors; the buffer is transferred. */
+  | { type: 'embedded'; id: number; vectors: Float32Array; count: number; dim: number }
+  | { type: 'error'; id: number; name: string; message: string };
