@@ -14,8 +14,12 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const port = Number(process.env.DEMO_PORT ?? 4173);
 
 export default defineConfig({
-  // `source` makes workspace packages resolve to their TypeScript, so the demo needs no package build.
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  resolve: {
+    // `source`: workspace packages resolve to their TypeScript, so the demo needs no package build.
+    // `onnxruntime-web-use-extern-wasm`: onnxruntime-web's build that loads its .mjs/.wasm from
+    // `wasmPaths` (served at /ort/ by localAssets) instead of bundling a second 21 MB copy of the wasm.
+    conditions: ['source', 'onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
+  },
   plugins: [localAssets(repoRoot)],
   worker: { format: 'es' },
   // Pre-bundling these breaks their own wasm/worker file loading.

@@ -226,6 +226,7 @@ test('a full storage quota gives StorageQuotaExceeded and leaves the last commit
   const cdp = await context.newCDPSession(page);
   const origin = new URL(baseURL!).origin;
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 3_000_000 });
+  page.on('console', (m) => console.log('PAGE', m.text()));
   await harness.inPage(async (elanus) => {
     const c = new elanus.MilvusClient({ uri: 'idb://quota' });
     await c.createCollection({ collection_name: 'c', dimension: 128 });
@@ -246,11 +247,13 @@ test('a full storage quota gives StorageQuotaExceeded and leaves the last commit
         id: 1000 + k * 1000 + i,
         vector: window.persistence.vectorFor(1000 + k * 1000 + i, 128),
       }));
+      const t = performance.now();
       try {
         await c.insert({ collection_name: 'c', data: batch });
       } catch (e) {
         code = (e as { code?: string }).code ?? String(e);
       }
+      console.log(`quota-loop ${k} ${code} ${Math.round(performance.now() - t)}ms`);
     }
     const after = (await c.count({ collection_name: 'c' })).data;
     await c.closeConnection();

@@ -249,7 +249,7 @@ describe('REST transport errors', () => {
   it('an incompatible remote schema is reported field by field and nothing is written', async () => {
     const name = uniqueName('rest_mismatch');
     const c = new RestClient({ uri: gw.url, token: TOKEN });
-    await c.createCollection({ collection_name: name, dimension: DIM + 1, metric_type: 'L2' });
+    await c.createCollection({ collection_name: name, dimension: DIM + 1, metric_type: 'L2', vector_field_name: 'vec' });
     const l = await seeded(name, 10);
     const e = await sync({
       local: l,

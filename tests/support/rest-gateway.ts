@@ -126,6 +126,19 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
     ...(i.params ? { params: i.params } : {}),
   });
 
+  const metrics = new Map<string, string>();
+  const metricOf = async (name: string, field: string | undefined, fields: Body[]) => {
+    const f = field ?? String(fields.find((x) => typeName(x.data_type).endsWith('Vector'))?.name);
+    const key = `${name}/${f}`;
+    if (!metrics.has(key)) {
+      const d = (await sdk.describeIndex({ collection_name: name, field_name: f }).catch(() => ({ index_descriptions: [] }))) as Body;
+      const i = ((d.index_descriptions as Body[]) ?? [])[0];
+      const kv = Object.fromEntries(((i?.params as { key: string; value: string }[]) ?? []).map((p) => [p.key, p.value]));
+      if (kv.metric_type) metrics.set(key, kv.metric_type);
+    }
+    return metrics.get(key);
+  };
+
   const kvList = (v: unknown) =>
     Array.isArray(v) ? v : Object.entries((v ?? {}) as Body).map(([key, value]) => ({ key, value: String(value) }));
 
@@ -377,6 +390,8 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       const sp = (b.searchParams ?? {}) as Body;
       const data = b.data as unknown[];
       const output = (b.outputFields as string[]) ?? [];
+      // Milvus takes the metric from the index; milvus-lite wants it spelled out.
+      const metric = sp.metricType ?? (await metricOf(name, b.annsField as string | undefined, fields));
       const r = (await sdk.search({
         collection_name: name,
         data: data as never,
@@ -385,7 +400,7 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
         ...(b.filter ? { filter: String(b.filter) } : {}),
         ...(b.offset ? { offset: Number(b.offset) } : {}),
         output_fields: [...new Set([...output, pk])],
-        ...(sp.metricType ? { metric_type: String(sp.metricType) } : {}),
+        ...(metric ? { metric_type: String(metric) } : {}),
         ...(sp.params ? { params: sp.params as never } : {}),
         ...(b.partitionNames ? { partition_names: b.partitionNames as string[] } : {}),
       })) as unknown as Body;
@@ -406,6 +421,7 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       const fields = await fieldsOf(name);
       const pk = String(fields.find((f) => f.is_primary_key)?.name ?? 'id');
       const output = (b.outputFields as string[]) ?? [];
+      for (const s of (b.search as Body[]) ?? []) await metricOf(name, s.annsField as string, fields);
       const rr = (b.rerank ?? {}) as Body;
       const r = (await sdk.hybridSearch({
         collection_name: name,
@@ -414,7 +430,10 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
           anns_field: s.annsField,
           limit: s.limit,
           ...(s.filter ? { expr: s.filter } : {}),
-          params: { ...((s.params as Body) ?? {}), ...(s.metricType ? { metric_type: s.metricType } : {}) },
+          params: {
+            ...((s.params as Body) ?? {}),
+            metric_type: s.metricType ?? metrics.get(`${name}/${String(s.annsField)}`),
+          },
         })) as never,
         rerank: { strategy: rr.strategy ?? 'rrf', params: rr.params ?? {} } as never,
         limit: Number(b.limit ?? 10),

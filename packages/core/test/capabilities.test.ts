@@ -183,3 +183,21 @@ describe('search hands FLAT batches to the engine batch searcher', () => {
     expect(h.gpu.requests).toHaveLength(0);
   });
 });
+
+describe('in-thread long-operation options', () => {
+  it('an aborted signal stops an insert before it starts; progress is reported once, complete', async () => {
+    const c = new LocalClient(await createEngine());
+    await c.createCollection({ collection_name: 'o', dimension: 2 });
+    const data = [
+      { id: 1, vector: [1, 2] },
+      { id: 2, vector: [3, 4] },
+    ];
+    await expect(c.insert({ collection_name: 'o', data, signal: AbortSignal.abort() })).rejects.toMatchObject(
+      { code: 'Aborted' },
+    );
+    const seen: unknown[] = [];
+    await c.insert({ collection_name: 'o', data, onProgress: (p) => seen.push(p) });
+    expect(seen).toEqual([{ operation: 'insert', done: 2, total: 2 }]);
+    expect((await c.count({ collection_name: 'o' })).data).toBe(2);
+  });
+});

@@ -20,10 +20,14 @@ const rowCount = (req: T.InsertReq): number => (req?.data ?? req?.fields_data)?.
  */
 function oneStep<R>(opts: T.OperationOptions | undefined, operation: string, total: number, run: () => R): R {
   if (opts?.signal?.aborted) {
-    throw new ElanusError('Aborted', `${operation} aborted by its signal before it started: nothing was written`, {
-      applied: 0,
-      rolledBack: 0,
-    });
+    throw new ElanusError(
+      'Aborted',
+      `${operation} aborted by its signal before it started: nothing was written`,
+      {
+        applied: 0,
+        rolledBack: 0,
+      },
+    );
   }
   const out = run();
   opts?.onProgress?.({ operation, done: total, total });

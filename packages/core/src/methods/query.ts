@@ -113,7 +113,10 @@ export function count(
   return { status: ok(), data: c.select(filterOf(req), undefined).count() };
 }
 
-/** Pages through matching rows in primary-key order; each page re-applies the filter after the last key seen. */
+/**
+ * Pages through matching rows in primary-key order. The matching keys are taken once, when iteration
+ * starts; each page skips keys deleted since then and reads current values.
+ */
 export function queryIterator(engine: Engine, req: QueryIteratorReq): AsyncIterable<RowData[]> {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
@@ -125,22 +128,18 @@ export function queryIterator(engine: Engine, req: QueryIteratorReq): AsyncItera
   const params = filterParamsOf(req);
   return {
     async *[Symbol.asyncIterator]() {
-      let last: PrimaryKey | undefined;
+      const keys = matchingRowsByPk(c, filter, params, req.partition_names).map((r) => c.pkOf(r));
+      let at = 0;
       let sent = 0;
-      while (sent < total) {
-        const rows = matchingRowsByPk(c, filter, params, req.partition_names);
-        let start = 0;
-        if (last !== undefined) {
-          const lastKey = last;
-          start = rows.findIndex((r) => c.pkOf(r) > lastKey);
-          if (start < 0) break;
+      while (sent < total && at < keys.length) {
+        const page: RowData[] = [];
+        while (page.length < Math.min(batch, total - sent) && at < keys.length) {
+          const row = c.rowOf(keys[at++]!);
+          if (row !== undefined) page.push(buildRow(c, row, plan));
         }
-        const page = rows.slice(start, start + Math.min(batch, total - sent));
         if (page.length === 0) break;
-        last = c.pkOf(page[page.length - 1]!);
         sent += page.length;
-        yield page.map((r) => buildRow(c, r, plan));
-        if (page.length < batch) break;
+        yield page;
       }
     },
   };
