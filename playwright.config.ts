@@ -1,9 +1,39 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig, devices } from '@playwright/test';
 
 // Browser tier: Debian's chromium (Playwright's own download is unreachable here) driving the Vite dev
 // server of tests/harness, which serves @elanus/* from their TypeScript sources.
 const port = Number(process.env.HARNESS_PORT ?? 5180);
 const baseURL = `http://127.0.0.1:${port}`;
+
+// apps/demo's production build served by `vite preview`, as scripts/demo.sh serves it (service worker and
+// all), for tests/e2e/demo*.spec.ts. Only started when those specs can run: a command line naming other
+// spec files only (`playwright test tests/e2e/smoke`) skips the minute-long build. The port is a free one
+// chosen once per run (DEMO_PORT overrides it) and handed to the workers through the environment; the
+// specs reload pages within a run, never across runs, so the origin needs no fixed port.
+// DEMO_SKIP_BUILD=1 serves the existing apps/demo/dist as it is (quicker reruns of the specs alone).
+const fileFilters = process.argv.filter((a) => !a.startsWith('-') && /\.spec|e2e|tests\//.test(a));
+const wantDemo = fileFilters.length === 0 || fileFilters.some((a) => a.includes('demo'));
+process.env.DEMO_PORT ??= execFileSync(process.execPath, [
+  '-e',
+  'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
+])
+  .toString()
+  .trim();
+const demoPort = Number(process.env.DEMO_PORT);
+const demoBuild = process.env.DEMO_SKIP_BUILD
+  ? ''
+  : 'node node_modules/vite/bin/vite.js build apps/demo --logLevel warn && ';
+const demoServer = {
+  command: `${demoBuild}node node_modules/vite/bin/vite.js preview apps/demo --port ${demoPort} --strictPort`,
+  url: `http://127.0.0.1:${demoPort}/`,
+  reuseExistingServer: false,
+  // The production build takes a minute or more on a busy machine.
+  timeout: 300_000,
+  stdout: 'ignore' as const,
+  stderr: 'pipe' as const,
+};
+if (wantDemo) process.env.DEMO_SERVER = '1';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -39,13 +69,16 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `node node_modules/vite/bin/vite.js tests/harness --port ${port} --strictPort`,
-    url: baseURL,
-    // Never reuse: a server already on this port may be another checkout's harness serving other code.
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `node node_modules/vite/bin/vite.js tests/harness --port ${port} --strictPort`,
+      url: baseURL,
+      // Never reuse: a server already on this port may be another checkout's harness serving other code.
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    ...(wantDemo ? [demoServer] : []),
+  ],
 });

@@ -26,6 +26,59 @@ function target(value) {
   return value?.import ?? value?.default;
 }
 
+/** Output files loaded on import: the entry chunk and what it imports statically, transitively. */
+function initialChunks(outputs) {
+  const seen = new Set();
+  const stack = [Object.keys(outputs).find((o) => outputs[o].entryPoint)];
+  while (stack.length) {
+    const o = stack.pop();
+    if (!o || seen.has(o)) continue;
+    seen.add(o);
+    for (const imp of outputs[o].imports)
+      if (imp.kind === 'import-statement' && !imp.external) stack.push(imp.path);
+  }
+  return seen;
+}
+
+/**
+ * What fills an entry: its TypeScript source (the `source` export condition) bundled the same way, with
+ * minified bytes grouped by dependency or by source folder, largest first. The dist chunks would only
+ * name themselves.
+ */
+async function contributors(sourceFile, outdir) {
+  const result = await build({
+    entryPoints: [sourceFile],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    splitting: true,
+    outdir,
+    write: false,
+    metafile: true,
+    conditions: ['source'],
+    external: siblings.flatMap((s) => [s, `${s}/*`]),
+    loader: { '.wasm': 'file', '.onnx': 'file' },
+    absWorkingDir: root,
+    logLevel: 'silent',
+  });
+  const outputs = result.metafile.outputs;
+  const by = {};
+  const inputs = [...initialChunks(outputs)].flatMap((o) => Object.entries(outputs[o].inputs));
+  for (const [input, { bytesInOutput }] of inputs) {
+    const dep = input.match(/.*node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const key = dep
+      ? dep[1]
+      : input.replace(/^packages\/([^/]+)\/src\/((?:[^/]+\/)?).*/, '@elanus/$1 src/$2');
+    by[key] = (by[key] ?? 0) + bytesInOutput;
+  }
+  return Object.entries(by)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([k, v]) => `${kb(v).padStart(9)}  ${k}`);
+}
+
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const kb = (n) => (n === undefined ? '' : `${(n / 1000).toFixed(1)} kB`);
 
@@ -79,17 +132,7 @@ try {
         const sizes = Object.fromEntries(
           Object.keys(outputs).map((o) => [o, o.endsWith('.js') ? gz(readFileSync(join(root, o))) : 0]),
         );
-        const entryOut = Object.keys(outputs).find((o) => outputs[o].entryPoint);
-        // Initial load = the entry chunk plus everything it imports statically, transitively.
-        const initial = new Set();
-        const stack = [entryOut];
-        while (stack.length) {
-          const o = stack.pop();
-          if (!o || initial.has(o)) continue;
-          initial.add(o);
-          for (const imp of outputs[o].imports)
-            if (imp.kind === 'import-statement' && !imp.external) stack.push(imp.path);
-        }
+        const initial = initialChunks(outputs);
         row.initial = [...initial].reduce((s, o) => s + sizes[o], 0);
         row.lazy = Object.keys(outputs)
           .filter((o) => !initial.has(o))
@@ -99,6 +142,8 @@ try {
           passed++;
         } else {
           row.status = `FAIL: over budget by ${kb(row.initial - rule.budget)}`;
+          const source = typeof value === 'object' && value?.source;
+          if (source) row.why = await contributors(join(dir, source), `${outdir}-why`).catch(() => undefined);
           failed++;
         }
       } catch (e) {
@@ -133,6 +178,10 @@ for (const [i, r] of table.entries()) {
       .trimEnd(),
   );
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+}
+for (const r of rows.filter((r) => r.why)) {
+  console.log(`\n${r.spec}: largest parts when importing its source (minified, before gzip):`);
+  for (const line of r.why) console.log(line);
 }
 console.log(`size: ${passed} within budget, ${failed} failed`);
 if (reportFile) writeFileSync(reportFile, JSON.stringify({ passed, failed }));

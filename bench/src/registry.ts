@@ -17,6 +17,7 @@ export const SCENARIOS: ScenarioDef[] = [
   { name: 'bm25', runtimes: ['node', 'page'], load: () => import('./scenarios/bm25.js') },
   { name: 'hybrid', runtimes: ['node', 'page'], load: () => import('./scenarios/hybrid.js') },
   { name: 'insert', runtimes: ['node', 'page'], load: () => import('./scenarios/insert.js') },
+  { name: 'coldopen', runtimes: ['page'], load: () => import('./scenarios/coldopen.js') },
   { name: 'worker', runtimes: ['page'], load: () => import('./scenarios/worker.js') },
   { name: 'embed', runtimes: ['node'], load: () => import('./scenarios/embed.js') },
   { name: 'sync', runtimes: ['node'], load: () => import('./scenarios/sync.js') },

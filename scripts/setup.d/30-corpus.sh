@@ -9,7 +9,7 @@ cd "$ELANUS_ROOT"
 
 WORDNET=/usr/share/wordnet
 OUT=.cache/corpus
-MODEL_STAMP=.cache/models/sentence-transformers/all-MiniLM-L6-v2/.elanus-prepared.json
+MODEL_DIR=.cache/models/sentence-transformers/all-MiniLM-L6-v2
 
 if [[ ! -f $WORDNET/data.noun ]]; then
   log "corpus: installing wordnet-base (apt)"
@@ -17,11 +17,13 @@ if [[ ! -f $WORDNET/data.noun ]]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wordnet-base
   [[ -f $WORDNET/data.noun ]] || die "wordnet-base installed but $WORDNET/data.noun is missing"
 fi
-[[ -f $MODEL_STAMP ]] || die "corpus: the model files are missing (run scripts/setup.d/20-models.sh first)"
+[[ -f $MODEL_DIR/onnx/model_quantized.onnx ]] || die "corpus: the model files are missing (run scripts/setup.d/20-models.sh first)"
 
 stamp=$OUT/.elanus-corpus-stamp
+# The files the embedding reads (not the model's own stamp, which also changes with its tooling).
 h=$(hash_inputs scripts/corpus/prepare-corpus.ts scripts/corpus/model-api.ts scripts/corpus/run-ts.mjs \
-  "$MODEL_STAMP" "$WORDNET/data.noun" "$WORDNET/data.verb" "$WORDNET/data.adj" "$WORDNET/data.adv")
+  "$MODEL_DIR/onnx/model_quantized.onnx" "$MODEL_DIR/tokenizer.json" "$MODEL_DIR/tokenizer_config.json" \
+  "$MODEL_DIR/config.json" "$WORDNET/data.noun" "$WORDNET/data.verb" "$WORDNET/data.adj" "$WORDNET/data.adv")
 if stamp_ok "$stamp" "$h" && [[ -f $OUT/wordnet.meta.json && -f $OUT/wordnet.f32 && -f $OUT/wordnet.jsonl ]]; then
   exit 0
 fi

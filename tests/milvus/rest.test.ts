@@ -150,7 +150,7 @@ describe.each(['number', 'string'] as const)(
       expect(got.data[0]).toMatchObject({
         id: row(5).id,
         big: row(5).big,
-        nums: row(5).nums,
+        nums: row(5).nums.map(String),
         meta: row(5).meta,
         $meta: { extra: 'dyn 5' },
       });
@@ -249,7 +249,12 @@ describe('REST transport errors', () => {
   it('an incompatible remote schema is reported field by field and nothing is written', async () => {
     const name = uniqueName('rest_mismatch');
     const c = new RestClient({ uri: gw.url, token: TOKEN });
-    await c.createCollection({ collection_name: name, dimension: DIM + 1, metric_type: 'L2', vector_field_name: 'vec' });
+    await c.createCollection({
+      collection_name: name,
+      dimension: DIM + 1,
+      metric_type: 'L2',
+      vector_field_name: 'vec',
+    });
     const l = await seeded(name, 10);
     const e = await sync({
       local: l,

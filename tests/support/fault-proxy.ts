@@ -1,7 +1,7 @@
 // Test infrastructure: a loopback TCP proxy that forwards bytes to a target (milvus-lite's gRPC port)
 // and, when armed, cuts every connection once N bytes have passed, like a network failure mid-request.
 // After a cut it can refuse connections for a while, so client-side retries fail and the error surfaces.
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 export interface FaultProxy {
   /** `127.0.0.1:PORT`, to give the gRPC client instead of the server's address. */

@@ -72,14 +72,18 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
   const delays: { path: string; ms: number }[] = [];
   const schemas = new Map<string, Body>();
 
-  const describe = async (name: string, db?: string) => {
-    const d = (await sdk.describeCollection({ collection_name: name, ...(db ? { db_name: db } : {}) })) as unknown as Body;
+  const describeRaw = async (name: string, db?: string) => {
+    const d = (await sdk.describeCollection({
+      collection_name: name,
+      ...(db ? { db_name: db } : {}),
+    })) as unknown as Body;
     check(d.status as Status);
     schemas.set(name, d);
     return d;
   };
-  const fieldsOf = async (name: string) => ((await describe(name)).schema as Body).fields as Body[];
-  const int64 = (v: unknown) => (v === null || v === undefined ? v : int64AsNumber ? BigInt(String(v)) : String(v));
+  const fieldsOf = async (name: string) => ((await describeRaw(name)).schema as Body).fields as Body[];
+  const int64 = (v: unknown) =>
+    v === null || v === undefined ? v : int64AsNumber ? BigInt(String(v)) : String(v);
 
   /** SDK row → REST row: Int64 as numbers/strings, JSON fields as text, dynamic keys at the top level. */
   const restRow = (row: Body, fields: Body[]): Body => {
@@ -93,7 +97,8 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       const t = f ? typeName(f.data_type) : undefined;
       if (t === 'Int64') out[k] = int64(v);
       else if (t === 'JSON') out[k] = v === null ? null : JSON.stringify(v);
-      else if (t === 'Array' && typeName(f?.element_type) === 'Int64' && Array.isArray(v)) out[k] = v.map(int64);
+      else if (t === 'Array' && typeName(f?.element_type) === 'Int64' && Array.isArray(v))
+        out[k] = v.map(int64);
       else out[k] = v;
     }
     return out;
@@ -112,7 +117,14 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       if (f.isPartitionKey) out.is_partition_key = true;
       if (f.nullable) out.nullable = true;
       if (f.defaultValue !== undefined) out.default_value = f.defaultValue;
-      for (const k of ['dim', 'max_length', 'max_capacity', 'enable_analyzer', 'enable_match', 'analyzer_params']) {
+      for (const k of [
+        'dim',
+        'max_length',
+        'max_capacity',
+        'enable_analyzer',
+        'enable_match',
+        'analyzer_params',
+      ]) {
         if (p[k] !== undefined) out[k] = p[k];
       }
       return out;
@@ -131,16 +143,22 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
     const f = field ?? String(fields.find((x) => typeName(x.data_type).endsWith('Vector'))?.name);
     const key = `${name}/${f}`;
     if (!metrics.has(key)) {
-      const d = (await sdk.describeIndex({ collection_name: name, field_name: f }).catch(() => ({ index_descriptions: [] }))) as Body;
+      const d = (await sdk
+        .describeIndex({ collection_name: name, field_name: f })
+        .catch(() => ({ index_descriptions: [] }))) as Body;
       const i = ((d.index_descriptions as Body[]) ?? [])[0];
-      const kv = Object.fromEntries(((i?.params as { key: string; value: string }[]) ?? []).map((p) => [p.key, p.value]));
+      const kv = Object.fromEntries(
+        ((i?.params as { key: string; value: string }[]) ?? []).map((p) => [p.key, p.value]),
+      );
       if (kv.metric_type) metrics.set(key, kv.metric_type);
     }
     return metrics.get(key);
   };
 
   const kvList = (v: unknown) =>
-    Array.isArray(v) ? v : Object.entries((v ?? {}) as Body).map(([key, value]) => ({ key, value: String(value) }));
+    Array.isArray(v)
+      ? v
+      : Object.entries((v ?? {}) as Body).map(([key, value]) => ({ key, value: String(value) }));
 
   const handlers: Record<string, (b: Body) => Promise<unknown>> = {
     'collections/create': async (b) => {
@@ -160,7 +178,9 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
             params: fn.params ?? {},
           })) as never,
           ...(b.indexParams ? { index_params: (b.indexParams as Body[]).map(sdkIndex) as never } : {}),
-          ...((b.params as Body)?.partitionsNum ? { num_partitions: Number((b.params as Body).partitionsNum) } : {}),
+          ...((b.params as Body)?.partitionsNum
+            ? { num_partitions: Number((b.params as Body).partitionsNum) }
+            : {}),
         });
         check(res);
       } else {
@@ -182,10 +202,12 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
     },
     'collections/describe': async (b) => {
       const name = String(b.collectionName);
-      const d = await describe(name);
+      const d = await describeRaw(name);
       const schema = d.schema as Body;
-      const idx = (await sdk.describeIndex({ collection_name: name }).catch(() => ({ index_descriptions: [] }))) as Body;
-      const load = (await sdk.getLoadState({ collection_name: name })) as Body;
+      const idx = (await sdk
+        .describeIndex({ collection_name: name })
+        .catch(() => ({ index_descriptions: [] }))) as Body;
+      const load = (await sdk.getLoadState({ collection_name: name })) as unknown as Body;
       return {
         collectionName: name,
         collectionID: BigInt(String(d.collectionID ?? 0)),
@@ -215,7 +237,9 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
           if (f.is_function_output) out.isFunctionOutput = true;
           const dv = f.default_value as Body | null;
           if (dv && typeof dv === 'object') {
-            const e = Object.entries(dv).find(([k, v]) => k.endsWith('_data') && v !== undefined && v !== null);
+            const e = Object.entries(dv).find(
+              ([k, v]) => k.endsWith('_data') && v !== undefined && v !== null,
+            );
             if (e) out.defaultValue = e[0] === 'long_data' ? Number(e[1]) : e[1];
           }
           return out;
@@ -232,7 +256,9 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
         indexes: ((idx.index_descriptions as Body[]) ?? []).map((i) => ({
           fieldName: i.field_name,
           indexName: i.index_name,
-          metricType: ((i.params as { key: string; value: string }[]) ?? []).find((p) => p.key === 'metric_type')?.value ?? '',
+          metricType:
+            ((i.params as { key: string; value: string }[]) ?? []).find((p) => p.key === 'metric_type')
+              ?.value ?? '',
         })),
       };
     },
@@ -251,11 +277,18 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       return {};
     },
     'collections/rename': async (b) => {
-      check(await sdk.renameCollection({ collection_name: String(b.collectionName), new_collection_name: String(b.newCollectionName) }));
+      check(
+        await sdk.renameCollection({
+          collection_name: String(b.collectionName),
+          new_collection_name: String(b.newCollectionName),
+        }),
+      );
       return {};
     },
     'collections/get_stats': async (b) => {
-      const r = (await sdk.getCollectionStatistics({ collection_name: String(b.collectionName) })) as unknown as Body;
+      const r = (await sdk.getCollectionStatistics({
+        collection_name: String(b.collectionName),
+      })) as unknown as Body;
       check(r.status as Status);
       return { rowCount: Number((r.data as Body).row_count) };
     },
@@ -273,16 +306,29 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       return { loadState: r.state, loadProgress: r.state === 'LoadStateLoaded' ? 100 : 0 };
     },
     'partitions/create': async (b) => {
-      check(await sdk.createPartition({ collection_name: String(b.collectionName), partition_name: String(b.partitionName) }));
+      check(
+        await sdk.createPartition({
+          collection_name: String(b.collectionName),
+          partition_name: String(b.partitionName),
+        }),
+      );
       return {};
     },
     'partitions/drop': async (b) => {
-      check(await sdk.dropPartition({ collection_name: String(b.collectionName), partition_name: String(b.partitionName) }));
+      check(
+        await sdk.dropPartition({
+          collection_name: String(b.collectionName),
+          partition_name: String(b.partitionName),
+        }),
+      );
       return {};
     },
     'partitions/release': async () => ({}),
     'partitions/has': async (b) => {
-      const r = (await sdk.hasPartition({ collection_name: String(b.collectionName), partition_name: String(b.partitionName) })) as unknown as Body;
+      const r = (await sdk.hasPartition({
+        collection_name: String(b.collectionName),
+        partition_name: String(b.partitionName),
+      })) as unknown as Body;
       check(r.status as Status);
       return { has: r.value === true };
     },
@@ -303,10 +349,15 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       return r.indexes;
     },
     'indexes/describe': async (b) => {
-      const r = (await sdk.describeIndex({ collection_name: String(b.collectionName), index_name: String(b.indexName) })) as unknown as Body;
+      const r = (await sdk.describeIndex({
+        collection_name: String(b.collectionName),
+        index_name: String(b.indexName),
+      })) as unknown as Body;
       check(r.status as Status);
       return ((r.index_descriptions as Body[]) ?? []).map((i) => {
-        const kv = Object.fromEntries(((i.params as { key: string; value: string }[]) ?? []).map((p) => [p.key, p.value]));
+        const kv = Object.fromEntries(
+          ((i.params as { key: string; value: string }[]) ?? []).map((p) => [p.key, p.value]),
+        );
         return {
           indexName: i.index_name,
           fieldName: i.field_name,
@@ -322,7 +373,12 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       });
     },
     'indexes/drop': async (b) => {
-      check(await sdk.dropIndex({ collection_name: String(b.collectionName), index_name: String(b.indexName) } as never));
+      check(
+        await sdk.dropIndex({
+          collection_name: String(b.collectionName),
+          index_name: String(b.indexName),
+        } as never),
+      );
       return {};
     },
     'entities/insert': async (b) => {
@@ -372,14 +428,19 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       })) as unknown as Body;
       check(r.status as Status);
       const rows = (r.data as Body[]) ?? [];
-      if (output.length === 1 && output[0] === 'count(*)') return rows.map((x) => ({ 'count(*)': Number(x['count(*)']) }));
+      if (output.length === 1 && output[0] === 'count(*)')
+        return rows.map((x) => ({ 'count(*)': Number(x['count(*)']) }));
       return rows.map((row) => restRow(row, fields));
     },
     'entities/get': async (b) => {
       const name = String(b.collectionName);
       const fields = await fieldsOf(name);
       const ids = Array.isArray(b.id) ? b.id : [b.id];
-      const r = (await sdk.get({ collection_name: name, ids: ids.map(String), output_fields: (b.outputFields as string[]) ?? ['*'] })) as unknown as Body;
+      const r = (await sdk.get({
+        collection_name: name,
+        ids: ids.map(String),
+        output_fields: (b.outputFields as string[]) ?? ['*'],
+      })) as unknown as Body;
       check(r.status as Status);
       return ((r.data as Body[]) ?? []).map((row) => restRow(row, fields));
     },
@@ -463,12 +524,15 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
   const server: Server = createServer(async (req, res) => {
     cors(req, res);
     if (req.method === 'OPTIONS') {
+      const path = (req.url ?? '').replace(/^\/v2\/vectordb\//, '');
+      requests.push({ path, method: 'OPTIONS', headers: { ...req.headers }, body: '' });
       const asked = String(req.headers['access-control-request-headers'] ?? '')
         .split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean);
       // Like Milvus: only these two request headers pass a preflight.
-      if (asked.some((h) => h !== 'authorization' && h !== 'content-type')) res.removeHeader('Access-Control-Allow-Headers');
+      if (asked.some((h) => h !== 'authorization' && h !== 'content-type'))
+        res.removeHeader('Access-Control-Allow-Headers');
       res.writeHead(204);
       res.end();
       return;
@@ -524,7 +588,13 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
     url: `http://127.0.0.1:${addr.port}`,
     requests,
     failNext(path, opts = {}) {
-      failures.push({ path, code: opts.code ?? 65535, message: opts.message ?? 'injected server error', times: opts.times ?? 1, after: opts.after ?? 0 });
+      failures.push({
+        path,
+        code: opts.code ?? 65535,
+        message: opts.message ?? 'injected server error',
+        times: opts.times ?? 1,
+        after: opts.after ?? 0,
+      });
     },
     delayNext(path, ms) {
       delays.push({ path, ms });

@@ -51,7 +51,11 @@ export function localFiles(repoRoot: string): LocalFile[] {
   return [
     ...MODEL_FILES.map((f) => ({ url: `models/${MODEL}/${f}`, file: join(modelDir, f), required: true })),
     ...ORT_FILES.map((f) => ({ url: `ort/${f}`, file: join(transformersDist, f), required: true })),
-    ...CORPUS_FILES.map((f) => ({ url: `corpus/${f}`, file: join(repoRoot, '.cache/corpus', f), required: true })),
+    ...CORPUS_FILES.map((f) => ({
+      url: `corpus/${f}`,
+      file: join(repoRoot, '.cache/corpus', f),
+      required: true,
+    })),
   ];
 }
 
@@ -60,7 +64,10 @@ function serveFrom(files: LocalFile[], base: string) {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
     const hit = byUrl.get(path);
-    if (!hit) return next();
+    if (!hit) {
+      next();
+      return;
+    }
     if (!existsSync(hit.file)) {
       // A 404, not the SPA fallback's index.html, which JSON parsers would choke on.
       res.statusCode = 404;
@@ -98,7 +105,8 @@ export function localAssets(repoRoot: string): Plugin {
     },
     generateBundle(_options, bundle) {
       const missing = files.filter((f) => f.required && !existsSync(f.file));
-      for (const m of missing) this.warn(`missing ${m.file} (served at /${m.url}); run bash scripts/setup.sh`);
+      for (const m of missing)
+        this.warn(`missing ${m.file} (served at /${m.url}); run bash scripts/setup.sh`);
       const present = files.filter((f) => existsSync(f.file));
       const emitted = Object.keys(bundle).filter((name) => !name.endsWith('.map') && name !== 'sw.js');
       const urls = ['', ...emitted, ...present.map((f) => f.url)].map((u) => `${config.base}${u}`);

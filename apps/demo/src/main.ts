@@ -11,7 +11,14 @@ import { rerankerAvailable } from './embed/model-api';
 import type { ModelRuntime } from './embed/protocol';
 import { ingest } from './ingest/ingest';
 import { pastedTitle, readFiles, type SourceDoc } from './ingest/sources';
-import { FilterError, type Mode, type Ranker, runSearch, type SearchOutcome, type SearchRequest } from './search';
+import {
+  FilterError,
+  type Mode,
+  type Ranker,
+  runSearch,
+  type SearchOutcome,
+  type SearchRequest,
+} from './search';
 import { $, errorText, fmtInt, fmtSeconds } from './ui/dom';
 import { createMap, type MapView, type SamplePoint } from './ui/projection';
 import { renderResults, wireResultKeys } from './ui/results';
@@ -28,6 +35,8 @@ interface DemoState {
   timings: { readyMs?: number; modelReadyMs?: number; firstResultsMs?: number; corpusLoadMs?: number };
   /** corpusRowsInserted: rows written from the corpus files by this page load (0 when they were already stored). */
   counters: { documentsEmbedded: number; corpusRowsInserted: number; searches: number };
+  /** The last search answered (ok) or rejected, with what was asked. */
+  lastSearch: { query: string; mode: Mode; filter: string; ok: boolean; seq: number } | undefined;
   error: string | undefined;
 }
 
@@ -44,6 +53,7 @@ const demo: DemoState = {
   backend: undefined,
   timings: {},
   counters: { documentsEmbedded: 0, corpusRowsInserted: 0, searches: 0 },
+  lastSearch: undefined,
   error: undefined,
 };
 window.elanusDemo = demo;
@@ -124,8 +134,9 @@ async function ensureCorpus(current: Db, meta: CorpusMeta): Promise<void> {
   const stored = has ? await storedCorpusCount(client) : 0;
   if (stored < meta.count) {
     const t0 = performance.now();
-    const n = await loadCorpus(client, meta, (p) => {
-      if (p.phase === 'download') bootStatus('Downloading the WordNet corpus…', `${fmtInt(meta.count)} documents`);
+    const n = await loadCorpus(client, meta, stored > 0, (p) => {
+      if (p.phase === 'download')
+        bootStatus('Downloading the WordNet corpus…', `${fmtInt(meta.count)} documents`);
       else
         bootStatus(
           'Indexing WordNet glosses (HNSW + BM25)…',
@@ -187,8 +198,16 @@ async function boot(): Promise<void> {
   if (document.activeElement === document.body || !document.activeElement) ui.q.focus();
   maybeHideBoot();
   refreshStats();
-  void buildMap();
+  // The map reads ~1,000 vectors through the engine: after the first search, or once the page is idle,
+  // so it never queues in front of the visitor's first query.
+  setTimeout(() => void ensureMap(), 4000);
   void modelLoad;
+}
+
+let mapBuilt: Promise<void> | undefined;
+function ensureMap(): Promise<void> {
+  mapBuilt ??= buildMap();
+  return mapBuilt;
 }
 
 function maybeHideBoot(): void {
@@ -196,31 +215,36 @@ function maybeHideBoot(): void {
   if (demo.model === 'loading') bootStatus('Loading the embedding model…', 'BM25 search works already');
 }
 
-/** A spread-out sample of stored vectors for the map: pages at even offsets, plus the user's documents. */
+/**
+ * A sample of stored vectors for the map: for each part of speech a share of about 1,000 points, read
+ * as pages at evenly spread offsets (rows are stored in id order, which clusters by WordNet file), plus
+ * the user's own documents.
+ */
 async function buildMap(): Promise<void> {
   if (!db) return;
   try {
     const client = db.client;
-    const total = (await client.count({ collection_name: COLLECTION, filter: 'source == "wordnet"' })).data;
-    const pages = 8;
-    const per = 120;
-    const reqs = Array.from({ length: pages }, (_, i) =>
-      client.query({
-        collection_name: COLLECTION,
-        filter: 'source == "wordnet"',
-        output_fields: ['dense', 'pos', 'title'],
-        offset: Math.floor((i * Math.max(0, total - per)) / (pages - 1)),
-        limit: per,
-      }),
+    const groups = ['noun', 'verb', 'adj', 'adv'];
+    const counts = await Promise.all(
+      groups.map(async (pos) => (await client.count({ collection_name: COLLECTION, filter: `pos == "${pos}"` })).data),
     );
-    reqs.push(
-      client.query({
-        collection_name: COLLECTION,
-        filter: 'source == "user"',
-        output_fields: ['dense', 'pos', 'title'],
-        limit: 200,
-      }),
-    );
+    const total = counts.reduce((a, b) => a + b, 0) || 1;
+    const pages = 4;
+    const output_fields = ['dense', 'pos', 'title'];
+    const reqs = groups.flatMap((pos, g) => {
+      const n = counts[g] ?? 0;
+      const per = Math.ceil(((n / total) * 1000) / pages);
+      return Array.from({ length: n > 0 ? pages : 0 }, (_, i) =>
+        client.query({
+          collection_name: COLLECTION,
+          filter: `pos == "${pos}"`,
+          output_fields,
+          offset: Math.floor((i * Math.max(0, n - per)) / (pages - 1)),
+          limit: per,
+        }),
+      );
+    });
+    reqs.push(client.query({ collection_name: COLLECTION, filter: 'source == "user"', output_fields, limit: 200 }));
     const rows = (await Promise.all(reqs)).flatMap((r) => r.data);
     const sample: SamplePoint[] = rows.flatMap((r) => {
       const v = r.dense;
@@ -238,7 +262,9 @@ function drawOnMap(o: SearchOutcome): void {
   map?.render(
     o.queryVector,
     o.hits.flatMap((h, i) =>
-      h.vector ? [{ rank: i + 1, vector: h.vector, pos: String(h.fields.pos), title: String(h.fields.title) }] : [],
+      h.vector
+        ? [{ rank: i + 1, vector: h.vector, pos: String(h.fields.pos), title: String(h.fields.title) }]
+        : [],
     ),
   );
 }
@@ -278,7 +304,11 @@ function filterMessage(e: unknown): { message: string; column: number | undefine
   const err = e as { message?: unknown; details?: { column?: unknown }; column?: unknown };
   const raw = String(err.message ?? e);
   const column =
-    typeof err.column === 'number' ? err.column : typeof err.details?.column === 'number' ? err.details.column : undefined;
+    typeof err.column === 'number'
+      ? err.column
+      : typeof err.details?.column === 'number'
+        ? err.details.column
+        : undefined;
   const message = raw.replace(/^cannot parse expression: `.*?`, /s, '').replace(/ \(column \d+\)$/, '');
   return { message, column };
 }
@@ -307,14 +337,17 @@ async function search(): Promise<void> {
     showFilterError(undefined);
     lastOutcome = o;
     demo.counters.searches++;
+    demo.lastSearch = { query: req.query, mode: req.mode, filter: req.filter, ok: true, seq };
     demo.timings.firstResultsMs ??= performance.now();
     renderResults(ui.results, ui.summary, o);
     latencies.push(o.totalMs);
     if (latencies.length > 50) latencies.shift();
     drawOnMap(o);
     refreshStats();
+    void ensureMap();
   } catch (e) {
     if (seq !== searchSeq) return;
+    demo.lastSearch = { query: req.query, mode: req.mode, filter: req.filter, ok: false, seq };
     if (e instanceof FilterError) {
       const { message, column } = filterMessage(e);
       showFilterError(message, column ?? e.column);
@@ -432,7 +465,8 @@ async function add(docs: SourceDoc[], problems: string[] = []): Promise<void> {
     ui.cancelBtn.hidden = true;
     updateAddButton();
     refreshStats();
-    void buildMap();
+    // New documents belong on the map: sample again.
+    mapBuilt = buildMap();
   }
 }
 
@@ -454,12 +488,6 @@ function wireIngest(): void {
     });
   });
   ui.drop.addEventListener('click', () => ui.files.click());
-  ui.drop.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      ui.files.click();
-    }
-  });
   ui.drop.addEventListener('dragover', (e) => {
     e.preventDefault();
     ui.drop.classList.add('over');

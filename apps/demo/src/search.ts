@@ -77,17 +77,28 @@ function toHit(h: SearchHit | Record<string, unknown>): Hit {
     id: String(id),
     score: typeof score === 'number' ? score : undefined,
     fields,
-    vector: dense instanceof Float32Array ? dense : Array.isArray(dense) ? Float32Array.from(dense as number[]) : undefined,
+    vector:
+      dense instanceof Float32Array
+        ? dense
+        : Array.isArray(dense)
+          ? Float32Array.from(dense as number[])
+          : undefined,
     denseRank: undefined,
     bm25Rank: undefined,
   };
 }
 
-const rankMap = (hits: SearchHit[]): Map<string, number> => new Map(hits.map((h, i) => [String(h.id), i + 1]));
+const rankMap = (hits: SearchHit[]): Map<string, number> =>
+  new Map(hits.map((h, i) => [String(h.id), i + 1]));
 
-export async function runSearch(client: MilvusClient, embedder: Embedder, req: SearchRequest): Promise<SearchOutcome> {
+export async function runSearch(
+  client: MilvusClient,
+  embedder: Embedder,
+  req: SearchRequest,
+): Promise<SearchOutcome> {
   const t0 = performance.now();
-  const filter = req.filter.trim();
+  // Sent as typed (not trimmed): the parser's column must point into the text the box shows.
+  const filter = req.filter.trim() ? req.filter : '';
   const output_fields = [...OUTPUT_FIELDS, 'dense'];
   const query = req.query.trim();
   try {
@@ -95,7 +106,14 @@ export async function runSearch(client: MilvusClient, embedder: Embedder, req: S
       // No query: list what the filter selects (Milvus `query`), in stored order.
       const r = await client.query({ collection_name: COLLECTION, filter, output_fields, limit: req.limit });
       const ms = performance.now() - t0;
-      return { request: req, hits: r.data.map(toHit), queryVector: undefined, embedMs: 0, searchMs: ms, totalMs: ms };
+      return {
+        request: req,
+        hits: r.data.map(toHit),
+        queryVector: undefined,
+        embedMs: 0,
+        searchMs: ms,
+        totalMs: ms,
+      };
     }
     let embedMs = 0;
     let queryVector: Float32Array | undefined;
@@ -116,7 +134,14 @@ export async function runSearch(client: MilvusClient, embedder: Embedder, req: S
         params: { ef: Math.max(SEARCH_EF, limit) },
       });
     const bm25 = (limit: number, fields: string[]) =>
-      client.search({ collection_name: COLLECTION, anns_field: 'sparse', data: query, limit, filter, output_fields: fields });
+      client.search({
+        collection_name: COLLECTION,
+        anns_field: 'sparse',
+        data: query,
+        limit,
+        filter,
+        output_fields: fields,
+      });
 
     let main: SearchHit[];
     let denseRanks: Map<string, number> | undefined;
@@ -136,7 +161,13 @@ export async function runSearch(client: MilvusClient, embedder: Embedder, req: S
         client.hybridSearch({
           collection_name: COLLECTION,
           data: [
-            { data: [queryVector!], anns_field: 'dense', limit: CANDIDATES, filter, params: { ef: SEARCH_EF } },
+            {
+              data: [queryVector!],
+              anns_field: 'dense',
+              limit: CANDIDATES,
+              filter,
+              params: { ef: SEARCH_EF },
+            },
             { data: [query], anns_field: 'sparse', limit: CANDIDATES, filter },
           ],
           rerank,

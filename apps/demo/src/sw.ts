@@ -46,8 +46,10 @@ sw.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      // `reload`: bypass the HTTP cache, so the precache holds what this build's server has.
-      await cache.addAll(MANIFEST.urls.map((u) => new Request(scopeUrl(u), { cache: 'reload' })));
+      // `no-store`: straight from the server, so the precache holds what this build serves, and no HTTP
+      // cache entry is shared with the page's own first-visit download of the same large file (Chromium
+      // fails one of two concurrent writers with ERR_CACHE_WRITE_FAILURE).
+      await cache.addAll(MANIFEST.urls.map((u) => new Request(scopeUrl(u), { cache: 'no-store' })));
       await sw.skipWaiting();
     })(),
   );

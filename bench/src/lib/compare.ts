@@ -23,8 +23,15 @@ export async function compareRates(
   const cpu = new Map<string, number[]>();
   for (const s of sides) {
     const t = times.get(s.name)!;
-    wall.set(s.name, t.wall.map((ms) => (s.work * 1000) / ms));
-    if (t.cpu.length) cpu.set(s.name, t.cpu.map((ms) => (s.work * 1000) / Math.max(ms, 0.001)));
+    wall.set(
+      s.name,
+      t.wall.map((ms) => (s.work * 1000) / ms),
+    );
+    if (t.cpu.length)
+      cpu.set(
+        s.name,
+        t.cpu.map((ms) => (s.work * 1000) / Math.max(ms, 0.001)),
+      );
   }
   const cmp: Comparison = {
     title,
@@ -41,7 +48,9 @@ export async function compareRates(
         ...(c ? { cpuMedian: round(median(c), 4), cpuRounds: c.map((x) => round(x, 4)) } : {}),
       };
     }),
-    ratios: Object.fromEntries(sides.map((s) => [s.name, round(pairedRatio(wall.get(s.name)!, wall.get(reference)!), 4)])),
+    ratios: Object.fromEntries(
+      sides.map((s) => [s.name, round(pairedRatio(wall.get(s.name)!, wall.get(reference)!), 4)]),
+    ),
   };
   if (cpu.size === sides.length) {
     cmp.cpuRatios = Object.fromEntries(

@@ -1,5 +1,5 @@
 /** The engine, imported from the workspace sources (the bench measures the code in this checkout). */
-export { MilvusClient } from '../../../packages/core/src/index.js';
+
 export { compileFilter } from '../../../packages/core/src/filter/index.js';
 export {
   ArraySparseColumn,
@@ -8,6 +8,7 @@ export {
   type HnswIndex,
   type SparseInvertedIndex,
 } from '../../../packages/core/src/index/index.js';
+export { MilvusClient, RRFRanker, WeightedRanker } from '../../../packages/core/src/index.js';
 export { createKernels, simdSupported } from '../../../packages/core/src/kernels/index.js';
 export type { Kernels } from '../../../packages/core/src/kernels/types.js';
 export { DataType } from '../../../packages/core/src/schema/types.js';

@@ -60,7 +60,11 @@ export interface Timings {
  * each one's per-round wall (and, in Node, CPU) times in ms. Only ratios from one such call are meaningful on a
  * shared machine; rounds are paired for the ratios.
  */
-export async function interleave(contenders: Contender[], rounds: number, warmup = 1): Promise<Map<string, Timings>> {
+export async function interleave(
+  contenders: Contender[],
+  rounds: number,
+  warmup = 1,
+): Promise<Map<string, Timings>> {
   const times = new Map<string, Timings>(contenders.map((c) => [c.name, { wall: [], cpu: [] }]));
   for (let r = -warmup; r < rounds; r++) {
     for (const c of contenders) {

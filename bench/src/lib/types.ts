@@ -64,6 +64,13 @@ export interface Target {
   value: string;
 }
 
+/** One line of the headline table: a ratio with what it compares. */
+export interface Headline {
+  label: string;
+  /** e.g. "1.27×" (how the scenario states it). */
+  value: string;
+}
+
 export interface ScenarioResult {
   scenario: string;
   title: string;
@@ -75,6 +82,7 @@ export interface ScenarioResult {
   curves: Curve[];
   distributions: Distribution[];
   targets: Target[];
+  headline: Headline[];
   skipped: string[];
   notes: string[];
   seconds: number;
@@ -84,6 +92,8 @@ export interface Ctx {
   runtime: Runtime;
   /** Smaller sizes, for a quick check of the harness itself. */
   quick: boolean;
+  /** Sub-step of a multi-phase scenario (cold open: `write`, then `open` in a restarted browser). */
+  phase?: string;
   log: (msg: string) => void;
   /** Reads a file of the repository (Node: fs; browser: fetch from the bench server); null when absent. */
   readFile: (path: string) => Promise<ArrayBuffer | null>;
@@ -99,6 +109,7 @@ export function emptyResult(scenario: string, title: string, runtime: Runtime): 
     curves: [],
     distributions: [],
     targets: [],
+    headline: [],
     skipped: [],
     notes: [],
     seconds: 0,

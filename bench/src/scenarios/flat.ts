@@ -1,9 +1,17 @@
 import { jsScanTopK, recallAt, SmallTopK } from '../lib/baseline.js';
 import { compareRates, judgedRatio, ratioOf, ratioText, type ThroughputSide } from '../lib/compare.js';
 import { clusteredVectors, row } from '../lib/data.js';
-import { Bitset, createIndex, createKernels, MilvusClient, simdSupported } from '../lib/elanus.js';
+import {
+  Bitset,
+  createIndex,
+  createKernels,
+  type FlatIndex,
+  MilvusClient,
+  simdSupported,
+} from '../lib/elanus.js';
 import { loadNative } from '../lib/peers.js';
 import { wasmReadProbe } from '../lib/probe.js';
+import { Rng } from '../lib/rng.js';
 import { round } from '../lib/stats.js';
 import { type Ctx, emptyResult, type ScenarioResult } from '../lib/types.js';
 
@@ -51,13 +59,13 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
   // Elanus, index level, both kernel sets.
   const kinds: ('wasm' | 'js')[] = simdSupported() ? ['wasm', 'js'] : ['js'];
   if (!simdSupported()) res.skipped.push('Elanus WASM SIMD kernels: WebAssembly SIMD unavailable here');
-  let wasmIndex: ReturnType<typeof createIndex> | undefined;
+  let wasmIndex: FlatIndex | undefined;
   for (const kind of kinds) {
     const kernels = await createKernels(kind);
     const col = kernels.createColumn(dim);
     col.reserve(n);
     col.pushMany(data.base, n);
-    const idx = createIndex('dense', 'FLAT', 'IP', {}, col, kernels);
+    const idx = createIndex('dense', 'FLAT', 'IP', {}, col, kernels) as FlatIndex;
     idx.addRange(0, n);
     if (kind === 'wasm') wasmIndex = idx;
     const name = kind === 'wasm' ? 'Elanus FLAT (WASM SIMD)' : 'Elanus FLAT (JS kernels)';
@@ -110,14 +118,11 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
   const cats = new Int32Array(n);
   const prices = new Float32Array(n);
   const years = new Int16Array(n);
-  {
-    let s = 12345;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    for (let i = 0; i < n; i++) {
-      cats[i] = Math.floor(rnd() * 10);
-      prices[i] = Math.floor(rnd() * 100000) / 100;
-      years[i] = 1900 + Math.floor(rnd() * 125);
-    }
+  const rng = new Rng(12345);
+  for (let i = 0; i < n; i++) {
+    cats[i] = rng.int(10);
+    prices[i] = Math.floor(rng.float() * 100000) / 100;
+    years[i] = 1900 + rng.int(125);
   }
   let pass = 0;
   for (let i = 0; i < n; i++) if (cats[i] !== 3 && prices[i]! < 900 && years[i]! >= 1950) pass++;
@@ -130,12 +135,13 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
   }
   await client.loadCollection({ collection_name: 'flat' });
   const apiIds = async (q: Float32Array) =>
-    ((await client.search({ collection_name: 'flat', data: q, limit: K })).results as { id: string }[]).map((h) =>
-      Number(h.id),
+    ((await client.search({ collection_name: 'flat', data: q, limit: K })).results as { id: string }[]).map(
+      (h) => Number(h.id),
     );
   {
     let r = 0;
-    for (let i = 0; i < truth.length; i++) r += recallAt(await apiIds(row(data.queries, dim, i)), truth[i]!, K);
+    for (let i = 0; i < truth.length; i++)
+      r += recallAt(await apiIds(row(data.queries, dim, i)), truth[i]!, K);
     agreement.push(['client.search (FLAT)', round(r / truth.length, 4)]);
   }
   const apiRunner = (filter?: string) => {
@@ -162,21 +168,39 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
 
   // The read probe over the same number of bytes (a copy of the vectors), in the same interleaving.
   const probe = wasmReadProbe(bytesPerQuery, data.base);
-  if (probe) sides.push({ name: 'WASM SIMD read probe', work: perRound, run: () => {
-    for (let i = 0; i < perRound; i++) probe.run();
-  } });
+  if (probe)
+    sides.push({
+      name: 'WASM SIMD read probe',
+      work: perRound,
+      run: () => {
+        for (let i = 0; i < perRound; i++) probe.run();
+      },
+    });
   else res.skipped.push('WASM SIMD read probe: WebAssembly SIMD unavailable');
 
   ctx.log(`flat: ${sides.length} sides × ${rounds} rounds`);
   const ref = sides[0]!.name;
-  const cmp = await compareRates(`FLAT top-${K}, ${n.toLocaleString('en-US')} × ${dim}`, 'queries/s', sides, rounds, ref);
+  const cmp = await compareRates(
+    `FLAT top-${K}, ${n.toLocaleString('en-US')} × ${dim}`,
+    'queries/s',
+    sides,
+    rounds,
+    ref,
+  );
   res.comparisons.push(cmp);
   const med = (name: string) => cmp.sides.find((s) => s.name === name)?.median ?? Number.NaN;
   const probeQps = med('WASM SIMD read probe');
   const probeGBs = (probeQps * bytesPerQuery) / 1e9;
   res.tables.push({
     title: `FLAT scan rate (${(bytesPerQuery / 1e6).toFixed(1)} MB of vectors per query)`,
-    columns: ['side', 'queries/s (wall)', 'queries/s (CPU time)', 'GB/s', 'fraction of read probe', `× ${ref}`],
+    columns: [
+      'side',
+      'queries/s (wall)',
+      'queries/s (CPU time)',
+      'GB/s',
+      'fraction of read probe',
+      `× ${ref}`,
+    ],
     rows: cmp.sides.map((s) => {
       const best = s.cpuMedian ?? s.median;
       return [
@@ -198,6 +222,28 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
     rows: agreement,
   });
   const wasmName = 'Elanus FLAT (WASM SIMD)';
+  const lead = cmp.ratios[wasmName] !== undefined ? wasmName : 'Elanus FLAT (JS kernels)';
+  for (const other of [
+    'JS 4-acc baseline',
+    'hnswlib-node BruteforceSearch',
+    'usearch exactSearch (1 thread)',
+  ]) {
+    if (cmp.ratios[other] === undefined) continue;
+    res.headline.push({
+      label: `FLAT ${n / 1000}k × ${dim}: ${lead} ÷ ${other} (queries/s)`,
+      value: ratioText(cmp, lead, other),
+    });
+  }
+  if (probe) {
+    res.headline.push({
+      label: `FLAT ${n / 1000}k × ${dim}: ${lead} GB/s ÷ WASM SIMD read probe`,
+      value: ratioText(cmp, lead, 'WASM SIMD read probe'),
+    });
+  }
+  res.headline.push({
+    label: `FLAT ${n / 1000}k × ${dim}: client.search + 3-clause filter ÷ raw scan (queries/s)`,
+    value: ratioText(cmp, 'client.search + filter', lead),
+  });
   if (cmp.ratios[wasmName] !== undefined) {
     const api = judgedRatio(cmp, 'client.search', wasmName);
     const apiF = judgedRatio(cmp, 'client.search + filter', wasmName);

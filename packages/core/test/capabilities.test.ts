@@ -125,6 +125,7 @@ class FakeGpu implements BatchSearcher {
     flat.addRange(0, req.column.length);
     return req.queries.map((q) => flat.search(q, req.k, req.allow, {}));
   }
+  minWork = 0;
   dispose() {}
 }
 
@@ -178,6 +179,10 @@ describe('search hands FLAT batches to the engine batch searcher', () => {
     const r = await c.search({ collection_name: 'v', data: q, limit: 3 });
     expect(gpu.requests).toHaveLength(1);
     expect((r.results as SearchHit[][]).map((h) => h.length)).toEqual([3, 3, 3, 3]);
+    // Too little work for a GPU call (auto's threshold): the kernels answer.
+    gpu.minWork = 4 * 300 * 8 + 1;
+    await c.search({ collection_name: 'v', data: q, limit: 3 });
+    expect(gpu.requests).toHaveLength(1);
     const h = await setup('HNSW');
     await h.c.search({ collection_name: 'v', data: h.q, limit: 3 });
     expect(h.gpu.requests).toHaveLength(0);

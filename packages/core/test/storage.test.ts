@@ -475,9 +475,15 @@ describe('sealing policy', () => {
     const storage = new MemoryStorage();
     const a = await openOn(storage, { sealRows: 30 });
     await a.createCollection({ collection_name: 'c', dimension: 2 });
-    await a.insert({ collection_name: 'c', data: Array.from({ length: 20 }, (_, id) => ({ id, vector: [id, 1] })) });
+    await a.insert({
+      collection_name: 'c',
+      data: Array.from({ length: 20 }, (_, id) => ({ id, vector: [id, 1] })),
+    });
     expect((await storage.list('log/')).length).toBe(2);
-    await a.insert({ collection_name: 'c', data: Array.from({ length: 20 }, (_, id) => ({ id: id + 20, vector: [id, 2] })) });
+    await a.insert({
+      collection_name: 'c',
+      data: Array.from({ length: 20 }, (_, id) => ({ id: id + 20, vector: [id, 2] })),
+    });
     // 40 logged rows crossed the threshold: sealed in the background right after the commit.
     await vi.waitFor(async () => expect(await storage.list('log/')).toEqual([]));
     await a.closeConnection();

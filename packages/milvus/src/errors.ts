@@ -48,7 +48,12 @@ export function isSuccess(s: StatusLike | undefined | null): boolean {
 export function checkStatus(s: StatusLike | undefined | null, what: string): void {
   if (isSuccess(s)) return;
   const st = s as StatusLike;
-  const numeric = typeof st.code === 'number' && st.code !== 0 ? st.code : typeof st.error_code === 'number' ? st.error_code : 1;
+  const numeric =
+    typeof st.code === 'number' && st.code !== 0
+      ? st.code
+      : typeof st.error_code === 'number'
+        ? st.error_code
+        : 1;
   const reason = st.reason ?? st.message ?? '';
   const e = remoteError(numeric, reason ? `${what}: ${reason}` : `${what} failed`);
   // The SDK names a few errors (error_code: 'CollectionNotExists'): prefer that name when it is one of ours.

@@ -25,32 +25,46 @@ export class MilvusClient extends CoreMilvusClient {
   }
 }
 
-export { RestClient, createRestClient, type RestClientConfig } from './rest/client.js';
-export { parseJsonLossless, stringifyJson } from './rest/json.js';
 export { remoteError } from './errors.js';
+export { createRestClient, RestClient, type RestClientConfig } from './rest/client.js';
+export { parseJsonLossless, stringifyJson } from './rest/json.js';
+export {
+  type CreateFromResult,
+  checkCompatible,
+  createLocalFrom,
+  createRemoteFrom,
+  describeSchema,
+} from './schema/create.js';
 export {
   compareSchemas,
-  schemaFromDescribe,
-  indexesFromDescribe,
-  toCreateRequest,
   type FieldInfo,
   type FunctionInfo,
   type IndexInfo,
+  indexesFromDescribe,
   type SchemaDifference,
   type SchemaInfo,
+  schemaFromDescribe,
+  toCreateRequest,
 } from './schema/schema.js';
-export { checkCompatible, createLocalFrom, createRemoteFrom, describeSchema, type CreateFromResult } from './schema/create.js';
+export { type CheckpointStore, defaultCheckpointStore, MemoryCheckpointStore } from './sync/checkpoint.js';
+export { Checksum, canonicalJson, rowHasher } from './sync/hash.js';
 export {
-  sync,
-  remoteIdentity,
+  MemoryOpLog,
+  type OpLog,
+  type OpLogEntry,
+  type OpLogStorage,
+  recorderOf,
+  recordOps,
+  StorageOpLog,
+} from './sync/oplog.js';
+export {
   type ConflictRule,
+  remoteIdentity,
   type SideSummary,
   type SyncConflict,
   type SyncDirection,
   type SyncOptions,
   type SyncProgress,
   type SyncResult,
+  sync,
 } from './sync/sync.js';
-export { type CheckpointStore, MemoryCheckpointStore, defaultCheckpointStore } from './sync/checkpoint.js';
-export { MemoryOpLog, StorageOpLog, recordOps, recorderOf, type OpLog, type OpLogEntry, type OpLogStorage } from './sync/oplog.js';
-export { Checksum, canonicalJson, rowHasher } from './sync/hash.js';

@@ -15,7 +15,8 @@ export function wireValue(v: unknown): unknown {
     for (let i = 0; i < s.indices.length; i++) o[String(s.indices[i])] = Number(s.values[i]);
     return o;
   }
-  if (Array.isArray(v) && v.some((x) => typeof x === 'bigint')) return v.map((x) => (typeof x === 'bigint' ? x.toString() : x));
+  if (Array.isArray(v) && v.some((x) => typeof x === 'bigint'))
+    return v.map((x) => (typeof x === 'bigint' ? x.toString() : x));
   return v;
 }
 

@@ -1,4 +1,11 @@
-import { createEngine, DataType, ElanusError, LocalClient, type RowData, type VectorClient } from '@elanus/core';
+import {
+  createEngine,
+  DataType,
+  ElanusError,
+  LocalClient,
+  type RowData,
+  type VectorClient,
+} from '@elanus/core';
 import { expect } from 'vitest';
 
 export function rng(seed: number) {
@@ -25,7 +32,13 @@ export const richFields = (dim = 8) => [
   { name: 'score', data_type: DataType.Double },
   { name: 'flag', data_type: DataType.Bool },
   { name: 'meta', data_type: DataType.JSON },
-  { name: 'tags', data_type: DataType.Array, element_type: DataType.VarChar, max_capacity: 4, max_length: 16 },
+  {
+    name: 'tags',
+    data_type: DataType.Array,
+    element_type: DataType.VarChar,
+    max_capacity: 4,
+    max_length: 16,
+  },
   { name: 'nums', data_type: DataType.Array, element_type: DataType.Int64, max_capacity: 4 },
 ];
 
@@ -48,7 +61,7 @@ export function richRow(i: number, dim = 8, rand = rng(i + 1), version = 0): Row
   const row: RowData = {
     id: i,
     vec,
-    sp: { [i % 97]: 0.5 + version, [(i * 7) % 1000 + 100]: rand() },
+    sp: { [i % 97]: 0.5 + version, [((i * 7) % 1000) + 100]: rand() },
     title: `title ${i} v${version}`,
     year: 1900 + (i % 120),
     big: i % 5 === 0 ? null : `${9007199254740993n + BigInt(i)}`,
@@ -78,7 +91,12 @@ export async function expectError(p: Promise<unknown>, code: string, message?: R
  * Wraps a client so that the Nth call of `method` (1-based) fails like a dropped connection, optionally
  * after the call reached the target (`after: true`: the write happened but the answer was lost).
  */
-export function failing<T extends VectorClient>(client: T, method: keyof VectorClient, nth: number, after = false): T & { calls: number } {
+export function failing<T extends VectorClient>(
+  client: T,
+  method: keyof VectorClient,
+  nth: number,
+  after = false,
+): T & { calls: number } {
   const state = { calls: 0 };
   return new Proxy(client, {
     get(target, prop, receiver) {
@@ -98,6 +116,10 @@ export function failing<T extends VectorClient>(client: T, method: keyof VectorC
 }
 
 export async function allRows(client: VectorClient, collection: string): Promise<RowData[]> {
-  const res = await client.query({ collection_name: collection, filter: 'id >= 0 or id < 0', output_fields: ['*'] });
+  const res = await client.query({
+    collection_name: collection,
+    filter: 'id >= 0 or id < 0',
+    output_fields: ['*'],
+  });
   return res.data;
 }

@@ -25,7 +25,15 @@ describe('push', () => {
     const remote = await localClient();
     const checkpoint = new MemoryCheckpointStore();
     const events: SyncProgress[] = [];
-    const r1 = await sync({ local, remote, collection: C, direction: 'push', batchSize: 64, checkpoint, onProgress: (p) => events.push(p) });
+    const r1 = await sync({
+      local,
+      remote,
+      collection: C,
+      direction: 'push',
+      batchSize: 64,
+      checkpoint,
+      onProgress: (p) => events.push(p),
+    });
     expect(r1.pushMode).toBe('log');
     expect(r1.pushed.upserted).toBe(250);
     expect(r1.verification?.equal).toBe(true);
@@ -34,7 +42,20 @@ describe('push', () => {
     expect(events.some((e) => e.phase === 'push' && e.done > 0 && e.done < e.total)).toBe(true);
     const desc = await remote.describeCollection({ collection_name: C });
     expect(desc.schema.enable_dynamic_field).toBe(true);
-    expect(desc.schema.fields.map((f) => f.name)).toEqual(['id', 'vec', 'sp', 'title', 'year', 'big', 'rating', 'score', 'flag', 'meta', 'tags', 'nums']);
+    expect(desc.schema.fields.map((f) => f.name)).toEqual([
+      'id',
+      'vec',
+      'sp',
+      'title',
+      'year',
+      'big',
+      'rating',
+      'score',
+      'flag',
+      'meta',
+      'tags',
+      'nums',
+    ]);
     const r2 = await sync({ local, remote, collection: C, direction: 'push', checkpoint });
     expect(r2.pushed).toEqual({ upserted: 0, deleted: 0 });
     expect(r2.batches).toBe(0);
@@ -46,7 +67,10 @@ describe('push', () => {
     const remote = await localClient();
     const checkpoint = new MemoryCheckpointStore();
     await sync({ local, remote, collection: C, direction: 'push', checkpoint });
-    await local.upsert({ collection_name: C, data: [richRow(5, 8, undefined, 1), richRow(200, 8, undefined, 1)] });
+    await local.upsert({
+      collection_name: C,
+      data: [richRow(5, 8, undefined, 1), richRow(200, 8, undefined, 1)],
+    });
     await local.delete({ collection_name: C, ids: [7, 8] });
     await local.upsert({ collection_name: C, data: [richRow(7, 8, undefined, 2)] }); // deleted, then back
     await local.delete({ collection_name: C, ids: [200] }); // created, then deleted
@@ -77,7 +101,15 @@ describe('push', () => {
     const r2 = await sync({ local, remote, collection: C, direction: 'push', checkpoint });
     expect(r2.pushMode).toBe('log');
     expect(r2.pushed).toEqual({ upserted: 0, deleted: 1 });
-    const r3 = await sync({ local, remote, collection: C, direction: 'push', checkpoint, full: true, mirror: true });
+    const r3 = await sync({
+      local,
+      remote,
+      collection: C,
+      direction: 'push',
+      checkpoint,
+      full: true,
+      mirror: true,
+    });
     expect(r3.pushMode).toBe('scan');
     expect(r3.pushed).toEqual({ upserted: 0, deleted: 1 });
     expect(r3.verification?.equal).toBe(true);
@@ -89,7 +121,10 @@ describe('push', () => {
       const inner = await localClient();
       const checkpoint = new MemoryCheckpointStore();
       const remote = failing(inner, 'upsert', 3, after);
-      await expectError(sync({ local, remote, collection: C, direction: 'push', batchSize: 50, checkpoint }), 'Unavailable');
+      await expectError(
+        sync({ local, remote, collection: C, direction: 'push', batchSize: 50, checkpoint }),
+        'Unavailable',
+      );
       expect(await count(inner)).toBe(after ? 150 : 100);
       const r = await sync({ local, remote, collection: C, direction: 'push', batchSize: 50, checkpoint });
       expect(r.resumed).toBe(true);
@@ -104,7 +139,10 @@ describe('push', () => {
     const inner = await localClient();
     const checkpoint = new MemoryCheckpointStore();
     const remote = failing(inner, 'upsert', 4);
-    await expectError(sync({ local, remote, collection: C, direction: 'push', batchSize: 50, checkpoint }), 'Unavailable');
+    await expectError(
+      sync({ local, remote, collection: C, direction: 'push', batchSize: 50, checkpoint }),
+      'Unavailable',
+    );
     const r = await sync({ local, remote, collection: C, direction: 'push', batchSize: 50, checkpoint });
     expect(r.pushMode).toBe('scan');
     expect(r.resumed).toBe(true);
@@ -141,7 +179,12 @@ describe('push', () => {
     await local.insert({ collection_name: C, partition_name: 'p2024', data: [richRow(50), richRow(51)] });
     const remote = await localClient();
     await sync({ local, remote, collection: C, direction: 'push', checkpoint: new MemoryCheckpointStore() });
-    const inP = await remote.query({ collection_name: C, filter: 'id >= 0', partition_names: ['p2024'], output_fields: ['id'] });
+    const inP = await remote.query({
+      collection_name: C,
+      filter: 'id >= 0',
+      partition_names: ['p2024'],
+      output_fields: ['id'],
+    });
     expect(inP.data.map((x) => x.id)).toEqual(['50', '51']);
   });
 });
@@ -171,8 +214,18 @@ describe('pull', () => {
     const inner = await localClient();
     const checkpoint = new MemoryCheckpointStore();
     const local = failing(inner, 'upsert', 3);
-    await expectError(sync({ local, remote, collection: C, direction: 'pull', batchSize: 50, checkpoint }), 'Unavailable');
-    const r = await sync({ local: inner, remote, collection: C, direction: 'pull', batchSize: 50, checkpoint });
+    await expectError(
+      sync({ local, remote, collection: C, direction: 'pull', batchSize: 50, checkpoint }),
+      'Unavailable',
+    );
+    const r = await sync({
+      local: inner,
+      remote,
+      collection: C,
+      direction: 'pull',
+      batchSize: 50,
+      checkpoint,
+    });
     expect(r.resumed).toBe(true);
     expect(r.pulled.upserted).toBe(160);
     expect(r.verification?.equal).toBe(true);
@@ -188,15 +241,23 @@ describe('both', () => {
     expect(first.verification?.equal).toBe(true);
     expect(first.conflicts).toBe(0);
     // local-only change, remote-only change, a conflict, deletions on each side
-    await local.upsert({ collection_name: C, data: [richRow(1, 8, undefined, 1), richRow(3, 8, undefined, 1)] });
-    await remote.upsert({ collection_name: C, data: [richRow(2, 8, undefined, 2), richRow(3, 8, undefined, 2)] });
+    await local.upsert({
+      collection_name: C,
+      data: [richRow(1, 8, undefined, 1), richRow(3, 8, undefined, 1)],
+    });
+    await remote.upsert({
+      collection_name: C,
+      data: [richRow(2, 8, undefined, 2), richRow(3, 8, undefined, 2)],
+    });
     await local.delete({ collection_name: C, ids: [10] });
     await remote.delete({ collection_name: C, ids: [11] });
     const r = await sync({ local, remote, collection: C, direction: 'both', checkpoint });
     expect(r.conflicts).toBe(1);
     expect(r.verification?.equal).toBe(true);
     const titles = async (c: LocalClient) =>
-      (await c.get({ collection_name: C, ids: [1, 2, 3, 10, 11], output_fields: ['title'] })).data.map((x) => x.title);
+      (await c.get({ collection_name: C, ids: [1, 2, 3, 10, 11], output_fields: ['title'] })).data.map(
+        (x) => x.title,
+      );
     expect(await titles(local)).toEqual(['title 1 v1', 'title 2 v2', 'title 3 v2']);
     expect(await titles(remote)).toEqual(await titles(local));
     const again = await sync({ local, remote, collection: C, direction: 'both', checkpoint });
@@ -209,7 +270,10 @@ describe('both', () => {
     const remote = await localClient();
     const checkpoint = new MemoryCheckpointStore();
     await sync({ local, remote, collection: C, direction: 'both', checkpoint });
-    await local.upsert({ collection_name: C, data: [richRow(4, 8, undefined, 1), richRow(5, 8, undefined, 1)] });
+    await local.upsert({
+      collection_name: C,
+      data: [richRow(4, 8, undefined, 1), richRow(5, 8, undefined, 1)],
+    });
     await remote.upsert({ collection_name: C, data: [richRow(4, 8, undefined, 2)] });
     await remote.delete({ collection_name: C, ids: [5] });
     const seen: string[] = [];
@@ -246,10 +310,18 @@ describe('schemas', () => {
       index_params: [{ field_name: 'vec', index_type: 'FLAT', metric_type: 'L2' }],
     });
     const checkpoint = new MemoryCheckpointStore();
-    const e = await expectError(sync({ local, remote, collection: C, direction: 'push', checkpoint }), 'SchemaMismatch');
+    const e = await expectError(
+      sync({ local, remote, collection: C, direction: 'push', checkpoint }),
+      'SchemaMismatch',
+    );
     const diffs = e.details?.differences as { field: string; property: string }[];
     expect(diffs).toContainEqual({ field: 'vec', property: 'dim', local: 8, remote: 4 });
-    expect(diffs).toContainEqual({ field: 'other', property: 'presence', local: 'missing', remote: 'present' });
+    expect(diffs).toContainEqual({
+      field: 'other',
+      property: 'presence',
+      local: 'missing',
+      remote: 'present',
+    });
     expect(diffs).toContainEqual({ field: '', property: 'enable_dynamic_field', local: true, remote: false });
     expect(diffs.some((d) => d.field === 'sp' && d.property === 'presence')).toBe(true);
     expect((await remote.count({ collection_name: C })).data).toBe(0);
@@ -259,7 +331,11 @@ describe('schemas', () => {
   it('rejects a bad direction and a missing collection', async () => {
     const local = await localClient();
     const remote = await localClient();
-    await expectError(sync({ local, remote, collection: C, direction: 'sideways' as never }), 'IllegalArgument', /direction/);
+    await expectError(
+      sync({ local, remote, collection: C, direction: 'sideways' as never }),
+      'IllegalArgument',
+      /direction/,
+    );
     await expectError(
       sync({ local, remote, collection: C, direction: 'pull', checkpoint: new MemoryCheckpointStore() }),
       'CollectionNotExists',

@@ -5,9 +5,20 @@ import * as elanusIdb from '@elanus/core/idb';
 
 type Client = InstanceType<typeof elanus.MilvusClient>;
 
-/** The vector every stream row gets, so that a reopened database can be checked row by row. */
+/**
+ * The vector row `id` gets (pseudo-random in [-1, 1), a function of the id), so that a reopened database
+ * can be checked row by row.
+ */
 function vectorFor(id: number, dim: number): number[] {
-  return Array.from({ length: dim }, (_, j) => Math.fround(Math.sin(id * 0.37 + j * 1.1)));
+  let s = (Math.imul(id + 1, 0x9e3779b1) ^ 0x5bd1e995) >>> 0;
+  return Array.from({ length: dim }, () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.fround(((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1);
+  });
 }
 
 /** Everything observable about the collections of a client, for before/after comparisons. */

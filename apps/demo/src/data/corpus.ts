@@ -46,7 +46,9 @@ async function fetchOk(file: string): Promise<Response> {
 export async function fetchCorpusMeta(): Promise<CorpusMeta> {
   const meta = (await (await fetchOk('wordnet.meta.json')).json()) as CorpusMeta;
   if (meta.format !== CORPUS_FORMAT || meta.dim !== DIM) {
-    throw new Error(`corpus format ${meta.format} / dim ${meta.dim} is not what this page reads (${CORPUS_FORMAT} / ${DIM})`);
+    throw new Error(
+      `corpus format ${meta.format} / dim ${meta.dim} is not what this page reads (${CORPUS_FORMAT} / ${DIM})`,
+    );
   }
   return meta;
 }
@@ -66,12 +68,13 @@ export interface LoadProgress {
 }
 
 /**
- * Inserts the corpus rows (upsert: a load interrupted by a closed tab resumes without duplicates).
- * Returns the number of rows written.
+ * Writes the corpus rows: plain inserts into an empty collection, upserts when some are already there (a
+ * load interrupted by a closed tab resumes without duplicates). Returns the number of rows written.
  */
 export async function loadCorpus(
   client: MilvusClient,
   meta: CorpusMeta,
+  resume: boolean,
   onProgress: (p: LoadProgress) => void,
 ): Promise<number> {
   onProgress({ done: 0, total: meta.count, phase: 'download' });
@@ -90,7 +93,8 @@ export async function loadCorpus(
     const data: DocRow[] = [];
     for (let i = start; i < Math.min(lines.length, start + BATCH); i++) {
       const d = JSON.parse(lines[i]!) as CorpusLine;
-      if (d.id !== meta.ids[i]) throw new Error(`corpus row ${i} is ${d.id}, its vector belongs to ${meta.ids[i]}`);
+      if (d.id !== meta.ids[i])
+        throw new Error(`corpus row ${i} is ${d.id}, its vector belongs to ${meta.ids[i]}`);
       data.push({
         id: d.id,
         title: d.title,
@@ -106,7 +110,8 @@ export async function loadCorpus(
         dense: vectors.slice(i * DIM, (i + 1) * DIM),
       });
     }
-    await client.upsert({ collection_name: COLLECTION, data: data as unknown as Record<string, unknown>[] });
+    const req = { collection_name: COLLECTION, data: data as unknown as Record<string, unknown>[] };
+    await (resume ? client.upsert(req) : client.insert(req));
     onProgress({ done: Math.min(lines.length, start + BATCH), total: meta.count, phase: 'insert' });
   }
   return lines.length;

@@ -3,7 +3,13 @@
  * the engine in a Worker over IndexedDB, then IndexedDB in-thread, then memory. Whatever opens is what the
  * rest of the page uses; the stats panel says which one it is and why the better ones were skipped.
  */
-import { type ClientConfig, capabilities, MilvusClient, resolveDevice, type VectorClient } from '@elanus/core';
+import {
+  type ClientConfig,
+  capabilities,
+  MilvusClient,
+  resolveDevice,
+  type VectorClient,
+} from '@elanus/core';
 
 export interface Backend {
   /** What the stats panel shows, e.g. "Worker · IndexedDB". */
@@ -46,9 +52,17 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 /** `?backend=memory|idb|worker-idb|worker-memory` forces one backend (debugging, tests). */
 function candidates(name: string, forced: string | null): Array<[Backend, ClientConfig]> {
   const all: Array<[string, Backend, ClientConfig]> = [
-    ['worker-idb', { label: 'Worker · IndexedDB', worker: true, persistent: true }, { uri: `idb://${name}`, worker: true }],
+    [
+      'worker-idb',
+      { label: 'Worker · IndexedDB', worker: true, persistent: true },
+      { uri: `idb://${name}`, worker: true },
+    ],
     ['idb', { label: 'In-page · IndexedDB', worker: false, persistent: true }, { uri: `idb://${name}` }],
-    ['worker-memory', { label: 'Worker · memory', worker: true, persistent: false }, { uri: 'memory://', worker: true }],
+    [
+      'worker-memory',
+      { label: 'Worker · memory', worker: true, persistent: false },
+      { uri: 'memory://', worker: true },
+    ],
     ['memory', { label: 'In-page · memory', worker: false, persistent: false }, { uri: 'memory://' }],
   ];
   const picked = forced ? all.filter(([k]) => k === forced) : all;

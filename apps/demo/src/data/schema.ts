@@ -5,7 +5,11 @@ export const COLLECTION = 'documents';
 export const DIM = 384;
 
 /** HNSW for the dense vectors (the approximate index a real Milvus would use), BM25 for the text. */
-export const DENSE_INDEX = { index_type: 'HNSW', metric_type: 'COSINE', params: { M: 16, efConstruction: 64 } };
+export const DENSE_INDEX = {
+  index_type: 'HNSW',
+  metric_type: 'COSINE',
+  params: { M: 16, efConstruction: 64 },
+};
 export const SPARSE_INDEX = {
   index_type: 'SPARSE_INVERTED_INDEX',
   metric_type: 'BM25',
@@ -34,7 +38,17 @@ export interface DocRow {
 }
 
 /** Fields returned with every hit. */
-export const OUTPUT_FIELDS = ['title', 'text', 'pos', 'category', 'source', 'lemmas', 'freq', 'n_words', 'chunk'];
+export const OUTPUT_FIELDS = [
+  'title',
+  'text',
+  'pos',
+  'category',
+  'source',
+  'lemmas',
+  'freq',
+  'n_words',
+  'chunk',
+];
 
 /** Field names and types shown next to the filter box. */
 export const FILTER_FIELDS: ReadonlyArray<[string, string]> = [
@@ -76,7 +90,12 @@ export function collectionSchema(): CreateCollectionReq {
       { name: 'dense', data_type: 'FloatVector', dim: DIM },
     ],
     functions: [
-      { name: 'text_bm25', type: FunctionType.BM25, input_field_names: ['text'], output_field_names: ['sparse'] },
+      {
+        name: 'text_bm25',
+        type: FunctionType.BM25,
+        input_field_names: ['text'],
+        output_field_names: ['sparse'],
+      },
     ],
     index_params: [
       { field_name: 'dense', ...DENSE_INDEX },

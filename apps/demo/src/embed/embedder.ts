@@ -17,7 +17,10 @@ export class Embedder {
   onStatus: ((text: string) => void) | undefined;
 
   constructor() {
-    this.worker = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'elanus-model' });
+    this.worker = new Worker(new URL('./model.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'elanus-model',
+    });
     this.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.receive(e.data));
     this.worker.addEventListener('error', (e) => {
       const err = new Error(`the model worker failed: ${e.message || 'could not start'}`);

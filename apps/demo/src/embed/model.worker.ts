@@ -39,11 +39,17 @@ function load(): Promise<ModelRuntime> {
     const t0 = performance.now();
     await ef.load({
       onProgress: (e) => {
-        if (e.stage === 'load' && e.status === 'file' && e.file) self.postMessage({ type: 'status', text: `loading ${e.file}` });
+        if (e.stage === 'load' && e.status === 'file' && e.file)
+          self.postMessage({ type: 'status', text: `loading ${e.file}` });
       },
     });
     const rt = ef.runtime;
-    return { device: rt?.device ?? 'unknown', dtype: rt?.dtype ?? 'q8', dim: ef.dim, loadMs: performance.now() - t0 };
+    return {
+      device: rt?.device ?? 'unknown',
+      dtype: rt?.dtype ?? 'q8',
+      dim: ef.dim,
+      loadMs: performance.now() - t0,
+    };
   })();
   // A failed load is retried by the next request.
   runtime.catch(() => {
@@ -77,7 +83,9 @@ async function pump(): Promise<void> {
         rows.forEach((r, i) => {
           flat.set(r, i * dim);
         });
-        self.postMessage({ type: 'embedded', id: job.id, vectors: flat, count: rows.length, dim }, [flat.buffer]);
+        self.postMessage({ type: 'embedded', id: job.id, vectors: flat, count: rows.length, dim }, [
+          flat.buffer,
+        ]);
       } catch (e) {
         fail(job.id, e);
       } finally {

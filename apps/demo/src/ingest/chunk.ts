@@ -69,7 +69,8 @@ function overlapOf(us: Unit[], overlap: number): Unit[] {
     tail.unshift(u);
     len += u.text.length + 1;
   }
-  if (tail.length > 0 && tail.length < us.length) return tail.map((u, i) => ({ ...u, para: i === 0 ? false : u.para }));
+  if (tail.length > 0 && tail.length < us.length)
+    return tail.map((u, i) => ({ ...u, para: i === 0 ? false : u.para }));
   if (tail.length === us.length) return [];
   const last = us[us.length - 1];
   if (!last || overlap <= 0) return [];

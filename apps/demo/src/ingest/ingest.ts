@@ -92,7 +92,12 @@ export async function ingest(
   } catch (e) {
     // DOMException is an Error in browsers; the embedder rejects with one named AbortError on cancel.
     if (e instanceof Error && e.name === 'AbortError') {
-      return { chunks: done, documents: docs.length, cancelled: true, seconds: (performance.now() - t0) / 1000 };
+      return {
+        chunks: done,
+        documents: docs.length,
+        cancelled: true,
+        seconds: (performance.now() - t0) / 1000,
+      };
     }
     throw e;
   }

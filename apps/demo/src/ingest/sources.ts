@@ -31,13 +31,19 @@ export function parseJsonl(name: string, content: string): { docs: SourceDoc[]; 
     if (!line.trim()) return;
     try {
       const v = JSON.parse(line) as unknown;
-      const text = typeof v === 'string' ? v : v && typeof v === 'object' ? pick(v as Record<string, unknown>, TEXT_KEYS) : undefined;
+      const text =
+        typeof v === 'string'
+          ? v
+          : v && typeof v === 'object'
+            ? pick(v as Record<string, unknown>, TEXT_KEYS)
+            : undefined;
       if (!text) {
         skipped++;
         return;
       }
       const title =
-        (v && typeof v === 'object' ? pick(v as Record<string, unknown>, TITLE_KEYS) : undefined) ?? `${name} #${i + 1}`;
+        (v && typeof v === 'object' ? pick(v as Record<string, unknown>, TITLE_KEYS) : undefined) ??
+        `${name} #${i + 1}`;
       docs.push({ title, text, kind: 'jsonl' });
     } catch {
       skipped++;

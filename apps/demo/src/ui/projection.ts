@@ -30,7 +30,10 @@ const POS_LABELS: Array<[string, string]> = [
   ['text', 'your documents'],
 ];
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   return el;
@@ -108,13 +111,16 @@ export function createMap(host: HTMLElement, sample: SamplePoint[]): MapView {
   const proj = Projection.fit(sample.map((s) => s.vector));
   const pts = sample.map((s) => proj.project(s.vector));
   // Bounds from the 1st to 99th percentile: one outlier should not squash the rest into a corner.
-  const pct = (vals: number[], q: number): number => vals.sort((a, b) => a - b)[Math.floor(q * (vals.length - 1))]!;
+  const pct = (vals: number[], q: number): number =>
+    vals.sort((a, b) => a - b)[Math.floor(q * (vals.length - 1))]!;
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
   const [x0, x1] = [pct([...xs], 0.01), pct([...xs], 0.99)];
   const [y0, y1] = [pct([...ys], 0.01), pct([...ys], 0.99)];
-  const sx = (x: number): number => PAD + ((Math.min(Math.max(x, x0), x1) - x0) / (x1 - x0 || 1)) * (W - 2 * PAD);
-  const sy = (y: number): number => H - PAD - ((Math.min(Math.max(y, y0), y1) - y0) / (y1 - y0 || 1)) * (H - 2 * PAD);
+  const sx = (x: number): number =>
+    PAD + ((Math.min(Math.max(x, x0), x1) - x0) / (x1 - x0 || 1)) * (W - 2 * PAD);
+  const sy = (y: number): number =>
+    H - PAD - ((Math.min(Math.max(y, y0), y1) - y0) / (y1 - y0 || 1)) * (H - 2 * PAD);
   const color = (pos: string): string => `var(--${POS_LABELS.some(([p]) => p === pos) ? pos : 'text'})`;
 
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'map-title map-desc' });
@@ -125,7 +131,15 @@ export function createMap(host: HTMLElement, sample: SamplePoint[]): MapView {
   root.append(title, desc);
   const base = svg('g', {});
   pts.forEach((p, i) => {
-    base.append(svg('circle', { class: 'pt', cx: sx(p[0]).toFixed(1), cy: sy(p[1]).toFixed(1), r: 1.7, fill: color(sample[i]!.pos) }));
+    base.append(
+      svg('circle', {
+        class: 'pt',
+        cx: sx(p[0]).toFixed(1),
+        cy: sy(p[1]).toFixed(1),
+        r: 1.7,
+        fill: color(sample[i]!.pos),
+      }),
+    );
   });
   const overlay = svg('g', {});
   root.append(base, overlay);
@@ -149,15 +163,20 @@ export function createMap(host: HTMLElement, sample: SamplePoint[]): MapView {
   return {
     render(query, hits) {
       overlay.replaceChildren();
-      if (!query) {
+      if (!query && hits.length === 0) {
         desc.textContent = `${sample.length} sampled documents projected on two principal components.`;
         return;
       }
-      const [qx, qy] = proj.project(query).map((v, i) => (i === 0 ? sx(v) : sy(v))) as [number, number];
+      // A BM25 search has no query vector: its hits are drawn alone.
+      const q = query ? proj.project(query) : undefined;
+      const qx = q ? sx(q[0]) : 0;
+      const qy = q ? sy(q[1]) : 0;
       const g = svg('g', {});
-      for (const h of hits) {
-        const [hx, hy] = proj.project(h.vector);
-        g.append(svg('line', { class: 'link', x1: qx, y1: qy, x2: sx(hx), y2: sy(hy) }));
+      if (q) {
+        for (const h of hits) {
+          const [hx, hy] = proj.project(h.vector);
+          g.append(svg('line', { class: 'link', x1: qx, y1: qy, x2: sx(hx), y2: sy(hy) }));
+        }
       }
       // Worst rank first, so the best hit is drawn on top.
       for (const h of [...hits].reverse()) {
@@ -168,18 +187,22 @@ export function createMap(host: HTMLElement, sample: SamplePoint[]): MapView {
         dot.append(
           t,
           svg('circle', { cx: sx(hx).toFixed(1), cy: sy(hy).toFixed(1), r: 6, fill: color(h.pos) }),
-          Object.assign(svg('text', { x: sx(hx).toFixed(1), y: sy(hy).toFixed(1) }), { textContent: String(h.rank) }),
+          Object.assign(svg('text', { x: sx(hx).toFixed(1), y: sy(hy).toFixed(1) }), {
+            textContent: String(h.rank),
+          }),
         );
         g.append(dot);
       }
-      const r = 6.5;
-      const q = svg('path', { class: 'qpt', d: `M${qx} ${qy - r}L${qx + r} ${qy}L${qx} ${qy + r}L${qx - r} ${qy}Z` });
-      const qt = svg('title', {});
-      qt.textContent = 'query';
-      q.append(qt);
-      g.append(q);
+      if (q) {
+        const r = 6.5;
+        const marker = svg('path', { class: 'qpt', d: `M${qx} ${qy - r}L${qx + r} ${qy}L${qx} ${qy + r}L${qx - r} ${qy}Z` });
+        const qt = svg('title', {});
+        qt.textContent = 'query';
+        marker.append(qt);
+        g.append(marker);
+      }
       overlay.append(g);
-      desc.textContent = `The query and its ${hits.length} hits over ${sample.length} sampled documents.`;
+      desc.textContent = `${q ? 'The query and its' : 'The'} ${hits.length} hits over ${sample.length} sampled documents.`;
     },
   };
 }

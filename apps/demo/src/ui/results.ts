@@ -3,7 +3,13 @@ import { CANDIDATES, type Hit, type SearchOutcome } from '../search';
 import { el, fmtMs } from './dom';
 import { appendHighlighted, queryTerms } from './highlight';
 
-const POS_NAMES: Record<string, string> = { noun: 'noun', verb: 'verb', adj: 'adjective', adv: 'adverb', text: 'your doc' };
+const POS_NAMES: Record<string, string> = {
+  noun: 'noun',
+  verb: 'verb',
+  adj: 'adjective',
+  adv: 'adverb',
+  text: 'your doc',
+};
 
 function scoreLabel(o: SearchOutcome): string {
   if (!o.request.query.trim()) return '';
@@ -12,8 +18,8 @@ function scoreLabel(o: SearchOutcome): string {
   return o.request.ranker === 'rrf' ? 'RRF' : 'weighted';
 }
 
-const rankText = (name: string, r: number | undefined, searched: boolean): string =>
-  searched ? `${name} ${r === undefined ? `>${CANDIDATES}` : `#${r}`}` : '';
+const rankText = (name: string, r: number | undefined): string =>
+  `${name} ${r === undefined ? `>${CANDIDATES}` : `#${r}`}`;
 
 function hitItem(hit: Hit, i: number, o: SearchOutcome, terms: Set<string>): HTMLLIElement {
   const f = hit.fields;
@@ -22,7 +28,11 @@ function hitItem(hit: Hit, i: number, o: SearchOutcome, terms: Set<string>): HTM
   const titleId = `hit-${i}-title`;
   const title = el('h3', { attrs: { id: titleId } });
   const name = el('span');
-  appendHighlighted(name, String(f.title ?? hit.id) + (f.source === 'user' && chunk > 0 ? ` · part ${chunk + 1}` : ''), terms);
+  appendHighlighted(
+    name,
+    String(f.title ?? hit.id) + (f.source === 'user' && chunk > 0 ? ` · part ${chunk + 1}` : ''),
+    terms,
+  );
   title.append(
     name,
     el('span', { class: `tag pos-${pos}`, text: POS_NAMES[pos] ?? pos }),
@@ -32,20 +42,32 @@ function hitItem(hit: Hit, i: number, o: SearchOutcome, terms: Set<string>): HTM
   const score = el('div', { class: 'score' });
   if (hit.score !== undefined) {
     const digits = o.request.mode === 'bm25' ? 2 : 4;
-    score.append(el('b', { text: hit.score.toFixed(digits) }), el('span', { class: 'ranks', text: scoreLabel(o) }));
+    score.append(
+      el('b', { text: hit.score.toFixed(digits) }),
+      el('span', { class: 'ranks', text: scoreLabel(o) }),
+    );
   }
+  // Where the hit stands in each candidate list: the point of fusion (a BM25-only search has one list).
+  const query = !!o.request.query.trim();
   const mode = o.request.mode;
-  const ranks = [
-    rankText('dense', hit.denseRank, !!o.request.query.trim() && mode !== 'bm25'),
-    rankText('BM25', hit.bm25Rank, !!o.request.query.trim()),
-  ].filter(Boolean);
-  if (ranks.length > 0) score.append(el('div', { class: 'ranks', text: ranks.join(' · ') }));
+  if (query && mode !== 'bm25') {
+    const ranks = [rankText('dense', hit.denseRank), rankText('BM25', hit.bm25Rank)].join(' · ');
+    score.append(el('div', { class: 'ranks', text: ranks }));
+  }
 
   const body = el('p', { class: 'body' });
   appendHighlighted(body, String(f.text ?? ''), terms);
 
-  const li = el('li', { class: 'hit', attrs: { tabindex: '-1', 'aria-labelledby': titleId, 'data-id': hit.id } });
-  li.append(el('span', { class: 'n', text: String(i + 1), attrs: { 'aria-hidden': 'true' } }), title, score, body);
+  const li = el('li', {
+    class: 'hit',
+    attrs: { tabindex: '-1', 'aria-labelledby': titleId, 'data-id': hit.id },
+  });
+  li.append(
+    el('span', { class: 'n', text: String(i + 1), attrs: { 'aria-hidden': 'true' } }),
+    title,
+    score,
+    body,
+  );
   return li;
 }
 
@@ -69,7 +91,10 @@ export function renderResults(list: HTMLOListElement, summary: HTMLElement, o: S
     list.append(
       el('li', {
         class: 'empty',
-        text: r.mode === 'bm25' ? 'No document contains these words. Try dense or hybrid mode.' : 'Nothing matches.',
+        text:
+          r.mode === 'bm25'
+            ? 'No document contains these words. Try dense or hybrid mode.'
+            : 'Nothing matches.',
       }),
     );
   }

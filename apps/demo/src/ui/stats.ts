@@ -18,9 +18,14 @@ async function indexText(client: MilvusClient, field: string): Promise<string> {
     const r = await client.describeIndex({ collection_name: COLLECTION, field_name: field });
     const d = r.index_descriptions[0];
     if (!d) return '—';
-    const params = d.params
-      .filter((p) => !['index_type', 'metric_type', 'params'].includes(p.key))
-      .map((p) => `${p.key}=${p.value}`);
+    // Milvus reports the build parameters as one JSON string under the key `params`.
+    const raw = d.params.find((p) => p.key === 'params')?.value;
+    let params: string[] = [];
+    try {
+      params = Object.entries(raw ? (JSON.parse(raw) as Record<string, unknown>) : {}).map(([k, v]) => `${k}=${String(v)}`);
+    } catch {
+      params = raw ? [raw] : [];
+    }
     return `${d.index_type} · ${d.metric_type}${params.length ? ` · ${params.join(', ')}` : ''}`;
   } catch {
     return '—';
@@ -56,7 +61,11 @@ export async function renderStats(dl: HTMLElement, s: StatsInput): Promise<void>
       add('sparse-index', 'Text index', sparse);
     }
     add('backend', 'Database', db.kind.label);
-    add('device', 'Search kernels', db.device === 'webgpu' ? 'WebGPU' : db.device === 'wasm' ? 'WASM SIMD' : 'JavaScript');
+    add(
+      'device',
+      'Search kernels',
+      db.device === 'webgpu' ? 'WebGPU' : db.device === 'wasm' ? 'WASM SIMD' : 'JavaScript',
+    );
   }
   add(
     'model',
@@ -70,7 +79,11 @@ export async function renderStats(dl: HTMLElement, s: StatsInput): Promise<void>
   try {
     const est = await navigator.storage?.estimate?.();
     if (est?.usage !== undefined) {
-      add('storage', 'Storage used', `${fmtBytes(est.usage)}${est.quota ? ` of ${fmtBytes(est.quota)}` : ''}`);
+      add(
+        'storage',
+        'Storage used',
+        `${fmtBytes(est.usage)}${est.quota ? ` of ${fmtBytes(est.quota)}` : ''}`,
+      );
     }
   } catch {
     // No estimate in this browser: the row is left out.
@@ -81,6 +94,9 @@ export async function renderStats(dl: HTMLElement, s: StatsInput): Promise<void>
   if (s.readyMs !== undefined) add('ready', 'Ready after', fmtMs(s.readyMs));
 
   dl.replaceChildren(
-    ...rows.flatMap(([key, label, value]) => [el('dt', { text: label }), el('dd', { text: value, attrs: { 'data-stat': key } })]),
+    ...rows.flatMap(([key, label, value]) => [
+      el('dt', { text: label }),
+      el('dd', { text: value, attrs: { 'data-stat': key } }),
+    ]),
   );
 }

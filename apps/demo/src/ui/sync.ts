@@ -34,7 +34,11 @@ export function wireSync(getDb: () => Db | undefined): void {
     void (async () => {
       try {
         const { RestClient, sync } = await import('@elanus/milvus');
-        const remote = new RestClient({ uri: uri.value.trim(), ...(token.value ? { token: token.value } : {}), timeout: 15_000 });
+        const remote = new RestClient({
+          uri: uri.value.trim(),
+          ...(token.value ? { token: token.value } : {}),
+          timeout: 15_000,
+        });
         const r = await sync({
           local: db.backend,
           remote,

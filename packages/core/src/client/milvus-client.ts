@@ -22,7 +22,7 @@ export interface ClientConfig {
   restartWorker?: boolean;
   /** Compute device for the distance kernels: `auto` (default), `webgpu`, `wasm` or `js`. */
   device?: ComputeDevice;
-  /** Fewest query vectors per search for which the GPU is used (default 2 with `webgpu`). */
+  /** Fewest query vectors per search for which the GPU is used (default 2). */
   gpuMinBatch?: number;
   [key: string]: unknown;
 }

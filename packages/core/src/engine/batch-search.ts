@@ -33,7 +33,10 @@ export interface BatchSearchStats {
  */
 export interface BatchSearcher {
   readonly device: 'webgpu';
+  /** Fewest query vectors per search worth handing over. */
   readonly minBatch: number;
+  /** Least work (query vectors x rows x dim multiply-adds) worth handing over: a GPU call has a fixed cost. */
+  readonly minWork: number;
   readonly stats: BatchSearchStats;
   /** Hits per query, best first, as FLAT returns them; `null` to decline. */
   search(req: BatchSearchRequest): Promise<TopK[] | null>;

@@ -339,6 +339,8 @@ export async function requestGpuDevice(): Promise<{ device: GpuDevice; info: Web
 export interface WebGpuSearcherOptions {
   /** Fewest query vectors for which `search` methods use the GPU (default 2). */
   minBatch?: number;
+  /** Least query vectors x rows x dim for which `search` methods use the GPU (default 0). */
+  minWork?: number;
   /** Bytes of column copies kept on the GPU; least recently used ones are dropped beyond it (default 1 GiB). */
   cacheBytes?: number;
 }
@@ -397,6 +399,7 @@ export function selectionPlan(
 export class WebGpuSearcher implements BatchSearcher {
   readonly device = 'webgpu' as const;
   readonly minBatch: number;
+  readonly minWork: number;
   readonly info: WebGpuInfo;
   readonly stats: BatchSearchStats = { searches: 0, queries: 0, fallbacks: 0, uploads: 0, lastError: null };
   private readonly gpu: GpuDevice;
@@ -416,6 +419,7 @@ export class WebGpuSearcher implements BatchSearcher {
     this.info = info;
     this.kernels = kernels;
     this.minBatch = Math.max(1, Math.floor(options.minBatch ?? 2));
+    this.minWork = Math.max(0, options.minWork ?? 0);
     this.cacheBytes = options.cacheBytes ?? 1024 * 1024 * 1024;
     this.params = gpu.createBuffer({ size: 32, usage: UNIFORM | COPY_DST, label: 'elanus params' });
     void gpu.lost.then((l) => {

@@ -260,6 +260,7 @@ export async function searchAsync(engine: Engine, req: SearchReq): Promise<Searc
   const entry = p.c.indexes.get(p.f.name);
   const column = p.c.denseColumn(p.f.name);
   if (entry?.index.indexType !== 'FLAT' || !column) return finishSearch(p);
+  if (p.queries.length * column.length * column.dim < gpu.minWork) return finishSearch(p);
   const epoch = p.c.epoch;
   const tops = await gpu.search({
     column,

@@ -59,6 +59,8 @@ interface Job {
   value?: unknown;
   error?: unknown;
   ops?: LogOp[];
+  /** Set when the engine applied the job but its log entry could not be made. */
+  diverged?: unknown;
 }
 
 /** Log entries up to this size travel to the other tabs in the commit notice itself. */
@@ -124,6 +126,8 @@ export class PersistentClient {
   private state!: SealedState;
   /** Ops the engine records while a write job runs (undefined otherwise: replays are not logged). */
   private captured: LogOp[] | undefined;
+  /** An op of the running job that could not be turned into a log entry. */
+  private captureError: unknown;
   private readonly jobs: Job[] = [];
   private draining: Promise<void> | undefined;
   /** Loads, reloads and replica catch-ups run one after another on this chain. */
@@ -279,6 +283,14 @@ export class PersistentClient {
           continue;
         }
         await this.apply(job);
+        if (job.diverged) {
+          // Its change is in memory but not loggable: commit what came before, then drop it by reloading.
+          await this.commitGroup(group);
+          group = [];
+          await this.runControl(() => this.reloadNow()).catch(() => {});
+          job.reject(storageError(job.diverged, 'logging a write'));
+          continue;
+        }
         group.push(job);
       }
       await this.commitGroup(group);
@@ -291,6 +303,7 @@ export class PersistentClient {
   private async apply(job: Job): Promise<void> {
     const captured: LogOp[] = [];
     this.captured = captured;
+    this.captureError = undefined;
     try {
       const fn = (this.local as unknown as Record<string, (r: unknown) => Promise<unknown>>)[job.method]!;
       job.value = await fn.call(this.local, job.req);
@@ -300,6 +313,7 @@ export class PersistentClient {
       this.captured = undefined;
     }
     job.ops = captured;
+    if (this.captureError !== undefined) job.diverged = this.captureError;
   }
 
   /** Commits the log entries of applied jobs in one transaction, then settles them. */
@@ -406,7 +420,13 @@ export class PersistentClient {
 
   private onEngineWrite(engine: Engine, op: WriteOp): void {
     if (!this.captured || engine !== this.local.engine) return;
-    this.captured.push(encodeOp(engine, op));
+    try {
+      this.captured.push(encodeOp(engine, op));
+    } catch (e) {
+      // Thrown here it would surface from the engine call after the change was applied.
+      this.captureError ??= e;
+      return;
+    }
     const name = op.kind === 'renameCollection' ? op.newName : op.collection;
     if (engine.has(name)) this.state.dirty.add(engine.get(name).id);
   }

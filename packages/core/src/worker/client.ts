@@ -198,7 +198,10 @@ export class WorkerClient {
       conn.info = await this.exec(conn, (api) => api.open(configForWorker(this.config)));
     } catch (e) {
       // The backend did not open (bad device, storage error...): stop the worker, report the cause.
-      this.fail(conn, `the engine worker could not open its backend: ${e instanceof Error ? e.message : String(e)}`);
+      this.fail(
+        conn,
+        `the engine worker could not open its backend: ${e instanceof Error ? e.message : String(e)}`,
+      );
       throw e;
     }
     return conn;

@@ -39,22 +39,38 @@ export function parseGrpcUri(uri: string): { address: string; ssl: boolean; host
   try {
     u = new URL(withScheme);
   } catch {
-    throw new ElanusError('IllegalArgument', `invalid parameter uri: expected grpc://host:port, got ${JSON.stringify(uri)}`, { param: 'uri' });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter uri: expected grpc://host:port, got ${JSON.stringify(uri)}`,
+      { param: 'uri' },
+    );
   }
   const scheme = u.protocol.replace(/:$/, '').toLowerCase();
   if (!['grpc', 'grpcs', 'http', 'https'].includes(scheme)) {
-    throw new ElanusError('IllegalArgument', `invalid parameter uri: expected a grpc://, http:// or https:// address, got ${scheme}://`, {
-      param: 'uri',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter uri: expected a grpc://, http:// or https:// address, got ${scheme}://`,
+      {
+        param: 'uri',
+      },
+    );
   }
-  if (!u.port) {
+  // URL drops a default port (https://h:443 → ''); an explicitly written one still counts.
+  const written = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(?:\[[^\]]+\]|[^:/?#]+):(\d+)/i.exec(withScheme)?.[1];
+  const port = u.port || written;
+  if (!port) {
     throw new ElanusError(
       'IllegalArgument',
       `invalid parameter uri: expected an explicit port (e.g. ${scheme}://${u.hostname}:19530); the Node SDK would dial 443 without one`,
       { param: 'uri' },
     );
   }
-  return { address: `${u.hostname}:${u.port}`, ssl: scheme === 'https' || scheme === 'grpcs', host: u.hostname, port: u.port };
+  return {
+    address: `${u.hostname}:${port}`,
+    ssl: scheme === 'https' || scheme === 'grpcs',
+    host: u.hostname,
+    port,
+  };
 }
 
 /** gRPC codes worth naming: connection-level ones become `Unavailable` and reset the channel. */
@@ -76,12 +92,15 @@ export class GrpcClient implements VectorClient {
   constructor(config: GrpcClientConfig) {
     const uri = config.uri ?? config.address;
     if (typeof uri !== 'string' || uri === '') {
-      throw new ElanusError('IllegalArgument', 'invalid parameter uri: expected grpc://host:port', { param: 'uri' });
+      throw new ElanusError('IllegalArgument', 'invalid parameter uri: expected grpc://host:port', {
+        param: 'uri',
+      });
     }
     const p = parseGrpcUri(uri);
     this.address = p.address;
     this.timeout = config.timeout ?? 30_000;
-    const token = config.token ?? (config.username ? `${config.username}:${config.password ?? ''}` : undefined);
+    const token =
+      config.token ?? (config.username ? `${config.username}:${config.password ?? ''}` : undefined);
     this.identity = `grpc://${p.host}:${p.port}/${config.db_name ?? 'default'}`;
     // Credentials stay in this closure-held object; nothing here is logged or persisted.
     this.sdkOptions = {
@@ -98,7 +117,9 @@ export class GrpcClient implements VectorClient {
 
   private sdk(): Sdk {
     if (!this.sdkClient) {
-      const c = new SdkClient(this.sdkOptions as never) as unknown as Sdk & { connectPromise?: Promise<unknown> };
+      const c = new SdkClient(this.sdkOptions as never) as unknown as Sdk & {
+        connectPromise?: Promise<unknown>;
+      };
       // The SDK connects in its constructor; a refused connection surfaces on the first call instead.
       c.connectPromise?.catch(() => {});
       this.sdkClient = c;
@@ -107,7 +128,11 @@ export class GrpcClient implements VectorClient {
   }
 
   /** Runs one SDK call, mapping thrown transport errors and non-success statuses to ElanusError. */
-  private async call<T>(method: string, req: unknown, status?: (res: T) => StatusLike | undefined): Promise<T> {
+  private async call<T>(
+    method: string,
+    req: unknown,
+    status?: (res: T) => StatusLike | undefined,
+  ): Promise<T> {
     let res: T;
     try {
       res = (await this.sdk()[method]!(req)) as T;
@@ -128,7 +153,10 @@ export class GrpcClient implements VectorClient {
       const old = this.sdkClient;
       this.sdkClient = undefined;
       old?.closeConnection().catch(() => {});
-      return unavailable(`${method}: cannot reach Milvus at ${this.address} (${code === 4 ? 'deadline exceeded' : msg})`, e);
+      return unavailable(
+        `${method}: cannot reach Milvus at ${this.address} (${code === 4 ? 'deadline exceeded' : msg})`,
+        e,
+      );
     }
     if (code === 16) return remoteError(1800, msg);
     if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|No connection established|deadline/i.test(msg)) {
@@ -158,7 +186,11 @@ export class GrpcClient implements VectorClient {
   private readonly metrics = new Map<string, Promise<Map<string, string>>>();
 
   /** milvus-lite wants the metric on every search; real Milvus takes it from the index. Send the index's. */
-  private async metricFor(collection: string, field: string | undefined, given: unknown): Promise<string | undefined> {
+  private async metricFor(
+    collection: string,
+    field: string | undefined,
+    given: unknown,
+  ): Promise<string | undefined> {
     if (typeof given === 'string' && given !== '') return given;
     let m = this.metrics.get(collection);
     if (!m) {
@@ -178,7 +210,9 @@ export class GrpcClient implements VectorClient {
 
   async createCollection(req: Parameters<VectorClient['createCollection']>[0]) {
     this.forget(req.collection_name);
-    return this.call('createCollection', req, (r) => r as StatusLike) as ReturnType<VectorClient['createCollection']>;
+    return this.call('createCollection', req, (r) => r as StatusLike) as ReturnType<
+      VectorClient['createCollection']
+    >;
   }
   async describeCollection(req: Parameters<VectorClient['describeCollection']>[0]) {
     return this.call('describeCollection', req) as ReturnType<VectorClient['describeCollection']>;
@@ -194,12 +228,16 @@ export class GrpcClient implements VectorClient {
   }
   async dropCollection(req: Parameters<VectorClient['dropCollection']>[0]) {
     this.forget(req.collection_name);
-    return this.call('dropCollection', req, (r) => r as StatusLike) as ReturnType<VectorClient['dropCollection']>;
+    return this.call('dropCollection', req, (r) => r as StatusLike) as ReturnType<
+      VectorClient['dropCollection']
+    >;
   }
   async renameCollection(req: Parameters<VectorClient['renameCollection']>[0]) {
     this.forget(req.collection_name);
     this.forget(req.new_collection_name);
-    return this.call('renameCollection', req, (r) => r as StatusLike) as ReturnType<VectorClient['renameCollection']>;
+    return this.call('renameCollection', req, (r) => r as StatusLike) as ReturnType<
+      VectorClient['renameCollection']
+    >;
   }
   async getCollectionStatistics(req: Parameters<VectorClient['getCollectionStatistics']>[0]) {
     return this.call('getCollectionStatistics', req) as ReturnType<VectorClient['getCollectionStatistics']>;
@@ -208,14 +246,18 @@ export class GrpcClient implements VectorClient {
   // ---- partitions ----------------------------------------------------------------------------
 
   async createPartition(req: Parameters<VectorClient['createPartition']>[0]) {
-    return this.call('createPartition', req, (r) => r as StatusLike) as ReturnType<VectorClient['createPartition']>;
+    return this.call('createPartition', req, (r) => r as StatusLike) as ReturnType<
+      VectorClient['createPartition']
+    >;
   }
   async dropPartition(req: Parameters<VectorClient['dropPartition']>[0]) {
     // Milvus drops only released partitions.
     await this.sdk()
       .releasePartitions?.({ collection_name: req.collection_name, partition_names: [req.partition_name] })
       .catch(() => {});
-    return this.call('dropPartition', req, (r) => r as StatusLike) as ReturnType<VectorClient['dropPartition']>;
+    return this.call('dropPartition', req, (r) => r as StatusLike) as ReturnType<
+      VectorClient['dropPartition']
+    >;
   }
   async hasPartition(req: Parameters<VectorClient['hasPartition']>[0]) {
     return this.call('hasPartition', req) as ReturnType<VectorClient['hasPartition']>;
@@ -252,13 +294,17 @@ export class GrpcClient implements VectorClient {
     return this.call('dropIndex', req, (r) => r as StatusLike) as ReturnType<VectorClient['dropIndex']>;
   }
   async loadCollection(req: Parameters<VectorClient['loadCollection']>[0]) {
-    return this.call('loadCollectionSync', req, (r) => r as StatusLike) as ReturnType<VectorClient['loadCollection']>;
+    return this.call('loadCollectionSync', req, (r) => r as StatusLike) as ReturnType<
+      VectorClient['loadCollection']
+    >;
   }
   async loadCollectionSync(req: Parameters<VectorClient['loadCollectionSync']>[0]) {
     return this.loadCollection(req);
   }
   async releaseCollection(req: Parameters<VectorClient['releaseCollection']>[0]) {
-    return this.call('releaseCollection', req, (r) => r as StatusLike) as ReturnType<VectorClient['releaseCollection']>;
+    return this.call('releaseCollection', req, (r) => r as StatusLike) as ReturnType<
+      VectorClient['releaseCollection']
+    >;
   }
   async getLoadState(req: Parameters<VectorClient['getLoadState']>[0]) {
     return this.call('getLoadState', req) as ReturnType<VectorClient['getLoadState']>;
@@ -268,11 +314,15 @@ export class GrpcClient implements VectorClient {
 
   async insert(req: Parameters<VectorClient['insert']>[0]) {
     const data = (req.data ?? req.fields_data ?? []).map(wireRow);
-    return this.call('insert', { ...req, data, fields_data: undefined }) as ReturnType<VectorClient['insert']>;
+    return this.call('insert', { ...req, data, fields_data: undefined }) as ReturnType<
+      VectorClient['insert']
+    >;
   }
   async upsert(req: Parameters<VectorClient['upsert']>[0]) {
     const data = (req.data ?? req.fields_data ?? []).map(wireRow);
-    return this.call('upsert', { ...req, data, fields_data: undefined }) as ReturnType<VectorClient['upsert']>;
+    return this.call('upsert', { ...req, data, fields_data: undefined }) as ReturnType<
+      VectorClient['upsert']
+    >;
   }
   async delete(req: Parameters<VectorClient['delete']>[0]) {
     let filter = req.filter ?? req.expr;
@@ -311,10 +361,14 @@ export class GrpcClient implements VectorClient {
   }
 
   /** milvus-lite leaves the primary key out of hits unless asked for it: ask, and put it in `id`. */
-  private async withPk(collection: string, output?: string[]): Promise<{ pk: string; fields: string[] | undefined; drop: boolean }> {
+  private async withPk(
+    collection: string,
+    output?: string[],
+  ): Promise<{ pk: string; fields: string[] | undefined; drop: boolean }> {
     const schema = await this.schema(collection);
     const pk = schema.pk.name;
-    if (!output || output.includes('*') || output.includes(pk)) return { pk, fields: output ?? [pk], drop: !output };
+    if (!output || output.includes('*') || output.includes(pk))
+      return { pk, fields: output ?? [pk], drop: !output };
     return { pk, fields: [...output, pk], drop: pk !== 'id' };
   }
 
@@ -331,7 +385,11 @@ export class GrpcClient implements VectorClient {
     const vectors = wireVectors(req.data ?? req.vectors ?? req.vector);
     // The SDK answers one query vector with a flat list and several with one list each.
     const params = (req.params ?? req.search_params ?? {}) as Record<string, unknown>;
-    const metric = await this.metricFor(req.collection_name, req.anns_field, req.metric_type ?? params.metric_type);
+    const metric = await this.metricFor(
+      req.collection_name,
+      req.anns_field,
+      req.metric_type ?? params.metric_type,
+    );
     const res = await this.call<SearchResults>('search', {
       ...req,
       ...(metric ? { metric_type: metric } : {}),
@@ -341,7 +399,9 @@ export class GrpcClient implements VectorClient {
       output_fields: fields,
     });
     const r = res.results as SearchHit[] | SearchHit[][];
-    res.results = Array.isArray(r[0]) ? (r as SearchHit[][]).map((x) => this.fixHits(x, pk, drop)) : this.fixHits(r as SearchHit[], pk, drop);
+    res.results = Array.isArray(r[0])
+      ? (r as SearchHit[][]).map((x) => this.fixHits(x, pk, drop))
+      : this.fixHits(r as SearchHit[], pk, drop);
     return res;
   }
   async hybridSearch(req: Parameters<VectorClient['hybridSearch']>[0]) {
@@ -351,11 +411,17 @@ export class GrpcClient implements VectorClient {
       const v = wireVectors(s.data);
       const p = (s.params ?? {}) as Record<string, unknown>;
       const metric = await this.metricFor(req.collection_name, s.anns_field, p.metric_type);
-      data.push({ ...s, data: v.length === 1 ? v[0] : v, ...(metric ? { params: { ...p, metric_type: metric } } : {}) });
+      data.push({
+        ...s,
+        data: v.length === 1 ? v[0] : v,
+        ...(metric ? { params: { ...p, metric_type: metric } } : {}),
+      });
     }
     const res = await this.call<SearchResults>('hybridSearch', { ...req, data, output_fields: fields });
     const r = res.results as SearchHit[] | SearchHit[][];
-    res.results = Array.isArray(r[0]) ? (r as SearchHit[][]).map((x) => this.fixHits(x, pk, drop)) : this.fixHits(r as SearchHit[], pk, drop);
+    res.results = Array.isArray(r[0])
+      ? (r as SearchHit[][]).map((x) => this.fixHits(x, pk, drop))
+      : this.fixHits(r as SearchHit[], pk, drop);
     return res;
   }
 
@@ -371,7 +437,10 @@ export class GrpcClient implements VectorClient {
     const user = req.filter ?? req.expr ?? '';
     const total = req.limit ?? Number.POSITIVE_INFINITY;
     const batch = Math.min(req.batchSize || 1000, 16384);
-    const output = req.output_fields && !req.output_fields.includes('*') && !req.output_fields.includes(pk) ? [...req.output_fields, pk] : req.output_fields;
+    const output =
+      req.output_fields && !req.output_fields.includes('*') && !req.output_fields.includes(pk)
+        ? [...req.output_fields, pk]
+        : req.output_fields;
     return {
       [Symbol.asyncIterator]: async function* (this: GrpcClient) {
         let last: string | undefined;
@@ -388,7 +457,9 @@ export class GrpcClient implements VectorClient {
             ...(req.partition_names ? { partition_names: req.partition_names } : {}),
             params: { iterator: true, reduce_stop_for_best: true },
           } as never);
-          const page = res.data.slice().sort((a, b) => compareKeys(keyOf(a[pk], intKey), keyOf(b[pk], intKey), intKey));
+          const page = res.data
+            .slice()
+            .sort((a, b) => compareKeys(keyOf(a[pk], intKey), keyOf(b[pk], intKey), intKey));
           if (page.length === 0) return;
           last = keyOf(page[page.length - 1]![pk], intKey);
           sent += page.length;

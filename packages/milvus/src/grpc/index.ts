@@ -20,6 +20,6 @@ export function registerGrpcTransport(options: { http?: boolean } = {}): void {
   }
 }
 
-export { GrpcClient, createGrpcClient, parseGrpcUri, type GrpcClientConfig } from './client.js';
-export { FileCheckpointStore } from '../sync/checkpoint-file.js';
 export * from '../index.js';
+export { FileCheckpointStore } from '../sync/checkpoint-file.js';
+export { createGrpcClient, GrpcClient, type GrpcClientConfig, parseGrpcUri } from './client.js';

@@ -54,7 +54,12 @@ type Body = Record<string, unknown>;
 
 const ok = okStatus;
 
-function mutation(ids: unknown, counts: { insert?: unknown; upsert?: unknown; delete?: unknown }, intKey: boolean, n: number): MutationResult {
+function mutation(
+  ids: unknown,
+  counts: { insert?: unknown; upsert?: unknown; delete?: unknown },
+  intKey: boolean,
+  n: number,
+): MutationResult {
   const data = (Array.isArray(ids) ? ids : []).map((x) => String(x));
   return {
     status: ok(),
@@ -89,22 +94,33 @@ export class RestClient implements VectorClient {
   constructor(config: RestClientConfig) {
     const uri = config.uri ?? config.address;
     if (typeof uri !== 'string' || !/^https?:\/\//i.test(uri)) {
-      throw new ElanusError('IllegalArgument', `invalid parameter uri: expected http(s)://host:port, got ${JSON.stringify(uri)}`, {
-        param: 'uri',
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter uri: expected http(s)://host:port, got ${JSON.stringify(uri)}`,
+        {
+          param: 'uri',
+        },
+      );
     }
     const u = new URL(uri);
     // fetch refuses URLs with credentials: take them out and send them as the token instead.
-    const userinfo = u.username ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` : undefined;
+    const userinfo = u.username
+      ? `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`
+      : undefined;
     u.username = '';
     u.password = '';
     this.baseUrl = u.toString().replace(/\/+$/, '');
     this.#db = config.db_name;
     this.identity = `rest:${this.baseUrl}/${config.db_name ?? 'default'}`;
-    const token = config.token ?? (config.username ? `${config.username}:${config.password ?? ''}` : userinfo);
-    this.#headers = { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    const token =
+      config.token ?? (config.username ? `${config.username}:${config.password ?? ''}` : userinfo);
+    this.#headers = {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    };
     const f = config.fetch ?? globalThis.fetch;
-    if (typeof f !== 'function') throw new ElanusError('Unavailable', 'fetch is not available in this environment');
+    if (typeof f !== 'function')
+      throw new ElanusError('Unavailable', 'fetch is not available in this environment');
     this.#fetch = f.bind(globalThis);
     this.#timeout = config.timeout ?? 30_000;
   }
@@ -128,11 +144,20 @@ export class RestClient implements VectorClient {
     let res: Response;
     let text: string;
     try {
-      res = await this.#fetch(url, { method: 'POST', headers: this.#headers, body: stringifyJson(payload), signal: ctl.signal });
+      res = await this.#fetch(url, {
+        method: 'POST',
+        headers: this.#headers,
+        body: stringifyJson(payload),
+        signal: ctl.signal,
+      });
       text = await res.text();
     } catch (e) {
-      if (ctl.signal.aborted) throw unavailable(`${path}: no answer from ${this.baseUrl} within ${this.#timeout} ms`, e);
-      throw unavailable(`${path}: cannot reach ${this.baseUrl} (${e instanceof Error ? e.message : String(e)})`, e);
+      if (ctl.signal.aborted)
+        throw unavailable(`${path}: no answer from ${this.baseUrl} within ${this.#timeout} ms`, e);
+      throw unavailable(
+        `${path}: cannot reach ${this.baseUrl} (${e instanceof Error ? e.message : String(e)})`,
+        e,
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -149,16 +174,24 @@ export class RestClient implements VectorClient {
     }
     if (res.status === 401 || res.status === 403) throw remoteError(1800, `${path}: HTTP ${res.status}`);
     if (res.status === 404) {
-      throw new ElanusError('RemoteError', `${path}: HTTP 404 from ${this.baseUrl} (is it a Milvus server with the REST v2 API?)`, {
-        remote: true,
-        http_status: 404,
-      });
+      throw new ElanusError(
+        'RemoteError',
+        `${path}: HTTP 404 from ${this.baseUrl} (is it a Milvus server with the REST v2 API?)`,
+        {
+          remote: true,
+          http_status: 404,
+        },
+      );
     }
     if (res.status >= 500) throw unavailable(`${path}: HTTP ${res.status} from ${this.baseUrl}`);
-    throw new ElanusError('RemoteError', `${path}: unexpected answer (HTTP ${res.status}) from ${this.baseUrl}`, {
-      remote: true,
-      http_status: res.status,
-    });
+    throw new ElanusError(
+      'RemoteError',
+      `${path}: unexpected answer (HTTP ${res.status}) from ${this.baseUrl}`,
+      {
+        remote: true,
+        http_status: res.status,
+      },
+    );
   }
 
   private schema(collection: string): Promise<SchemaInfo> {
@@ -185,7 +218,9 @@ export class RestClient implements VectorClient {
   }
 
   async hasCollection(req: CollectionReq): Promise<BoolRes> {
-    const d = await this.request<{ has?: boolean }>('collections/has', { collectionName: req.collection_name });
+    const d = await this.request<{ has?: boolean }>('collections/has', {
+      collectionName: req.collection_name,
+    });
     return { status: ok(), value: d?.has === true };
   }
 
@@ -211,12 +246,17 @@ export class RestClient implements VectorClient {
   async renameCollection(req: CollectionReq & { new_collection_name: string }): Promise<ResStatus> {
     this.#schemas.delete(req.collection_name);
     this.#schemas.delete(req.new_collection_name);
-    await this.request('collections/rename', { collectionName: req.collection_name, newCollectionName: req.new_collection_name });
+    await this.request('collections/rename', {
+      collectionName: req.collection_name,
+      newCollectionName: req.new_collection_name,
+    });
     return ok();
   }
 
   async getCollectionStatistics(req: CollectionReq): Promise<StatisticsRes> {
-    const d = await this.request<{ rowCount?: unknown }>('collections/get_stats', { collectionName: req.collection_name });
+    const d = await this.request<{ rowCount?: unknown }>('collections/get_stats', {
+      collectionName: req.collection_name,
+    });
     const n = String(d?.rowCount ?? 0);
     return { status: ok(), stats: [{ key: 'row_count', value: n }], data: { row_count: n } };
   }
@@ -224,14 +264,23 @@ export class RestClient implements VectorClient {
   // ---- partitions ----------------------------------------------------------------------------
 
   async createPartition(req: PartitionReq): Promise<ResStatus> {
-    await this.request('partitions/create', { collectionName: req.collection_name, partitionName: req.partition_name });
+    await this.request('partitions/create', {
+      collectionName: req.collection_name,
+      partitionName: req.partition_name,
+    });
     return ok();
   }
 
   async dropPartition(req: PartitionReq): Promise<ResStatus> {
     // Milvus drops only released partitions.
-    await this.request('partitions/release', { collectionName: req.collection_name, partitionNames: [req.partition_name] }).catch(() => {});
-    await this.request('partitions/drop', { collectionName: req.collection_name, partitionName: req.partition_name });
+    await this.request('partitions/release', {
+      collectionName: req.collection_name,
+      partitionNames: [req.partition_name],
+    }).catch(() => {});
+    await this.request('partitions/drop', {
+      collectionName: req.collection_name,
+      partitionName: req.partition_name,
+    });
     return ok();
   }
 
@@ -244,7 +293,8 @@ export class RestClient implements VectorClient {
   }
 
   async listPartitions(req: CollectionReq): Promise<ShowPartitionsRes> {
-    const names = (await this.request<string[]>('partitions/list', { collectionName: req.collection_name })) ?? [];
+    const names =
+      (await this.request<string[]>('partitions/list', { collectionName: req.collection_name })) ?? [];
     return {
       status: ok(),
       partition_names: names,
@@ -282,20 +332,28 @@ export class RestClient implements VectorClient {
   }
 
   async listIndexes(req: CollectionReq): Promise<ListIndexesRes> {
-    const names = (await this.request<string[]>('indexes/list', { collectionName: req.collection_name })) ?? [];
+    const names =
+      (await this.request<string[]>('indexes/list', { collectionName: req.collection_name })) ?? [];
     return { status: ok(), indexes: names };
   }
 
-  async describeIndex(req: CollectionReq & { field_name?: string; index_name?: string }): Promise<DescribeIndexRes> {
+  async describeIndex(
+    req: CollectionReq & { field_name?: string; index_name?: string },
+  ): Promise<DescribeIndexRes> {
     const names = req.index_name ? [req.index_name] : (await this.listIndexes(req)).indexes;
     const all = [];
     for (const indexName of names) {
-      const d = await this.request<Body[] | Body>('indexes/describe', { collectionName: req.collection_name, indexName });
+      const d = await this.request<Body[] | Body>('indexes/describe', {
+        collectionName: req.collection_name,
+        indexName,
+      });
       for (const i of Array.isArray(d) ? d : d ? [d] : []) all.push(indexFromRest(i));
     }
     const index_descriptions = req.field_name ? all.filter((i) => i.field_name === req.field_name) : all;
     if (index_descriptions.length === 0) {
-      throw new ElanusError('IndexNotExist', `index not found[collection=${req.collection_name}]`, { remote: true });
+      throw new ElanusError('IndexNotExist', `index not found[collection=${req.collection_name}]`, {
+        remote: true,
+      });
     }
     return { status: ok(), index_descriptions };
   }
@@ -327,7 +385,9 @@ export class RestClient implements VectorClient {
   }
 
   async getLoadState(req: CollectionReq): Promise<LoadStateRes> {
-    const d = await this.request<{ loadState?: string }>('collections/get_load_state', { collectionName: req.collection_name });
+    const d = await this.request<{ loadState?: string }>('collections/get_load_state', {
+      collectionName: req.collection_name,
+    });
     return { status: ok(), state: (d?.loadState ?? 'LoadStateNotExist') as LoadStateRes['state'] };
   }
 
@@ -355,11 +415,18 @@ export class RestClient implements VectorClient {
 
   async delete(req: DeleteReq): Promise<MutationResult> {
     const schema = await this.schema(req.collection_name);
-    const filter = req.ids !== undefined ? keysFilter(schema, toStringKeys(req.ids as unknown[])) : (req.filter ?? req.expr);
+    const filter =
+      req.ids !== undefined
+        ? keysFilter(schema, toStringKeys(req.ids as unknown[]))
+        : (req.filter ?? req.expr);
     if (!filter) {
-      throw new ElanusError('IllegalArgument', 'invalid parameter filter: expected ids or a non-empty filter expression, got neither', {
-        param: 'filter',
-      });
+      throw new ElanusError(
+        'IllegalArgument',
+        'invalid parameter filter: expected ids or a non-empty filter expression, got neither',
+        {
+          param: 'filter',
+        },
+      );
     }
     const body: Body = { collectionName: req.collection_name, filter };
     if (req.partition_name) body.partitionName = req.partition_name;
@@ -401,8 +468,14 @@ export class RestClient implements VectorClient {
     });
   }
 
-  async count(req: CollectionReq & { filter?: string; expr?: string }): Promise<{ status: ResStatus; data: number }> {
-    const res = await this.query({ collection_name: req.collection_name, filter: req.filter ?? req.expr ?? '', output_fields: ['count(*)'] });
+  async count(
+    req: CollectionReq & { filter?: string; expr?: string },
+  ): Promise<{ status: ResStatus; data: number }> {
+    const res = await this.query({
+      collection_name: req.collection_name,
+      filter: req.filter ?? req.expr ?? '',
+      output_fields: ['count(*)'],
+    });
     return { status: ok(), data: Number(res.data[0]?.['count(*)'] ?? 0) };
   }
 
@@ -420,7 +493,10 @@ export class RestClient implements VectorClient {
   /** Several query vectors come back as one flat list; `topks` (newer servers) or the limit splits it. */
   private split(hits: SearchHit[], nq: number, limit: number, topks: unknown): SearchHit[] | SearchHit[][] {
     if (nq <= 1) return hits;
-    const sizes = Array.isArray(topks) && topks.length === nq ? topks.map(Number) : Array.from({ length: nq }, () => limit);
+    const sizes =
+      Array.isArray(topks) && topks.length === nq
+        ? topks.map(Number)
+        : Array.from({ length: nq }, () => limit);
     const out: SearchHit[][] = [];
     let at = 0;
     for (const n of sizes) {
@@ -450,7 +526,9 @@ export class RestClient implements VectorClient {
     const searchParams: Body = {};
     const metric = req.metric_type ?? sp.metric_type;
     if (metric) searchParams.metricType = metric;
-    const params = Object.fromEntries(Object.entries(inner).filter(([k]) => k !== 'metric_type' && k !== 'params'));
+    const params = Object.fromEntries(
+      Object.entries(inner).filter(([k]) => k !== 'metric_type' && k !== 'params'),
+    );
     if (Object.keys(params).length) searchParams.params = params;
     if (Object.keys(searchParams).length) body.searchParams = searchParams;
     const res = await this.send('entities/search', body);
@@ -468,7 +546,9 @@ export class RestClient implements VectorClient {
       const p = (s.params ?? {}) as Record<string, unknown>;
       const inner = (p.params ?? p) as Record<string, unknown>;
       if (p.metric_type) one.metricType = p.metric_type;
-      const params = Object.fromEntries(Object.entries(inner).filter(([k]) => k !== 'metric_type' && k !== 'params'));
+      const params = Object.fromEntries(
+        Object.entries(inner).filter(([k]) => k !== 'metric_type' && k !== 'params'),
+      );
       if (Object.keys(params).length) one.params = params;
       return one;
     });

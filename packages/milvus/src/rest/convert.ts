@@ -1,4 +1,11 @@
-import { type CreateCollectionReq, DataType, type DescribeCollectionRes, type FieldType, type IndexDescription, type RowData } from '@elanus/core';
+import {
+  type CreateCollectionReq,
+  DataType,
+  type DescribeCollectionRes,
+  type FieldType,
+  type IndexDescription,
+  type RowData,
+} from '@elanus/core';
 import { type FieldInfo, type SchemaInfo, typeName } from '../schema/schema.js';
 import { wireValue } from '../values.js';
 
@@ -20,7 +27,8 @@ function fieldToRest(f: FieldType, autoIdOut: { v: boolean }): Record<string, un
   if (ml !== undefined) params.max_length = Number(ml);
   const mc = f.max_capacity ?? tp.max_capacity;
   if (mc !== undefined) params.max_capacity = Number(mc);
-  if (f.enable_analyzer || tp.enable_analyzer === true || tp.enable_analyzer === 'true') params.enable_analyzer = true;
+  if (f.enable_analyzer || tp.enable_analyzer === true || tp.enable_analyzer === 'true')
+    params.enable_analyzer = true;
   if (f.enable_match || tp.enable_match === true || tp.enable_match === 'true') params.enable_match = true;
   const ap = f.analyzer_params ?? tp.analyzer_params;
   if (ap !== undefined) params.analyzer_params = typeof ap === 'string' ? JSON.parse(ap) : ap;
@@ -31,7 +39,8 @@ function fieldToRest(f: FieldType, autoIdOut: { v: boolean }): Record<string, un
     isPrimary: f.is_primary_key === true,
     elementTypeParams: params,
   };
-  if (f.element_type !== undefined && nameOf(f.element_type) !== 'None') out.elementDataType = nameOf(f.element_type);
+  if (f.element_type !== undefined && nameOf(f.element_type) !== 'None')
+    out.elementDataType = nameOf(f.element_type);
   if (f.is_partition_key) out.isPartitionKey = true;
   if (f.nullable) out.nullable = true;
   if (f.default_value !== undefined && f.default_value !== null) out.defaultValue = f.default_value;
@@ -65,7 +74,12 @@ export function createBody(req: CreateCollectionReq, dbName: string | undefined)
     functions = req.schema.functions ?? functions;
     dynamic = req.schema.enable_dynamic_field ?? dynamic;
   } else if (Array.isArray(req.schema)) fields = req.schema;
-  const idx = req.index_params === undefined ? [] : Array.isArray(req.index_params) ? req.index_params : [req.index_params];
+  const idx =
+    req.index_params === undefined
+      ? []
+      : Array.isArray(req.index_params)
+        ? req.index_params
+        : [req.index_params];
   if (!fields) {
     body.dimension = req.dimension;
     if (req.metric_type) body.metricType = req.metric_type;
@@ -76,14 +90,22 @@ export function createBody(req: CreateCollectionReq, dbName: string | undefined)
     if (req.max_length !== undefined) body.params = { max_length: req.max_length };
     if (idx.length) {
       body.indexParams = idx.map((i) =>
-        indexToRest({ field_name: req.vector_field_name ?? 'vector', metric_type: req.metric_type, ...(i as object) }),
+        indexToRest({
+          field_name: req.vector_field_name ?? 'vector',
+          metric_type: req.metric_type,
+          ...(i as object),
+        }),
       );
     }
     return body;
   }
   const auto = { v: false };
   const restFields = fields.map((f) => fieldToRest(f, auto));
-  const schema: Record<string, unknown> = { autoID: auto.v, enableDynamicField: dynamic === true, fields: restFields };
+  const schema: Record<string, unknown> = {
+    autoID: auto.v,
+    enableDynamicField: dynamic === true,
+    fields: restFields,
+  };
   if (functions?.length) {
     schema.functions = functions.map((fn) => ({
       name: fn.name,
@@ -104,7 +126,11 @@ export function createBody(req: CreateCollectionReq, dbName: string | undefined)
 }
 
 function paramsList(v: unknown): { key: string; value: string }[] {
-  if (Array.isArray(v)) return v.map((kv) => ({ key: String(kv.key), value: typeof kv.value === 'string' ? kv.value : JSON.stringify(kv.value) }));
+  if (Array.isArray(v))
+    return v.map((kv) => ({
+      key: String(kv.key),
+      value: typeof kv.value === 'string' ? kv.value : JSON.stringify(kv.value),
+    }));
   if (v && typeof v === 'object') {
     return Object.entries(v as Record<string, unknown>).map(([key, value]) => ({
       key,
@@ -177,7 +203,10 @@ export function describeFromRest(d: Record<string, unknown>, collection: string)
 export function indexFromRest(i: Record<string, unknown>): IndexDescription {
   const type = String(i.indexType ?? i.index_type ?? 'AUTOINDEX');
   const metric = String(i.metricType ?? i.metric_type ?? '');
-  const extra = i.params && typeof i.params === 'object' && !Array.isArray(i.params) ? (i.params as Record<string, unknown>) : undefined;
+  const extra =
+    i.params && typeof i.params === 'object' && !Array.isArray(i.params)
+      ? (i.params as Record<string, unknown>)
+      : undefined;
   return {
     index_name: String(i.indexName ?? i.fieldName),
     field_name: String(i.fieldName),
@@ -244,7 +273,11 @@ function fromRestValue(f: FieldInfo, v: unknown): unknown {
  * A REST row → SDK shape: Int64 as strings, JSON parsed, dynamic keys gathered in `$meta` when all
  * fields were asked for (`*`), as the SDK returns them.
  */
-export function rowFromRest(row: Record<string, unknown>, schema: SchemaInfo, output: string[] | undefined): RowData {
+export function rowFromRest(
+  row: Record<string, unknown>,
+  schema: SchemaInfo,
+  output: string[] | undefined,
+): RowData {
   const out: RowData = {};
   const all = !output || output.includes('*') || output.includes('$meta');
   let meta: Record<string, unknown> | undefined;
@@ -268,7 +301,8 @@ export function rowToRest(row: RowData, schema: SchemaInfo | undefined): RowData
   const out: RowData = {};
   for (const [k, v] of Object.entries(row)) {
     if (k === '$meta' && v && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) if (!(mk in row)) out[mk] = wireValue(mv);
+      for (const [mk, mv] of Object.entries(v as Record<string, unknown>))
+        if (!(mk in row)) out[mk] = wireValue(mv);
       continue;
     }
     const f = schema?.fields.find((x) => x.name === k);

@@ -22,8 +22,14 @@ export interface CreateFromResult {
 
 const VECTOR = new Set(['FloatVector', 'SparseFloatVector', 'BinaryVector']);
 
-export async function describeSchema(client: VectorClient, collection: string, db_name?: string): Promise<SchemaInfo> {
-  return schemaFromDescribe(await client.describeCollection({ collection_name: collection, ...(db_name ? { db_name } : {}) }));
+export async function describeSchema(
+  client: VectorClient,
+  collection: string,
+  db_name?: string,
+): Promise<SchemaInfo> {
+  return schemaFromDescribe(
+    await client.describeCollection({ collection_name: collection, ...(db_name ? { db_name } : {}) }),
+  );
 }
 
 async function describeIndexes(client: VectorClient, collection: string): Promise<IndexInfo[]> {
@@ -77,10 +83,16 @@ async function createFrom(
     return { created: false, schema: have, partitions: created, warnings: [] };
   }
   const indexes = await describeIndexes(source, collection);
-  const vectorIdx = indexes.filter((i) => VECTOR.has(info.fields.find((f) => f.name === i.field)?.type ?? ''));
+  const vectorIdx = indexes.filter((i) =>
+    VECTOR.has(info.fields.find((f) => f.name === i.field)?.type ?? ''),
+  );
   const scalarIdx = indexes.filter((i) => !vectorIdx.includes(i));
   // Local collections keep autoID (the engine takes explicit keys on upsert); remote ones get explicit keys.
-  const req = toCreateRequest(info, collection, { target: side, indexes: vectorIdx, keepAutoID: side === 'local' });
+  const req = toCreateRequest(info, collection, {
+    target: side,
+    indexes: vectorIdx,
+    keepAutoID: side === 'local',
+  });
   await target.createCollection(req);
   const warnings: string[] = [];
   for (const i of scalarIdx) {
@@ -96,7 +108,8 @@ async function createFrom(
       warnings.push(`index ${i.name} (${i.type}) on ${i.field} was not created: ${(e as Error).message}`);
     }
   }
-  for (const p of partitions) await target.createPartition({ collection_name: collection, partition_name: p });
+  for (const p of partitions)
+    await target.createPartition({ collection_name: collection, partition_name: p });
   const load = await target.getLoadState({ collection_name: collection });
   if (load.state !== 'LoadStateLoaded') await target.loadCollection({ collection_name: collection });
   return { created: true, schema: await describeSchema(target, collection), partitions, warnings };
@@ -107,11 +120,19 @@ async function createFrom(
  * vector indexes. When the remote already has it, the schemas are compared field by field: a mismatch
  * throws `SchemaMismatch` (details.differences) and nothing is written.
  */
-export function createRemoteFrom(local: VectorClient, remote: VectorClient, collection: string): Promise<CreateFromResult> {
+export function createRemoteFrom(
+  local: VectorClient,
+  remote: VectorClient,
+  collection: string,
+): Promise<CreateFromResult> {
   return createFrom(local, remote, collection, 'remote');
 }
 
 /** The reverse: creates the local collection from the remote one (index types the engine lacks map to HNSW). */
-export function createLocalFrom(remote: VectorClient, local: VectorClient, collection: string): Promise<CreateFromResult> {
+export function createLocalFrom(
+  remote: VectorClient,
+  local: VectorClient,
+  collection: string,
+): Promise<CreateFromResult> {
   return createFrom(remote, local, collection, 'local');
 }

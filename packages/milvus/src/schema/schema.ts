@@ -76,7 +76,8 @@ export function typeName(v: unknown): DataTypeName | undefined {
 function kvToObject(v: unknown): Record<string, unknown> {
   if (Array.isArray(v)) {
     const o: Record<string, unknown> = {};
-    for (const kv of v as { key?: string; value?: unknown }[]) if (kv && typeof kv.key === 'string') o[kv.key] = kv.value;
+    for (const kv of v as { key?: string; value?: unknown }[])
+      if (kv && typeof kv.key === 'string') o[kv.key] = kv.value;
     return o;
   }
   return v && typeof v === 'object' ? { ...(v as Record<string, unknown>) } : {};
@@ -107,7 +108,9 @@ function parseMaybeJson(v: unknown): Record<string, unknown> | undefined {
 function unwrapDefault(v: unknown): unknown {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'object' && !Array.isArray(v)) {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null);
+    const entries = Object.entries(v as Record<string, unknown>).filter(
+      ([, x]) => x !== undefined && x !== null,
+    );
     const data = entries.find(([k]) => k.endsWith('_data'));
     if (data) return data[0] === 'long_data' ? Number(data[1]) : data[1];
     if (entries.length === 0) return undefined;
@@ -119,7 +122,10 @@ function fieldFrom(raw: Record<string, unknown>): FieldInfo {
   const tp = kvToObject(raw.type_params);
   const type = typeName(raw.data_type) ?? typeName(raw.dataType);
   if (!type) {
-    throw new ElanusError('SchemaMismatch', `field "${String(raw.name)}" has an unknown data type ${JSON.stringify(raw.data_type)}`);
+    throw new ElanusError(
+      'SchemaMismatch',
+      `field "${String(raw.name)}" has an unknown data type ${JSON.stringify(raw.data_type)}`,
+    );
   }
   const el = typeName(raw.element_type);
   const f: FieldInfo = {
@@ -154,7 +160,10 @@ function functionFrom(raw: FunctionObject | Record<string, unknown>): FunctionIn
   const r = raw as Record<string, unknown>;
   const t = r.type;
   if (!(t === 1 || t === 'BM25' || t === 'bm25')) {
-    throw new ElanusError('SchemaMismatch', `function "${String(r.name)}" has type ${JSON.stringify(t)}; only BM25 is supported`);
+    throw new ElanusError(
+      'SchemaMismatch',
+      `function "${String(r.name)}" has type ${JSON.stringify(t)}; only BM25 is supported`,
+    );
   }
   return {
     name: String(r.name),
@@ -169,17 +178,24 @@ function functionFrom(raw: FunctionObject | Record<string, unknown>): FunctionIn
 export function schemaFromDescribe(d: DescribeCollectionRes): SchemaInfo {
   const s = d.schema as unknown as Record<string, unknown> | null;
   if (!s || !Array.isArray(s.fields)) {
-    throw new ElanusError('SchemaMismatch', `collection "${d.collection_name}" has no schema in its description`);
+    throw new ElanusError(
+      'SchemaMismatch',
+      `collection "${d.collection_name}" has no schema in its description`,
+    );
   }
-  const fields = (s.fields as Record<string, unknown>[]).filter((f) => f.is_dynamic !== true && f.name !== '$meta').map(fieldFrom);
+  const fields = (s.fields as Record<string, unknown>[])
+    .filter((f) => f.is_dynamic !== true && f.name !== '$meta')
+    .map(fieldFrom);
   const pk = fields.find((f) => f.isPrimary);
-  if (!pk) throw new ElanusError('SchemaMismatch', `collection "${d.collection_name}" has no primary key field`);
+  if (!pk)
+    throw new ElanusError('SchemaMismatch', `collection "${d.collection_name}" has no primary key field`);
   // Some servers leave is_function_output unset: the BM25 outputs say it.
   const functions = ((s.functions as Record<string, unknown>[] | undefined) ?? []).map(functionFrom);
-  for (const fn of functions) for (const o of fn.outputs) {
-    const f = fields.find((x) => x.name === o);
-    if (f) f.functionOutput = true;
-  }
+  for (const fn of functions)
+    for (const o of fn.outputs) {
+      const f = fields.find((x) => x.name === o);
+      if (f) f.functionOutput = true;
+    }
   return {
     name: String(s.name ?? d.collection_name),
     description: typeof s.description === 'string' ? s.description : '',
@@ -233,7 +249,8 @@ const FIELD_PROPS = [
   'defaultValue',
 ] as const satisfies readonly (keyof FieldInfo)[];
 
-const canon = (v: unknown): string => (v === undefined ? 'undefined' : JSON.stringify(v, Object.keys(v ?? {}).sort()));
+const canon = (v: unknown): string =>
+  v === undefined ? 'undefined' : JSON.stringify(v, Object.keys(v ?? {}).sort());
 
 /**
  * Field-by-field comparison of what sync needs to agree on. Descriptions, indexes and autoID are not
@@ -249,7 +266,12 @@ export function compareSchemas(local: SchemaInfo, remote: SchemaInfo): SchemaDif
     const l = local.fields.find((f) => f.name === name);
     const r = remote.fields.find((f) => f.name === name);
     if (!l || !r) {
-      out.push({ field: name, property: 'presence', local: l ? 'present' : 'missing', remote: r ? 'present' : 'missing' });
+      out.push({
+        field: name,
+        property: 'presence',
+        local: l ? 'present' : 'missing',
+        remote: r ? 'present' : 'missing',
+      });
       continue;
     }
     for (const p of FIELD_PROPS) {
@@ -260,14 +282,26 @@ export function compareSchemas(local: SchemaInfo, remote: SchemaInfo): SchemaDif
       if (canon(a) !== canon(b)) out.push({ field: name, property: p, local: a, remote: b });
     }
   }
-  const fnNames = [...new Set([...local.functions.map((f) => f.name), ...remote.functions.map((f) => f.name)])];
+  const fnNames = [
+    ...new Set([...local.functions.map((f) => f.name), ...remote.functions.map((f) => f.name)]),
+  ];
   for (const name of fnNames) {
     const l = local.functions.find((f) => f.name === name);
     const r = remote.functions.find((f) => f.name === name);
     if (!l || !r) {
-      out.push({ field: name, property: 'function', local: l ? 'present' : 'missing', remote: r ? 'present' : 'missing' });
+      out.push({
+        field: name,
+        property: 'function',
+        local: l ? 'present' : 'missing',
+        remote: r ? 'present' : 'missing',
+      });
     } else if (canon([l.type, l.inputs, l.outputs]) !== canon([r.type, r.inputs, r.outputs])) {
-      out.push({ field: name, property: 'function', local: [l.type, l.inputs, l.outputs], remote: [r.type, r.inputs, r.outputs] });
+      out.push({
+        field: name,
+        property: 'function',
+        local: [l.type, l.inputs, l.outputs],
+        remote: [r.type, r.inputs, r.outputs],
+      });
     }
   }
   return out;
@@ -275,7 +309,8 @@ export function compareSchemas(local: SchemaInfo, remote: SchemaInfo): SchemaDif
 
 export function mismatchError(collection: string, differences: SchemaDifference[]): ElanusError {
   const lines = differences.map(
-    (d) => `${d.field || '(collection)'}.${d.property}: local ${JSON.stringify(d.local)}, remote ${JSON.stringify(d.remote)}`,
+    (d) =>
+      `${d.field || '(collection)'}.${d.property}: local ${JSON.stringify(d.local)}, remote ${JSON.stringify(d.remote)}`,
   );
   return new ElanusError(
     'SchemaMismatch',
@@ -309,7 +344,11 @@ export interface CreateOptions {
 }
 
 /** A `createCollection` request (Node SDK shape; every transport and the engine accept it). */
-export function toCreateRequest(info: SchemaInfo, collection: string, opts: CreateOptions): CreateCollectionReq {
+export function toCreateRequest(
+  info: SchemaInfo,
+  collection: string,
+  opts: CreateOptions,
+): CreateCollectionReq {
   const fields: FieldType[] = info.fields.map((f) => {
     const out: FieldType = {
       name: f.name,
@@ -364,8 +403,16 @@ export function toCreateRequest(info: SchemaInfo, collection: string, opts: Crea
   for (const f of info.fields) {
     if (!['FloatVector', 'SparseFloatVector', 'BinaryVector'].includes(f.type)) continue;
     if (idx.some((i) => i.field_name === f.name)) continue;
-    const type = f.type === 'FloatVector' ? 'FLAT' : f.type === 'BinaryVector' ? 'BIN_FLAT' : 'SPARSE_INVERTED_INDEX';
-    const metric = f.type === 'FloatVector' ? 'COSINE' : f.type === 'BinaryVector' ? 'HAMMING' : f.functionOutput ? 'BM25' : 'IP';
+    const type =
+      f.type === 'FloatVector' ? 'FLAT' : f.type === 'BinaryVector' ? 'BIN_FLAT' : 'SPARSE_INVERTED_INDEX';
+    const metric =
+      f.type === 'FloatVector'
+        ? 'COSINE'
+        : f.type === 'BinaryVector'
+          ? 'HAMMING'
+          : f.functionOutput
+            ? 'BM25'
+            : 'IP';
     idx.push({ field_name: f.name, index_name: f.name, index_type: type, metric_type: metric, params: {} });
   }
   if (idx.length) req.index_params = idx;

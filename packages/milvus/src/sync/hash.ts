@@ -176,9 +176,7 @@ function value(h: Hasher, f: FieldInfo, v: unknown): void {
   }
 }
 
-export interface RowHasher {
-  (row: RowData): string;
-}
+export type RowHasher = (row: RowData) => string;
 
 /** A hasher for rows of `schema`: 16 hex digits per row. */
 export function rowHasher(schema: SchemaInfo): RowHasher {

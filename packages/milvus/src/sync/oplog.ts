@@ -1,4 +1,4 @@
-import { type Engine, ElanusError, type LocalClient, type WriteOp } from '@elanus/core';
+import { ElanusError, type Engine, type LocalClient, type WriteOp } from '@elanus/core';
 import { type Key, keyOf } from './rows.js';
 
 /**
@@ -9,7 +9,13 @@ import { type Key, keyOf } from './rows.js';
 export type OpLogEntry =
   | { seq: number; collection: string; kind: 'upsert'; keys: Key[]; partition?: string }
   | { seq: number; collection: string; kind: 'delete'; keys: Key[] }
-  | { seq: number; collection: string; kind: 'createPartition' | 'dropPartition'; keys: []; partition: string }
+  | {
+      seq: number;
+      collection: string;
+      kind: 'createPartition' | 'dropPartition';
+      keys: [];
+      partition: string;
+    }
   /** The collection was created, dropped or renamed: the log cannot describe it incrementally. */
   | { seq: number; collection: string; kind: 'reset'; keys: [] };
 
@@ -209,17 +215,27 @@ export class StorageOpLog extends BaseOpLog {
   }
 
   private meta(): StoredMeta {
-    return { id: this.id, seq: this.seq, startSeq: this.startSeq, engineSeq: this.engine.lastSeq, floors: { ...this.floors } };
+    return {
+      id: this.id,
+      seq: this.seq,
+      startSeq: this.startSeq,
+      engineSeq: this.engine.lastSeq,
+      floors: { ...this.floors },
+    };
   }
 
   private enqueue(batch: { put?: [string, unknown][]; remove?: string[] }): void {
-    this.chain = this.chain.then(() => this.storage.commit(batch)).catch((e) => {
-      this.failure = e;
-    });
+    this.chain = this.chain
+      .then(() => this.storage.commit(batch))
+      .catch((e) => {
+        this.failure = e;
+      });
   }
 
   protected override persist(entries: OpLogEntry[], _seq: number): void {
-    this.enqueue({ put: [...entries.map((e, i): [string, unknown] => [entryKey(e.seq, i), e]), [META, this.meta()]] });
+    this.enqueue({
+      put: [...entries.map((e, i): [string, unknown] => [entryKey(e.seq, i), e]), [META, this.meta()]],
+    });
   }
 
   protected override async dropPersisted(gone: OpLogEntry[]): Promise<void> {
@@ -236,7 +252,9 @@ export class StorageOpLog extends BaseOpLog {
     if (this.failure) {
       const e = this.failure;
       this.failure = undefined;
-      throw e instanceof ElanusError ? e : new ElanusError('StorageError', `the sync log could not be written: ${String(e)}`);
+      throw e instanceof ElanusError
+        ? e
+        : new ElanusError('StorageError', `the sync log could not be written: ${String(e)}`);
     }
   }
 
@@ -265,7 +283,10 @@ function engineOf(local: LocalClient | { engine?: Engine }): Engine {
  * log). Call it before writing so the first push can send just the log. With `storage` (the Storage of
  * an `idb://` database) the log survives reloads.
  */
-export async function recordOps(local: LocalClient, options: { storage?: OpLogStorage } = {}): Promise<OpLog> {
+export async function recordOps(
+  local: LocalClient,
+  options: { storage?: OpLogStorage } = {},
+): Promise<OpLog> {
   const engine = engineOf(local);
   const have = recorders.get(engine);
   if (have) return have;

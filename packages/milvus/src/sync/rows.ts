@@ -54,6 +54,11 @@ export function dataFields(schema: SchemaInfo): FieldInfo[] {
   return schema.fields.filter((f) => !f.functionOutput);
 }
 
+/** What sync reads: data fields and dynamic keys, not function outputs (each side computes its own). */
+export function readFields(schema: SchemaInfo): string[] {
+  return [...dataFields(schema).map((f) => f.name), ...(schema.dynamic ? ['$meta'] : [])];
+}
+
 /**
  * A row as read from one side (SDK shape: `$meta` holds dynamic keys) turned into a row either side
  * accepts on upsert: function outputs dropped, dynamic keys spread at the top level.
@@ -103,7 +108,8 @@ function estimateValueBytes(v: unknown): number {
   }
   if (typeof v === 'object') {
     let n = 2;
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) n += k.length + 4 + estimateValueBytes(x);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      n += k.length + 4 + estimateValueBytes(x);
     return n;
   }
   return 8;

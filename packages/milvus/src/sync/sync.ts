@@ -13,6 +13,7 @@ import {
   type Key,
   keyOf,
   keysFilter,
+  readFields,
   sortKeys,
   toWritableRow,
 } from './rows.js';
@@ -170,7 +171,11 @@ function quiet<T>(ctx: Ctx, side: Side, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Every key of one side (with its partition when the collection has user partitions). */
-async function listKeys(ctx: Ctx, side: Side, scopes: (string | undefined)[]): Promise<Map<Key, string | undefined>> {
+async function listKeys(
+  ctx: Ctx,
+  side: Side,
+  scopes: (string | undefined)[],
+): Promise<Map<Key, string | undefined>> {
   const client = clientOf(ctx, side);
   const pk = ctx.schema.pk.name;
   const filter = allRowsFilter(ctx.schema);
@@ -206,8 +211,16 @@ async function readRows(ctx: Ctx, side: Side, keys: Key[]): Promise<Map<Key, Row
   const pk = ctx.schema.pk.name;
   const res =
     side === 'local'
-      ? await client.get({ collection_name: ctx.collection, ids: keys, output_fields: ['*'] })
-      : await client.query({ collection_name: ctx.collection, filter: keysFilter(ctx.schema, keys), output_fields: ['*'] });
+      ? await client.get({
+          collection_name: ctx.collection,
+          ids: keys,
+          output_fields: readFields(ctx.schema),
+        })
+      : await client.query({
+          collection_name: ctx.collection,
+          filter: keysFilter(ctx.schema, keys),
+          output_fields: readFields(ctx.schema),
+        });
   for (const row of res.data) out.set(keyOf(row[pk], ctx.intKey), row);
   return out;
 }
@@ -291,7 +304,9 @@ async function partitionScopes(ctx: Ctx): Promise<(string | undefined)[]> {
     for (const p of names) {
       if (have.includes(p)) continue;
       const side: Side = client === ctx.local ? 'local' : 'remote';
-      await quiet(ctx, side, () => client.createPartition({ collection_name: ctx.collection, partition_name: p }));
+      await quiet(ctx, side, () =>
+        client.createPartition({ collection_name: ctx.collection, partition_name: p }),
+      );
     }
   }
   return names;
@@ -320,7 +335,9 @@ async function loadBase(ctx: Ctx): Promise<Map<Key, string>> {
 async function scanPass(ctx: Ctx, kind: SyncDirection): Promise<void> {
   const st = ctx.state;
   const pass: PassState =
-    st.pass?.kind === kind ? st.pass : { kind, last: null, startSeq: ctx.log?.lastSeq ?? 0, log: ctx.log?.id ?? null };
+    st.pass?.kind === kind
+      ? st.pass
+      : { kind, last: null, startSeq: ctx.log?.lastSeq ?? 0, log: ctx.log?.id ?? null };
   if (pass.last !== null) ctx.res.resumed = true;
   st.pass = pass;
   await saveState(ctx);
@@ -409,7 +426,10 @@ async function pushFromLog(ctx: Ctx, log: OpLog): Promise<boolean> {
   const st = ctx.state;
   const cp = st.push!;
   let entries = await log.read(ctx.collection, cp.seq);
-  const lastReset = entries.findLastIndex((e) => e.kind === 'reset');
+  let lastReset = -1;
+  entries.forEach((e, i) => {
+    if (e.kind === 'reset') lastReset = i;
+  });
   if (lastReset >= 0) {
     // The collection was (re)created, dropped or renamed: rows pushed before may be stale, so compare
     // both sides — unless this is the first push and nothing came before the creation.
@@ -448,7 +468,9 @@ async function pushFromLog(ctx: Ctx, log: OpLog): Promise<boolean> {
     const e = entries[j]!;
     if (e.kind === 'createPartition' || e.kind === 'dropPartition') {
       await flush();
-      const has = (await ctx.remote.hasPartition({ collection_name: ctx.collection, partition_name: e.partition })).value;
+      const has = (
+        await ctx.remote.hasPartition({ collection_name: ctx.collection, partition_name: e.partition })
+      ).value;
       if (e.kind === 'createPartition' && !has) {
         await ctx.remote.createPartition({ collection_name: ctx.collection, partition_name: e.partition });
       } else if (e.kind === 'dropPartition' && has) {
@@ -498,10 +520,14 @@ async function prepare(ctx: Ctx): Promise<void> {
     remote.hasCollection({ collection_name: collection }),
   ]);
   const missing = (side: Side) =>
-    new ElanusError('CollectionNotExists', `collection not found[collection=${collection}] on the ${side} side`, {
-      param: 'collection',
-      side,
-    });
+    new ElanusError(
+      'CollectionNotExists',
+      `collection not found[collection=${collection}] on the ${side} side`,
+      {
+        param: 'collection',
+        side,
+      },
+    );
   const create = o.createTarget !== false;
   if (o.direction === 'push') {
     if (!lHas.value) throw missing('local');
@@ -529,9 +555,13 @@ async function prepare(ctx: Ctx): Promise<void> {
 function positiveInt(v: unknown, name: string, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ElanusError('IllegalArgument', `invalid parameter ${name}: expected a positive integer, got ${String(v)}`, {
-      param: name,
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter ${name}: expected a positive integer, got ${String(v)}`,
+      {
+        param: name,
+      },
+    );
   }
   return v;
 }
@@ -550,20 +580,30 @@ function positiveInt(v: unknown, name: string, def: number): number {
  * writes are upserts and key deletions, so redoing a batch neither duplicates nor loses rows.
  */
 export async function sync(o: SyncOptions): Promise<SyncResult> {
-  if (!o || typeof o !== 'object') throw new ElanusError('IllegalArgument', 'invalid parameter options: expected an object');
+  if (!o || typeof o !== 'object')
+    throw new ElanusError('IllegalArgument', 'invalid parameter options: expected an object');
   if (!['push', 'pull', 'both'].includes(o.direction)) {
-    throw new ElanusError('IllegalArgument', `invalid parameter direction: expected push, pull or both, got ${String(o.direction)}`, {
-      param: 'direction',
-    });
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter direction: expected push, pull or both, got ${String(o.direction)}`,
+      {
+        param: 'direction',
+      },
+    );
   }
   if (typeof o.collection !== 'string' || o.collection === '') {
-    throw new ElanusError('IllegalArgument', 'invalid parameter collection: expected a collection name', { param: 'collection' });
+    throw new ElanusError('IllegalArgument', 'invalid parameter collection: expected a collection name', {
+      param: 'collection',
+    });
   }
   const t0 = Date.now();
   const store = o.checkpoint ?? (await defaultCheckpointStore());
   const key = o.checkpointKey ?? `elanus-sync|${remoteIdentity(o.remote)}|${o.collection}`;
   const loaded = (await store.load(key)) as SyncState | undefined;
-  const state: SyncState = loaded?.v === 1 ? loaded : { v: 1, collection: o.collection, remote: remoteIdentity(o.remote), updated: 0 };
+  const state: SyncState =
+    loaded?.v === 1
+      ? loaded
+      : { v: 1, collection: o.collection, remote: remoteIdentity(o.remote), updated: 0 };
   const res: SyncResult = {
     collection: o.collection,
     direction: o.direction,
@@ -606,7 +646,12 @@ export async function sync(o: SyncOptions): Promise<SyncResult> {
     if (!interrupted && !o.full && log && !state.push && log.covers(o.collection, 0)) {
       state.push = { log: log.id, seq: 0, offset: 0 };
     }
-    const usable = !interrupted && !o.full && log && state.push?.log === log.id && log.covers(o.collection, state.push.seq);
+    const usable =
+      !interrupted &&
+      !o.full &&
+      log &&
+      state.push?.log === log.id &&
+      log.covers(o.collection, state.push.seq);
     if (!(usable && (await pushFromLog(ctx, log)))) {
       res.pushMode = 'scan';
       await scanPass(ctx, 'push');

@@ -4,6 +4,7 @@
  * and `DefaultEmbeddingFunction` (all-MiniLM-L6-v2: 384 dimensions, mean pooling, L2-normalised).
  */
 import { ElanusError } from '@elanus/core';
+import { indexedDBModelCache, trackModel } from '../cache/idb-model-cache.js';
 import { applyEnv, type TransformersEnvLike, wantsIndexedDBCache } from '../env.js';
 import { type ResolvedDevice, resolveDevice } from './device.js';
 import { DEFAULT_MODEL_NAME, knownModel, resolveModelName } from './known-models.js';
@@ -209,13 +210,9 @@ export class SentenceTransformerEmbeddingFunction {
     this.emitLoad({ stage: 'load', model, status: 'start', device, dtype });
 
     const tf = await import('@huggingface/transformers');
-    let untrack = (): void => {};
-    let cache: unknown;
-    if (wantsIndexedDBCache()) {
-      const idb = await import('../cache/idb-model-cache.js');
-      cache = idb.indexedDBModelCache();
-      untrack = idb.trackModel(model);
-    }
+    // The cache module is small; idb-keyval itself is imported only when the cache is first used.
+    const cache = wantsIndexedDBCache() ? indexedDBModelCache() : undefined;
+    const untrack = cache ? trackModel(model) : () => {};
     applyEnv(tf.env as unknown as TransformersEnvLike, cache);
 
     const progress_callback = (p: TransformersProgress): void => {
