@@ -14,7 +14,7 @@ step_chromium() {
   if [[ -x "$CHROMIUM" ]]; then return; fi
   log "setup: installing chromium (apt)"
   as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
   [[ -x "$CHROMIUM" ]] || die "chromium is not at $CHROMIUM after apt-get install"
 }
 

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DefaultEmbeddingFunction, modelEnv } from './model-api.js';
+import { DefaultEmbeddingFunction, env as modelEnv } from '@elanus/model';
 
 /** Written into the meta file; the page refuses a corpus whose format it does not know. */
 export const CORPUS_FORMAT = 1;

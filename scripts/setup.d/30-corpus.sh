@@ -21,7 +21,7 @@ fi
 
 stamp=$OUT/.elanus-corpus-stamp
 # The files the embedding reads (not the model's own stamp, which also changes with its tooling).
-h=$(hash_inputs scripts/corpus/prepare-corpus.ts scripts/corpus/model-api.ts scripts/corpus/run-ts.mjs \
+h=$(hash_inputs scripts/corpus/prepare-corpus.ts scripts/corpus/run-ts.mjs \
   "$MODEL_DIR/onnx/model_quantized.onnx" "$MODEL_DIR/tokenizer.json" "$MODEL_DIR/tokenizer_config.json" \
   "$MODEL_DIR/config.json" "$WORDNET/data.noun" "$WORDNET/data.verb" "$WORDNET/data.adj" "$WORDNET/data.adv")
 if stamp_ok "$stamp" "$h" && [[ -f $OUT/wordnet.meta.json && -f $OUT/wordnet.f32 && -f $OUT/wordnet.jsonl ]]; then

@@ -204,9 +204,16 @@ test('dense, BM25 and hybrid search, with highlights, scores and fused ranks', a
   await expect(page.locator('#summary')).toContainText('weighted 0.80 / 0.20');
   await expect(page.locator('#w-bm25')).toHaveText('0.20');
 
-  // Rerank: @elanus/model has no reranker; the control says so instead of pretending.
-  await expect(page.locator('#rerank')).toBeDisabled();
-  await expect(page.locator('#rerank-note')).toHaveText('not available');
+  // Rerank: through @elanus/model's rerankSearchResults; no cross-encoder offline, and the label says so.
+  await expect(page.locator('#rerank-note')).toContainText('no cross-encoder offline');
+  await expect(page.locator('#rerank')).toBeEnabled();
+  await page.locator('#rerank').check();
+  await expect(page.locator('#summary')).toContainText('reranked', { timeout: 60_000 });
+  await expect(page.locator('#results li.hit .score .ranks').first()).toHaveText('rerank');
+  expect((await page.locator('#results li.hit .ranks').allTextContents()).join(' ')).toMatch(/was #\d+/);
+  await shot(page, 'rerank', { fullPage: false });
+  await page.locator('#rerank').uncheck();
+  await expect(page.locator('#summary')).not.toContainText('reranked', { timeout: 60_000 });
   expectNoConsoleErrors();
 });
 

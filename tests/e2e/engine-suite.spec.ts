@@ -86,7 +86,7 @@ for (const target of TARGETS) {
           rerank: RRFRanker(60),
           limit: 3,
         });
-        let error: { name: string; code: string; message: string } | null = null;
+        let error = null as { name: string; code: string; message: string; isElanus: boolean } | null;
         try {
           await client.query({ collection_name: name, filter: 'year >> 2' });
         } catch (e) {
@@ -96,7 +96,7 @@ for (const target of TARGETS) {
             code: err.code,
             message: err.message,
             isElanus: e instanceof elanus.ElanusError,
-          } as never;
+          };
         }
         const stats = await client.getCollectionStatistics({ collection_name: name });
         await client.closeConnection();
@@ -107,9 +107,9 @@ for (const target of TARGETS) {
           : null;
         await again.closeConnection();
         return {
-          search: (search.results as { id: string; color: string }[]).map((h) => [h.id, h.color]),
-          firstScore: (search.results as { score: number }[])[0]?.score,
-          text: (text.results as { text: string }[]).map((h) => h.text),
+          search: (search.results as unknown as { id: string; color: string }[]).map((h) => [h.id, h.color]),
+          firstScore: (search.results as unknown as { score: number }[])[0]?.score,
+          text: (text.results as unknown as { text: string }[]).map((h) => h.text),
           count: count.data[0]!['count(*)'],
           deleted: del.delete_cnt,
           got: got.data,

@@ -23,7 +23,7 @@ const JSON_TYPED =
   'server: a JSON value compares only with a literal of its own JSON type (true is not 1); milvus-lite coerces';
 const NULL_NOT =
   'server: a null operand makes a leaf comparison false and NOT keeps null rows out (the valid bitmap is ANDed after the flip); milvus-lite treats null as a value';
-export const MILVUS_LITE_DIFFERENCES: Record<string, string> = {
+const MILVUS_LITE_DIFFERENCES: Record<string, string> = {
   'i32 == 010': 'Plan.g4 reads a leading-0 literal as octal (010 = 8); milvus-lite reads decimal 10',
   'f == 0.1':
     "server: the literal is cast to the Float field's float32 before comparing; milvus-lite compares in double precision",

@@ -102,17 +102,20 @@ export class StubProviders {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        void this.handle(req.method ?? 'GET', req.url ?? '/', req.headers, Buffer.concat(chunks).toString('utf8')).then(
-          ({ status, headers, body, delayMs }) => {
-            const send = (): void => {
-              if (res.destroyed) return;
-              res.writeHead(status, { 'content-type': 'application/json', ...headers });
-              res.end(typeof body === 'string' ? body : JSON.stringify(body));
-            };
-            if (delayMs) setTimeout(send, delayMs);
-            else send();
-          },
-        );
+        void this.handle(
+          req.method ?? 'GET',
+          req.url ?? '/',
+          req.headers,
+          Buffer.concat(chunks).toString('utf8'),
+        ).then(({ status, headers, body, delayMs }) => {
+          const send = (): void => {
+            if (res.destroyed) return;
+            res.writeHead(status, { 'content-type': 'application/json', ...headers });
+            res.end(typeof body === 'string' ? body : JSON.stringify(body));
+          };
+          if (delayMs) setTimeout(send, delayMs);
+          else send();
+        });
       });
     });
   }
@@ -175,7 +178,8 @@ export class StubProviders {
     if (method !== 'POST' || !m) return { status: 404, body: { message: `no route ${method} ${path}` } };
     const vendor = m[1] as Vendor;
     const kind = m[2] === 'rerank' ? 'rerank' : 'embed';
-    const reply = this.auth(vendor, headers) ?? (kind === 'rerank' ? rerank(vendor, body) : embed(vendor, body));
+    const reply =
+      this.auth(vendor, headers) ?? (kind === 'rerank' ? rerank(vendor, body) : embed(vendor, body));
     return { ...reply, delayMs: delay };
   }
 
@@ -196,7 +200,8 @@ export class StubProviders {
 }
 
 function err(vendor: Vendor, status: number, message: string, param?: string): ScriptedReply {
-  if (vendor === 'openai') return { status, body: { error: { message, type: 'invalid_request_error', param: param ?? null } } };
+  if (vendor === 'openai')
+    return { status, body: { error: { message, type: 'invalid_request_error', param: param ?? null } } };
   if (vendor === 'cohere') return { status, body: { message } };
   return { status, body: { detail: message } };
 }
@@ -210,7 +215,8 @@ function embed(vendor: Vendor, body: Record<string, unknown>): ScriptedReply {
   if (typeof model !== 'string' || !model) return err(vendor, 400, 'model is required', 'model');
   const inputKey = vendor === 'cohere' ? 'texts' : 'input';
   const input = body[inputKey];
-  if (!isStringArray(input) || input.length === 0) return err(vendor, 400, `${inputKey} must be a non-empty list of strings`, inputKey);
+  if (!isStringArray(input) || input.length === 0)
+    return err(vendor, 400, `${inputKey} must be a non-empty list of strings`, inputKey);
   if (input.length > LIMITS[vendor]) {
     return err(vendor, 400, `${inputKey}: at most ${LIMITS[vendor]} items per request`, inputKey);
   }
@@ -224,13 +230,16 @@ function embed(vendor: Vendor, body: Record<string, unknown>): ScriptedReply {
       return err(vendor, 400, 'only float is served by the stub', 'encoding_format');
     }
     if (body.dimensions !== undefined) {
-      if (typeof body.dimensions !== 'number' || body.dimensions < 1) return err(vendor, 400, 'invalid dimensions', 'dimensions');
-      if (model === 'text-embedding-ada-002') return err(vendor, 400, 'This model does not support specifying dimensions.', 'dimensions');
+      if (typeof body.dimensions !== 'number' || body.dimensions < 1)
+        return err(vendor, 400, 'invalid dimensions', 'dimensions');
+      if (model === 'text-embedding-ada-002')
+        return err(vendor, 400, 'This model does not support specifying dimensions.', 'dimensions');
       dim = body.dimensions;
     }
   } else if (vendor === 'jina') {
     const tasks = ['retrieval.query', 'retrieval.passage', 'text-matching', 'classification', 'separation'];
-    if (body.task !== undefined && !tasks.includes(body.task as string)) return err(vendor, 422, `invalid task ${String(body.task)}`);
+    if (body.task !== undefined && !tasks.includes(body.task as string))
+      return err(vendor, 422, `invalid task ${String(body.task)}`);
     salt = String(body.task ?? '');
     if (typeof body.dimensions === 'number') dim = body.dimensions;
   } else if (vendor === 'voyage') {
@@ -241,9 +250,11 @@ function embed(vendor: Vendor, body: Record<string, unknown>): ScriptedReply {
     if (typeof body.output_dimension === 'number') dim = body.output_dimension;
   } else {
     const types = ['search_document', 'search_query', 'classification', 'clustering'];
-    if (!types.includes(body.input_type as string)) return err(vendor, 400, 'input_type is required for v3 models');
+    if (!types.includes(body.input_type as string))
+      return err(vendor, 400, 'input_type is required for v3 models');
     const et = body.embedding_types;
-    if (!Array.isArray(et) || !et.includes('float')) return err(vendor, 400, 'embedding_types must include float');
+    if (!Array.isArray(et) || !et.includes('float'))
+      return err(vendor, 400, 'embedding_types must include float');
     salt = String(body.input_type);
     if (typeof body.output_dimension === 'number') dim = body.output_dimension;
   }
@@ -278,7 +289,8 @@ function rerank(vendor: Vendor, body: Record<string, unknown>): ScriptedReply {
     .map((d, index) => ({ index, relevance_score: stubRelevance(query, d) }))
     .sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index)
     .slice(0, typeof top === 'number' ? top : documents.length);
-  if (vendor === 'voyage') return { status: 200, body: { object: 'list', data: scored, model, usage: { total_tokens: 1 } } };
+  if (vendor === 'voyage')
+    return { status: 200, body: { object: 'list', data: scored, model, usage: { total_tokens: 1 } } };
   if (vendor === 'cohere') return { status: 200, body: { id: 'stub', results: scored, meta: {} } };
   return { status: 200, body: { model, usage: { total_tokens: 1 }, results: scored } };
 }

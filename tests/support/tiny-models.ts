@@ -21,7 +21,14 @@ export interface TinyFixture {
   tolerance: number;
   max_length: number;
   models: Record<string, { weights_sha256: string; vocab_size: number }>;
-  splade: { model: string; texts: string[]; input_ids: number[][]; full: SparseRef[]; k_tokens: number; top_k: SparseRef[] };
+  splade: {
+    model: string;
+    texts: string[];
+    input_ids: number[][];
+    full: SparseRef[];
+    k_tokens: number;
+    top_k: SparseRef[];
+  };
   bge_m3: {
     model: string;
     texts: string[];
@@ -35,7 +42,13 @@ export interface TinyFixture {
   cross_encoder: {
     model: string;
     documents: string[];
-    cases: Array<{ query: string; input_ids: number[][]; token_type_ids: number[][]; logits: number[]; sigmoid: number[] }>;
+    cases: Array<{
+      query: string;
+      input_ids: number[][];
+      token_type_ids: number[][];
+      logits: number[];
+      sigmoid: number[];
+    }>;
   };
   bge_reranker: {
     model: string;
@@ -52,7 +65,10 @@ export interface TinyFixture {
 }
 
 export const fixture = JSON.parse(
-  readFileSync(new URL('../../packages/model/test/fixtures/tiny-models-reference.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../packages/model/test/fixtures/tiny-models-reference.json', import.meta.url),
+    'utf8',
+  ),
 ) as TinyFixture;
 
 /** True when the setup step has built the models (the tests skip, saying why, when it has not). */

@@ -7,7 +7,7 @@ import { type CorpusMeta, fetchCorpusMeta, loadCorpus, storedCorpusCount } from 
 import { type Db, openDb } from './data/db';
 import { COLLECTION, collectionSchema, FILTER_FIELDS } from './data/schema';
 import { Embedder } from './embed/embedder';
-import { rerankerAvailable } from './embed/model-api';
+import { RERANK_LABEL } from './embed/model-api';
 import type { ModelRuntime } from './embed/protocol';
 import { ingest } from './ingest/ingest';
 import { pastedTitle, readFiles, type SourceDoc } from './ingest/sources';
@@ -163,6 +163,7 @@ async function boot(): Promise<void> {
       model = rt;
       demo.model = 'ready';
       demo.timings.modelReadyMs = performance.now();
+      ui.rerank.disabled = false;
       ui.body.dataset.model = 'ready';
       refreshStats();
       maybeHideBoot();
@@ -226,7 +227,9 @@ async function buildMap(): Promise<void> {
     const client = db.client;
     const groups = ['noun', 'verb', 'adj', 'adv'];
     const counts = await Promise.all(
-      groups.map(async (pos) => (await client.count({ collection_name: COLLECTION, filter: `pos == "${pos}"` })).data),
+      groups.map(
+        async (pos) => (await client.count({ collection_name: COLLECTION, filter: `pos == "${pos}"` })).data,
+      ),
     );
     const total = counts.reduce((a, b) => a + b, 0) || 1;
     const pages = 4;
@@ -244,11 +247,14 @@ async function buildMap(): Promise<void> {
         }),
       );
     });
-    reqs.push(client.query({ collection_name: COLLECTION, filter: 'source == "user"', output_fields, limit: 200 }));
+    reqs.push(
+      client.query({ collection_name: COLLECTION, filter: 'source == "user"', output_fields, limit: 200 }),
+    );
     const rows = (await Promise.all(reqs)).flatMap((r) => r.data);
     const sample: SamplePoint[] = rows.flatMap((r) => {
       const v = r.dense;
-      const vector = v instanceof Float32Array ? v : Array.isArray(v) ? Float32Array.from(v as number[]) : undefined;
+      const vector =
+        v instanceof Float32Array ? v : Array.isArray(v) ? Float32Array.from(v as number[]) : undefined;
       return vector ? [{ vector, pos: String(r.pos), title: String(r.title) }] : [];
     });
     map = createMap(ui.map, sample);
@@ -282,6 +288,7 @@ function currentRequest(): SearchRequest {
     ranker: ui.ranker.value as Ranker,
     rrfK: Number.isFinite(k) && k > 0 && k < 16384 ? k : 60,
     denseWeight: Number(ui.weight.value),
+    rerank: ui.rerank.checked && !ui.rerank.disabled,
   };
 }
 
@@ -404,9 +411,10 @@ function wireSearch(): void {
     });
   }
   ui.filterFields.textContent = `Fields: ${FILTER_FIELDS.map(([n, t]) => `${n} (${t})`).join(', ')}`;
-  ui.rerank.disabled = !rerankerAvailable;
-  ui.rerankNote.textContent = rerankerAvailable ? '' : 'not available';
-  ui.rerankNote.title = 'Cross-encoder reranking needs a reranker model; @elanus/model has none yet.';
+  ui.rerankNote.textContent = RERANK_LABEL;
+  ui.rerankNote.title =
+    'Reorders the first 30 hits by the cosine of their best-matching sentence (all-MiniLM-L6-v2), through ' +
+    "@elanus/model's rerankSearchResults. A cross-encoder would be better; none can be had offline here.";
   wireResultKeys(ui.results, ui.q);
   // "/" focuses the search box from anywhere but a text field.
   document.addEventListener('keydown', (e) => {

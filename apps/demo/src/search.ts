@@ -7,6 +7,7 @@
 import { type MilvusClient, RRFRanker, type SearchHit, WeightedRanker } from '@elanus/core';
 import { COLLECTION, OUTPUT_FIELDS, SEARCH_EF } from './data/schema';
 import type { Embedder } from './embed/embedder';
+import { type RerankFunction, rerankSearchResults } from './embed/model-api';
 
 export type Mode = 'dense' | 'bm25' | 'hybrid';
 export type Ranker = 'rrf' | 'weighted';
@@ -20,6 +21,8 @@ export interface SearchRequest {
   rrfK: number;
   /** Weight of the dense list in weighted fusion; BM25 gets 1 - this. */
   denseWeight: number;
+  /** Rerank the first RERANK_CANDIDATES hits (see embed/model-api.ts for what reranks). */
+  rerank: boolean;
 }
 
 export interface Hit {
@@ -31,6 +34,8 @@ export interface Hit {
   /** 1-based rank in the dense / BM25 candidate list, undefined when not in it (or not searched). */
   denseRank: number | undefined;
   bm25Rank: number | undefined;
+  /** With rerank: the 1-based rank and the score before reranking. */
+  firstStage: { rank: number; score: number } | undefined;
 }
 
 export interface SearchOutcome {
@@ -39,6 +44,7 @@ export interface SearchOutcome {
   queryVector: Float32Array | undefined;
   embedMs: number;
   searchMs: number;
+  rerankMs: number;
   totalMs: number;
 }
 
@@ -55,6 +61,8 @@ export class FilterError extends Error {
 
 /** Each list's depth: hybrid fuses this many candidates per side, and ranks are reported within it. */
 export const CANDIDATES = 50;
+/** Hits handed to the reranker: it embeds each one's sentences, so this bounds its cost. */
+export const RERANK_CANDIDATES = 30;
 
 function asFilterError(e: unknown): unknown {
   // Duck-typed: the error may have crossed the worker boundary (rebuilt there as an ElanusError).
@@ -72,7 +80,7 @@ const hitsOf = (r: { results: SearchHit[] | SearchHit[][] }): SearchHit[] => {
 };
 
 function toHit(h: SearchHit | Record<string, unknown>): Hit {
-  const { id, score, dense, ...fields } = h as Record<string, unknown>;
+  const { id, score, dense, original_score, original_rank, ...fields } = h as Record<string, unknown>;
   return {
     id: String(id),
     score: typeof score === 'number' ? score : undefined,
@@ -85,6 +93,7 @@ function toHit(h: SearchHit | Record<string, unknown>): Hit {
           : undefined,
     denseRank: undefined,
     bm25Rank: undefined,
+    firstStage: undefined,
   };
 }
 
@@ -112,6 +121,7 @@ export async function runSearch(
         queryVector: undefined,
         embedMs: 0,
         searchMs: ms,
+        rerankMs: 0,
         totalMs: ms,
       };
     }
@@ -143,16 +153,18 @@ export async function runSearch(
         output_fields: fields,
       });
 
+    // With rerank, the first stage fetches a longer list for the reranker to reorder.
+    const limit = req.rerank ? Math.max(req.limit, RERANK_CANDIDATES) : req.limit;
     let main: SearchHit[];
     let denseRanks: Map<string, number> | undefined;
     let bm25Ranks: Map<string, number> | undefined;
     if (req.mode === 'dense') {
-      const [d, b] = await Promise.all([dense(req.limit, output_fields), bm25(CANDIDATES, [])]);
+      const [d, b] = await Promise.all([dense(limit, output_fields), bm25(CANDIDATES, [])]);
       main = hitsOf(d);
       denseRanks = rankMap(main);
       bm25Ranks = rankMap(hitsOf(b));
     } else if (req.mode === 'bm25') {
-      main = hitsOf(await bm25(req.limit, output_fields));
+      main = hitsOf(await bm25(limit, output_fields));
       bm25Ranks = rankMap(main);
     } else {
       const rerank =
@@ -171,7 +183,7 @@ export async function runSearch(
             { data: [query], anns_field: 'sparse', limit: CANDIDATES, filter },
           ],
           rerank,
-          limit: req.limit,
+          limit,
           output_fields,
         }),
         dense(CANDIDATES, []),
@@ -181,14 +193,41 @@ export async function runSearch(
       denseRanks = rankMap(hitsOf(d));
       bm25Ranks = rankMap(hitsOf(b));
     }
-    const hits = main.map((h) => {
+    const searchMs = performance.now() - s0;
+    let rerankMs = 0;
+    if (req.rerank && main.length > 1) {
+      const r0 = performance.now();
+      // @elanus/model's reranking of search hits, with the worker's scorer behind its RerankFunction shape.
+      const rf: RerankFunction = async (q, documents, options) => {
+        const signal = typeof options === 'object' && options ? options.signal : undefined;
+        const scores = await embedder.rerankScores(q, documents, signal);
+        return scores
+          .map((score, index) => ({ index, score, text: documents[index]! }))
+          .sort((a, b) => b.score - a.score);
+      };
+      const reranked = await rerankSearchResults(rf, query, main, {
+        text_field: 'text',
+        top_k: req.limit,
+        candidates: RERANK_CANDIDATES,
+      });
+      rerankMs = performance.now() - r0;
+      const hits = reranked.map((h) => {
+        const hit = toHit(h as unknown as SearchHit);
+        hit.denseRank = denseRanks?.get(hit.id);
+        hit.bm25Rank = bm25Ranks?.get(hit.id);
+        hit.firstStage = { rank: h.original_rank + 1, score: h.original_score };
+        return hit;
+      });
+      const end = performance.now();
+      return { request: req, hits, queryVector, embedMs, searchMs, rerankMs, totalMs: end - t0 };
+    }
+    const hits = main.slice(0, req.limit).map((h) => {
       const hit = toHit(h);
       hit.denseRank = denseRanks?.get(hit.id);
       hit.bm25Rank = bm25Ranks?.get(hit.id);
       return hit;
     });
-    const end = performance.now();
-    return { request: req, hits, queryVector, embedMs, searchMs: end - s0, totalMs: end - t0 };
+    return { request: req, hits, queryVector, embedMs, searchMs, rerankMs, totalMs: performance.now() - t0 };
   } catch (e) {
     throw asFilterError(e);
   }

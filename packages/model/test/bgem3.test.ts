@@ -116,7 +116,11 @@ describe.skipIf(!tinyModelsReady)(
     });
 
     it('returns only what was asked for, and raw vectors without normalisation', async () => {
-      const denseOnly = new BGEM3EmbeddingFunction({ model_name: fx.model, device: 'cpu', return_sparse: false });
+      const denseOnly = new BGEM3EmbeddingFunction({
+        model_name: fx.model,
+        device: 'cpu',
+        return_sparse: false,
+      });
       const a = await denseOnly.encode([fx.texts[0]!]);
       expect(Object.keys(a)).toEqual(['dense']);
       const raw = new BGEM3EmbeddingFunction({
@@ -129,10 +133,20 @@ describe.skipIf(!tinyModelsReady)(
       const b = await raw.encode([fx.texts[0]!]);
       const norm = Math.hypot(...b.dense![0]!);
       expect(Math.abs(norm - 1)).toBeGreaterThan(1e-3);
-      expect(maxAbsDiff(b.dense![0]!.map((x) => x / norm), fx.dense[0]!)).toBeLessThan(TOL);
+      expect(
+        maxAbsDiff(
+          b.dense![0]!.map((x) => x / norm),
+          fx.dense[0]!,
+        ),
+      ).toBeLessThan(TOL);
       const c0 = b.colbert_vecs![0]![0]!;
       const cn = Math.hypot(...c0);
-      expect(maxAbsDiff(c0.map((x) => x / cn), fx.colbert_vecs[0]![0]!)).toBeLessThan(TOL);
+      expect(
+        maxAbsDiff(
+          c0.map((x) => x / cn),
+          fx.colbert_vecs[0]![0]!,
+        ),
+      ).toBeLessThan(TOL);
       await denseOnly.dispose();
       await raw.dispose();
     });

@@ -5,7 +5,12 @@
 import { inspect } from 'node:util';
 import { ElanusError } from '@elanus/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { STUB_KEYS, StubProviders, stubEmbedding, type Vendor } from '../../../tests/support/stub-providers.js';
+import {
+  STUB_KEYS,
+  StubProviders,
+  stubEmbedding,
+  type Vendor,
+} from '../../../tests/support/stub-providers.js';
 import {
   type ApiProgress,
   CohereEmbeddingFunction,
@@ -61,7 +66,11 @@ function close(a: Float32Array, b: number[]): boolean {
 
 describe('API embedding providers (against the loopback stub of the vendor APIs)', () => {
   it('OpenAI: POST /embeddings with model, input, float encoding and a Bearer key; answers re-ordered by index', async () => {
-    const ef = new OpenAIEmbeddingFunction({ model_name: 'text-embedding-3-small', dimensions: 64, ...conn('openai') });
+    const ef = new OpenAIEmbeddingFunction({
+      model_name: 'text-embedding-3-small',
+      dimensions: 64,
+      ...conn('openai'),
+    });
     expect(ef.dim).toBe(64);
     const out = await ef.encodeDocuments(['alpha', 'beta', 'gamma']);
     const [req] = stub.on('/openai/v1/embeddings');
@@ -74,7 +83,11 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
       dimensions: 64,
     });
     // The stub answers in reverse order: the client sorts by `index`.
-    expect(out.map((v, i) => close(v, stubEmbedding(['alpha', 'beta', 'gamma'][i]!, 64)))).toEqual([true, true, true]);
+    expect(out.map((v, i) => close(v, stubEmbedding(['alpha', 'beta', 'gamma'][i]!, 64)))).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(out[0]).toBeInstanceOf(Float32Array);
     const q = await ef.encodeQueries(['alpha']);
     expect(close(q[0]!, stubEmbedding('alpha', 64))).toBe(true);
@@ -82,7 +95,11 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
   });
 
   it('Jina: retrieval.query for queries, retrieval.passage for documents, the task option for encode()', async () => {
-    const ef = new JinaEmbeddingFunction({ ...conn('jina'), task: 'text-matching', model_name: 'jina-new-model' });
+    const ef = new JinaEmbeddingFunction({
+      ...conn('jina'),
+      task: 'text-matching',
+      model_name: 'jina-new-model',
+    });
     expect(() => ef.dim).toThrow(/first encode call/);
     await ef.encodeQueries(['q1']);
     await ef.encodeDocuments(['d1']);
@@ -100,7 +117,12 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
     await ef.encode(['hello']);
     const bodies = stub.on('/voyage/v1/embeddings').map((r) => r.body);
     expect(bodies.map((b) => b.input_type)).toEqual(['query', 'document', null]);
-    expect(bodies[0]).toMatchObject({ model: 'voyage-3-large', output_dimension: 256, truncation: false, output_dtype: 'float' });
+    expect(bodies[0]).toMatchObject({
+      model: 'voyage-3-large',
+      output_dimension: 256,
+      truncation: false,
+      output_dtype: 'float',
+    });
     expect(close(q!, stubEmbedding('hello', 256, 'query'))).toBe(true);
     const err = await rejection(ef.encodeDocuments(['fine', '']));
     expect(err.code).toBe('IllegalArgument');
@@ -138,13 +160,26 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
     stub.reset();
     const small = new OpenAIEmbeddingFunction({ ...conn('openai'), batch_size: 2, model_name: 'tiny' });
     const five = await small.encode(['a', 'b', 'c', 'd', 'e']);
-    expect(stub.on('/openai/v1/embeddings').map((r) => r.body.input)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
-    expect(five.map((v, i) => close(v, stubEmbedding('abcde'[i]!, 8)))).toEqual([true, true, true, true, true]);
+    expect(stub.on('/openai/v1/embeddings').map((r) => r.body.input)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e'],
+    ]);
+    expect(five.map((v, i) => close(v, stubEmbedding('abcde'[i]!, 8)))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   describe('retries', () => {
     it('retries a 429 once, then succeeds, reporting the retry', async () => {
-      stub.enqueue('/openai/v1/embeddings', { status: 429, body: { error: { message: 'Rate limit reached' } } });
+      stub.enqueue('/openai/v1/embeddings', {
+        status: 429,
+        body: { error: { message: 'Rate limit reached' } },
+      });
       const ef = new OpenAIEmbeddingFunction({ ...conn('openai'), model_name: 'tiny' });
       const events: ApiProgress[] = [];
       const out = await ef.encode(['x'], { onProgress: (e) => events.push(e) });
@@ -177,7 +212,11 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
 
     it('fails at once when Retry-After exceeds retry_max_delay_ms', async () => {
       stub.enqueue('/openai/v1/embeddings', { status: 429, headers: { 'retry-after': '3600' }, body: {} });
-      const ef = new OpenAIEmbeddingFunction({ ...conn('openai'), model_name: 'tiny', retry_max_delay_ms: 10_000 });
+      const ef = new OpenAIEmbeddingFunction({
+        ...conn('openai'),
+        model_name: 'tiny',
+        retry_max_delay_ms: 10_000,
+      });
       const t0 = performance.now();
       const err = await rejection(ef.encode(['x']));
       expect(performance.now() - t0).toBeLessThan(2_000);
@@ -199,7 +238,11 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
 
     it('backs off exponentially with jitter (default 500 ms base)', async () => {
       stub.enqueue('/openai/v1/embeddings', { status: 500, body: {} }, { status: 502, body: {} });
-      const ef = new OpenAIEmbeddingFunction({ api_key: STUB_KEYS.openai, base_url: stub.baseUrl('openai'), model_name: 't' });
+      const ef = new OpenAIEmbeddingFunction({
+        api_key: STUB_KEYS.openai,
+        base_url: stub.baseUrl('openai'),
+        model_name: 't',
+      });
       const delays: number[] = [];
       await ef.encode(['x'], { onProgress: (e) => e.stage === 'retry' && delays.push(e.delay_ms) });
       expect(delays).toHaveLength(2);
@@ -226,7 +269,9 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
       });
       const err = await rejection(ef.encode(['x']));
       expect(err.code).toBe('Unavailable');
-      expect(err.message).toMatch(/^could not reach OpenAI at http:\/\/127\.0\.0\.1:9\/v1\/embeddings after 1 retry/);
+      expect(err.message).toMatch(
+        /^could not reach OpenAI at http:\/\/127\.0\.0\.1:9\/v1\/embeddings after 1 retry/,
+      );
     });
   });
 
@@ -290,7 +335,10 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
     });
 
     it('redacts a key the vendor echoes in any other error', async () => {
-      stub.enqueue('/cohere/v2/embed', { status: 422, body: { message: `bad request for key ${STUB_KEYS.cohere}` } });
+      stub.enqueue('/cohere/v2/embed', {
+        status: 422,
+        body: { message: `bad request for key ${STUB_KEYS.cohere}` },
+      });
       const err = await rejection(new CohereEmbeddingFunction({ ...conn('cohere') }).encode(['x']));
       expect(err.code).toBe('IllegalArgument');
       expect(err.message).toContain('[redacted]');
@@ -298,7 +346,10 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
     });
 
     it('reports 404 and malformed answers as RemoteError', async () => {
-      const wrongUrl = new OpenAIEmbeddingFunction({ ...conn('openai'), base_url: `${stub.baseUrl('openai')}/nope` });
+      const wrongUrl = new OpenAIEmbeddingFunction({
+        ...conn('openai'),
+        base_url: `${stub.baseUrl('openai')}/nope`,
+      });
       const e404 = await rejection(wrongUrl.encode(['x']));
       expect(e404.code).toBe('RemoteError');
       expect(e404.message).toMatch(/HTTP 404 .*check base_url and model_name/);
@@ -307,11 +358,16 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
       expect(bad.code).toBe('RemoteError');
       expect(bad.message).toMatch(/unexpected response/);
       stub.enqueue('/jina/v1/embeddings', { status: 200, body: 'not json' });
-      expect((await rejection(new JinaEmbeddingFunction({ ...conn('jina') }).encode(['x']))).message).toMatch(/not JSON/);
+      expect((await rejection(new JinaEmbeddingFunction({ ...conn('jina') }).encode(['x']))).message).toMatch(
+        /not JSON/,
+      );
     });
 
     it('never exposes the key through toJSON, inspect, structuredClone or validation errors', async () => {
-      const ef = new OpenAIEmbeddingFunction({ ...conn('openai'), headers: { 'X-Secret-Header': 'hdr-SECRET-value' } });
+      const ef = new OpenAIEmbeddingFunction({
+        ...conn('openai'),
+        headers: { 'X-Secret-Header': 'hdr-SECRET-value' },
+      });
       expect(JSON.parse(JSON.stringify(ef))).toEqual({
         provider: 'OpenAI',
         model_name: 'text-embedding-ada-002',
@@ -323,7 +379,9 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
       expectNoKey(structuredClone({ ...ef }), STUB_KEYS.openai);
       await ef.encode(['x']);
       expect(stub.requests[0]!.headers['x-secret-header']).toBe('hdr-SECRET-value');
-      const err = await rejection(Promise.resolve().then(() => new OpenAIEmbeddingFunction({ api_key: 42 as never })));
+      const err = await rejection(
+        Promise.resolve().then(() => new OpenAIEmbeddingFunction({ api_key: 42 as never })),
+      );
       expect(err.code).toBe('IllegalArgument');
       expect(err.details).toEqual({ param: 'api_key' });
     });
@@ -336,9 +394,15 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
       } finally {
         delete process.env.VOYAGE_API_KEY;
       }
-      expect(() => new VoyageEmbeddingFunction({ base_url: stub.baseUrl('voyage') })).toThrow(/VOYAGE_API_KEY/);
+      expect(() => new VoyageEmbeddingFunction({ base_url: stub.baseUrl('voyage') })).toThrow(
+        /VOYAGE_API_KEY/,
+      );
       stub.reset();
-      const proxied = new VoyageEmbeddingFunction({ api_key: null, base_url: stub.baseUrl('voyage'), ...FAST });
+      const proxied = new VoyageEmbeddingFunction({
+        api_key: null,
+        base_url: stub.baseUrl('voyage'),
+        ...FAST,
+      });
       await rejection(proxied.encode(['x'])); // the stub wants a key: 401
       expect(stub.requests[0]!.headers.authorization).toBeUndefined();
     });
@@ -366,8 +430,12 @@ describe('API embedding providers (against the loopback stub of the vendor APIs)
         expect((err as ElanusError).code).toBe('IllegalArgument');
         expect((err as ElanusError).message).toContain(param);
       }
-      expect(() => new CohereEmbeddingFunction({ api_key: 'k', input_type: 'x' as never })).toThrow(/input_type/);
-      expect(() => new JinaEmbeddingFunction({ api_key: 'k', late_chunking: 1 as never })).toThrow(/late_chunking/);
+      expect(() => new CohereEmbeddingFunction({ api_key: 'k', input_type: 'x' as never })).toThrow(
+        /input_type/,
+      );
+      expect(() => new JinaEmbeddingFunction({ api_key: 'k', late_chunking: 1 as never })).toThrow(
+        /late_chunking/,
+      );
     });
   });
 });

@@ -28,7 +28,8 @@ function byIndex(results: RerankResult[], n: number): number[] {
 }
 
 function expectRanked(results: RerankResult[], docs: string[]): void {
-  for (let i = 1; i < results.length; i++) expect(results[i - 1]!.score).toBeGreaterThanOrEqual(results[i]!.score);
+  for (let i = 1; i < results.length; i++)
+    expect(results[i - 1]!.score).toBeGreaterThanOrEqual(results[i]!.score);
   for (const r of results) expect(r.text).toBe(docs[r.index]);
 }
 
@@ -38,6 +39,8 @@ describe('local rerankers: options and calling conventions (no model needed)', (
     expect(typeof rf).toBe('function');
     expect(rf).toBeInstanceOf(CrossEncoderRerankFunction);
     expect(rf).toBeInstanceOf(CallableRerankFunction);
+    expect(rf).toBeInstanceOf(Function);
+    expect(typeof rf.bind).toBe('function');
     expect(rf.model_name).toBe('nowhere/none');
     expect(rf.batch_size).toBe(4);
     expect(JSON.parse(JSON.stringify(rf))).toMatchObject({ model_name: 'nowhere/none', batch_size: 4 });
@@ -95,7 +98,13 @@ describe.skipIf(!tinyModelsReady)(
       });
 
       it('builds [CLS] q [SEP] d [SEP] pairs truncated longest_first, as Hugging Face does', async () => {
-        const handle = new ModelHandle(ce.model, 'sequence-classification', 'cpu', undefined, 'reranker model');
+        const handle = new ModelHandle(
+          ce.model,
+          'sequence-classification',
+          'cpu',
+          undefined,
+          'reranker model',
+        );
         const m = await handle.get();
         for (const c of ce.cases) {
           const rows = encodePairs(m, c.query, ce.documents, m.maxLength, { strategy: 'longest_first' });
@@ -118,7 +127,11 @@ describe.skipIf(!tinyModelsReady)(
       });
 
       it("applies activation: 'sigmoid' on request", async () => {
-        const sig = new CrossEncoderRerankFunction({ model_name: ce.model, device: 'cpu', activation: 'sigmoid' });
+        const sig = new CrossEncoderRerankFunction({
+          model_name: ce.model,
+          device: 'cpu',
+          activation: 'sigmoid',
+        });
         const c = ce.cases[0]!;
         const results = await sig.rerank(c.query, ce.documents, 0);
         expect(maxAbsDiff(byIndex(results, ce.documents.length), c.sigmoid)).toBeLessThan(TOL);
@@ -138,21 +151,32 @@ describe.skipIf(!tinyModelsReady)(
         const small = new CrossEncoderRerankFunction({ model_name: ce.model, device: 'cpu', batch_size: 2 });
         const events: RerankProgress[] = [];
         const c = ce.cases[1]!;
-        const results = await small(c.query, ce.documents, { top_k: null, onProgress: (e) => events.push(e) });
+        const results = await small(c.query, ce.documents, {
+          top_k: null,
+          onProgress: (e) => events.push(e),
+        });
         expect(maxAbsDiff(byIndex(results, ce.documents.length), c.logits)).toBeLessThan(TOL);
-        expect(events.filter((e) => e.stage === 'encode').map((e) => (e.stage === 'encode' ? e.done : 0))).toEqual([
-          2, 4, 6, 7,
-        ]);
+        expect(
+          events.filter((e) => e.stage === 'encode').map((e) => (e.stage === 'encode' ? e.done : 0)),
+        ).toEqual([2, 4, 6, 7]);
         const ac = new AbortController();
         ac.abort();
-        await expect(small(c.query, ce.documents, { signal: ac.signal })).rejects.toMatchObject({ code: 'Aborted' });
+        await expect(small(c.query, ce.documents, { signal: ac.signal })).rejects.toMatchObject({
+          code: 'Aborted',
+        });
         await small.dispose();
       });
     });
 
     describe('BGERerankFunction (FlagEmbedding reranker semantics)', () => {
       it('cuts the query to query_max_length, then the document (only_second)', async () => {
-        const handle = new ModelHandle(bge.model, 'sequence-classification', 'cpu', undefined, 'reranker model');
+        const handle = new ModelHandle(
+          bge.model,
+          'sequence-classification',
+          'cpu',
+          undefined,
+          'reranker model',
+        );
         const m = await handle.get();
         for (const c of bge.cases) {
           const rows = encodePairs(m, c.query, bge.documents, Math.min(c.max_length, m.maxLength), {
@@ -167,7 +191,12 @@ describe.skipIf(!tinyModelsReady)(
       it('scores sigmoid-normalised by default, raw with normalize: false, within 1e-4', async () => {
         let worst = 0;
         for (const c of bge.cases) {
-          const opts = { model_name: bge.model, device: 'cpu' as const, query_max_length: c.query_max_length, max_length: c.max_length };
+          const opts = {
+            model_name: bge.model,
+            device: 'cpu' as const,
+            query_max_length: c.query_max_length,
+            max_length: c.max_length,
+          };
           const norm = new BGERerankFunction(opts);
           const raw = new BGERerankFunction({ ...opts, normalize: false });
           const a = await norm(c.query, bge.documents, { top_k: null });

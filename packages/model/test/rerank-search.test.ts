@@ -39,7 +39,11 @@ describe('rerankSearchResults', () => {
   });
 
   it('reranks only the first `candidates` hits and returns top_k of them', async () => {
-    const out = await rerankSearchResults(byLength, 'q', HITS, { text_field: 'text', candidates: 3, top_k: 2 });
+    const out = await rerankSearchResults(byLength, 'q', HITS, {
+      text_field: 'text',
+      candidates: 3,
+      top_k: 2,
+    });
     expect(out.map((h) => [h.id, h.original_rank])).toEqual([
       ['b', 1],
       ['c', 2],
@@ -55,7 +59,9 @@ describe('rerankSearchResults', () => {
       /one query's hits/,
     );
     await expect(rerankSearchResults(byLength, 'q', HITS, { text_field: '' })).rejects.toThrow(/text_field/);
-    await expect(rerankSearchResults(byLength, 'q', HITS, { text_field: 'text', top_k: -1 })).rejects.toThrow(/top_k/);
+    await expect(rerankSearchResults(byLength, 'q', HITS, { text_field: 'text', top_k: -1 })).rejects.toThrow(
+      /top_k/,
+    );
   });
 
   describe('on an in-memory collection, with an API reranker (loopback stub of its service)', () => {
@@ -91,7 +97,10 @@ describe('rerankSearchResults', () => {
       const rf = new JinaRerankFunction({ api_key: STUB_KEYS.jina, base_url: stub.baseUrl('jina') });
       const query = 'capital of france';
       const out = await rerankSearchResults(rf, query, hits, { text_field: 'text', top_k: 2 });
-      expect(out.map((h) => h.text)).toEqual(['Paris is the capital of France.', 'Berlin is the capital of Germany.']);
+      expect(out.map((h) => h.text)).toEqual([
+        'Paris is the capital of France.',
+        'Berlin is the capital of Germany.',
+      ]);
       expect(out[0]).toMatchObject({ original_rank: 1, score: stubRelevance(query, texts[1]!) });
       expect(out[0]!.original_score).toBe(hits[1]!.score);
       await client.closeConnection();

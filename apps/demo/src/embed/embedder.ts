@@ -88,6 +88,13 @@ export class Embedder {
     return Array.from({ length: m.count }, (_, i) => m.vectors.subarray(i * m.dim, (i + 1) * m.dim));
   }
 
+  /** Scores every document against the query (the worker's rerank substitute); input order. */
+  async rerankScores(query: string, documents: string[], signal?: AbortSignal): Promise<number[]> {
+    const m = await this.call({ type: 'rerank', id: this.nextId++, query, documents }, signal);
+    if (m.type !== 'reranked') throw new Error(`unexpected reply ${m.type}`);
+    return m.scores;
+  }
+
   async embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array> {
     const [v] = await this.embed([text], 'queries', signal);
     if (!v) throw new Error('the model returned no vector');

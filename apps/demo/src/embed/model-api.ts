@@ -1,13 +1,17 @@
-// The one place the demo reaches @elanus/model's dense side. The package's public entry does not export
-// `DefaultEmbeddingFunction` and `env` yet (only the sparse BM25 side), so this reads them from its
-// sources; switch to `from '@elanus/model'` once the entry exports them.
-
-export type { EmbeddingProgress } from '../../../../packages/model/src/dense/index.js';
-export { DefaultEmbeddingFunction } from '../../../../packages/model/src/dense/index.js';
-export { env as modelEnv } from '../../../../packages/model/src/env.js';
+// The one place the demo names @elanus/model's exports, so a change of its API lands in one file.
+export {
+  DefaultEmbeddingFunction,
+  type EmbeddingProgress,
+  env as modelEnv,
+  type RerankFunction,
+  type RerankResult,
+  rerankSearchResults,
+} from '@elanus/model';
 
 /**
- * A reranker from @elanus/model (a cross-encoder `RerankFunction(query, documents, { top_k })` in the
- * design). None exists yet: the page shows rerank as not available.
+ * How the demo reranks. @elanus/model has cross-encoder rerankers (CrossEncoderRerankFunction, default
+ * cross-encoder/ms-marco-MiniLM-L-6-v2), but no cross-encoder weights can be had offline here, so the
+ * page reranks with the model it has: each candidate's best-matching sentence under all-MiniLM-L6-v2
+ * (see model.worker.ts), through the same RerankFunction interface, and says so on the page.
  */
-export const rerankerAvailable = false;
+export const RERANK_LABEL = 'best-sentence match (MiniLM) · no cross-encoder offline';

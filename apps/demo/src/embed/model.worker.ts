@@ -7,7 +7,7 @@
  */
 import { env as transformersEnv } from '@huggingface/transformers';
 import { DefaultEmbeddingFunction, modelEnv } from './model-api';
-import type { EmbedKind, FromWorker, ModelRuntime, ToWorker } from './protocol';
+import type { FromWorker, ModelRuntime, ToWorker } from './protocol';
 
 declare const self: {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -58,16 +58,70 @@ function load(): Promise<ModelRuntime> {
   return runtime;
 }
 
-interface Job {
-  id: number;
-  kind: EmbedKind;
-  texts: string[];
-  controller: AbortController;
-}
+type Job = { id: number; controller: AbortController } & (
+  | { kind: 'documents' | 'queries'; texts: string[] }
+  | { kind: 'rerank'; query: string; documents: string[] }
+);
 
 const queue: Job[] = [];
 const jobs = new Map<number, Job>();
 let running = false;
+
+/** Pieces of a document a query may match best: its sentences, its quoted examples, and the whole. */
+function passages(doc: string): string[] {
+  const parts = doc
+    .split(/(?<=[.!?…]["'”’)]?)\s+(?=\S)| — |[“”]/u)
+    .map((p) => p.trim())
+    .filter((p) => p.split(/\s+/).length >= 3);
+  return [doc, ...new Set(parts)].slice(0, 12);
+}
+
+/**
+ * The rerank substitute: a candidate scores the cosine of its best passage with the query (vectors are
+ * normalised), so a document whose one sentence answers the query rises above one that is vaguely about
+ * everything. Not a cross-encoder; the page labels it as what it is.
+ */
+async function rerankScores(query: string, documents: string[], signal: AbortSignal): Promise<number[]> {
+  const pieces: string[] = [];
+  const owner: number[] = [];
+  documents.forEach((d, i) => {
+    for (const p of passages(d)) {
+      pieces.push(p);
+      owner.push(i);
+    }
+  });
+  const [q] = await ef.encodeQueries([query], { signal });
+  const vecs = await ef.encodeDocuments(pieces, { signal });
+  const best = documents.map(() => Number.NEGATIVE_INFINITY);
+  vecs.forEach((v, j) => {
+    let s = 0;
+    for (let k = 0; k < v.length; k++) s += v[k]! * q![k]!;
+    const i = owner[j]!;
+    if (s > best[i]!) best[i] = s;
+  });
+  return best;
+}
+
+async function run(job: Job): Promise<void> {
+  await load();
+  const signal = job.controller.signal;
+  if (job.kind === 'rerank') {
+    self.postMessage({
+      type: 'reranked',
+      id: job.id,
+      scores: await rerankScores(job.query, job.documents, signal),
+    });
+    return;
+  }
+  const encode = job.kind === 'queries' ? ef.encodeQueries.bind(ef) : ef.encodeDocuments.bind(ef);
+  const rows = await encode(job.texts, { signal });
+  const dim = ef.dim;
+  const flat = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => {
+    flat.set(r, i * dim);
+  });
+  self.postMessage({ type: 'embedded', id: job.id, vectors: flat, count: rows.length, dim }, [flat.buffer]);
+}
 
 async function pump(): Promise<void> {
   if (running) return;
@@ -75,17 +129,7 @@ async function pump(): Promise<void> {
   try {
     for (let job = queue.shift(); job; job = queue.shift()) {
       try {
-        await load();
-        const encode = job.kind === 'queries' ? ef.encodeQueries.bind(ef) : ef.encodeDocuments.bind(ef);
-        const rows = await encode(job.texts, { signal: job.controller.signal });
-        const dim = ef.dim;
-        const flat = new Float32Array(rows.length * dim);
-        rows.forEach((r, i) => {
-          flat.set(r, i * dim);
-        });
-        self.postMessage({ type: 'embedded', id: job.id, vectors: flat, count: rows.length, dim }, [
-          flat.buffer,
-        ]);
+        await run(job);
       } catch (e) {
         fail(job.id, e);
       } finally {
@@ -109,12 +153,16 @@ self.addEventListener('message', (event) => {
       (rt) => self.postMessage({ type: 'loaded', id: msg.id, runtime: rt }),
       (e) => fail(msg.id, e),
     );
-  } else if (msg.type === 'embed') {
-    const job: Job = { id: msg.id, kind: msg.kind, texts: msg.texts, controller: new AbortController() };
+  } else if (msg.type === 'embed' || msg.type === 'rerank') {
+    const controller = new AbortController();
+    const job: Job =
+      msg.type === 'embed'
+        ? { id: msg.id, controller, kind: msg.kind, texts: msg.texts }
+        : { id: msg.id, controller, kind: 'rerank', query: msg.query, documents: msg.documents };
     jobs.set(job.id, job);
-    // Queries jump the queue: a search should not wait for an upload's remaining batches.
-    if (job.kind === 'queries') queue.unshift(job);
-    else queue.push(job);
+    // Searches (queries, reranks) jump the queue: they should not wait for an upload's remaining batches.
+    if (job.kind === 'documents') queue.push(job);
+    else queue.unshift(job);
     void pump();
   } else if (msg.type === 'abort') {
     const job = jobs.get(msg.id);

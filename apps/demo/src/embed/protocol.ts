@@ -5,6 +5,7 @@ export type EmbedKind = 'documents' | 'queries';
 export type ToWorker =
   | { type: 'load'; id: number }
   | { type: 'embed'; id: number; kind: EmbedKind; texts: string[] }
+  | { type: 'rerank'; id: number; query: string; documents: string[] }
   | { type: 'abort'; id: number };
 
 export interface ModelRuntime {
@@ -20,4 +21,6 @@ export type FromWorker =
   | { type: 'status'; text: string }
   /** Row-major `count × dim` vectors; the buffer is transferred. */
   | { type: 'embedded'; id: number; vectors: Float32Array; count: number; dim: number }
+  /** Every document's score, in input order. */
+  | { type: 'reranked'; id: number; scores: number[] }
   | { type: 'error'; id: number; name: string; message: string };

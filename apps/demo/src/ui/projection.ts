@@ -195,7 +195,10 @@ export function createMap(host: HTMLElement, sample: SamplePoint[]): MapView {
       }
       if (q) {
         const r = 6.5;
-        const marker = svg('path', { class: 'qpt', d: `M${qx} ${qy - r}L${qx + r} ${qy}L${qx} ${qy + r}L${qx - r} ${qy}Z` });
+        const marker = svg('path', {
+          class: 'qpt',
+          d: `M${qx} ${qy - r}L${qx + r} ${qy}L${qx} ${qy + r}L${qx - r} ${qy}Z`,
+        });
         const qt = svg('title', {});
         qt.textContent = 'query';
         marker.append(qt);

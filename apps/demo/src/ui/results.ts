@@ -13,6 +13,7 @@ const POS_NAMES: Record<string, string> = {
 
 function scoreLabel(o: SearchOutcome): string {
   if (!o.request.query.trim()) return '';
+  if (o.request.rerank) return 'rerank';
   if (o.request.mode === 'dense') return 'cosine';
   if (o.request.mode === 'bm25') return 'BM25';
   return o.request.ranker === 'rrf' ? 'RRF' : 'weighted';
@@ -50,10 +51,10 @@ function hitItem(hit: Hit, i: number, o: SearchOutcome, terms: Set<string>): HTM
   // Where the hit stands in each candidate list: the point of fusion (a BM25-only search has one list).
   const query = !!o.request.query.trim();
   const mode = o.request.mode;
-  if (query && mode !== 'bm25') {
-    const ranks = [rankText('dense', hit.denseRank), rankText('BM25', hit.bm25Rank)].join(' · ');
-    score.append(el('div', { class: 'ranks', text: ranks }));
-  }
+  const ranks =
+    query && mode !== 'bm25' ? [rankText('dense', hit.denseRank), rankText('BM25', hit.bm25Rank)] : [];
+  if (hit.firstStage) ranks.unshift(`was #${hit.firstStage.rank}`);
+  if (ranks.length > 0) score.append(el('div', { class: 'ranks', text: ranks.join(' · ') }));
 
   const body = el('p', { class: 'body' });
   appendHighlighted(body, String(f.text ?? ''), terms);
@@ -82,11 +83,14 @@ export function renderResults(list: HTMLOListElement, summary: HTMLElement, o: S
       : r.mode === 'dense'
         ? 'dense (semantic)'
         : 'BM25 full-text';
-  const timing =
-    o.embedMs > 0
-      ? `${fmtMs(o.totalMs)} (embed ${fmtMs(o.embedMs)}, search ${fmtMs(o.searchMs)})`
-      : `${fmtMs(o.totalMs)}`;
-  summary.textContent = `${o.hits.length} result${o.hits.length === 1 ? '' : 's'} · ${what}${r.filter.trim() ? ' · filtered' : ''} · ${timing}`;
+  const parts = [
+    o.embedMs > 0 ? `embed ${fmtMs(o.embedMs)}` : '',
+    o.embedMs > 0 || o.rerankMs > 0 ? `search ${fmtMs(o.searchMs)}` : '',
+    o.rerankMs > 0 ? `rerank ${fmtMs(o.rerankMs)}` : '',
+  ].filter(Boolean);
+  const timing = `${fmtMs(o.totalMs)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+  const extras = `${r.filter.trim() ? ' · filtered' : ''}${o.rerankMs > 0 ? ' · reranked' : ''}`;
+  summary.textContent = `${o.hits.length} result${o.hits.length === 1 ? '' : 's'} · ${what}${extras} · ${timing}`;
   if (o.hits.length === 0) {
     list.append(
       el('li', {

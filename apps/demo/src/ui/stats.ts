@@ -22,7 +22,9 @@ async function indexText(client: MilvusClient, field: string): Promise<string> {
     const raw = d.params.find((p) => p.key === 'params')?.value;
     let params: string[] = [];
     try {
-      params = Object.entries(raw ? (JSON.parse(raw) as Record<string, unknown>) : {}).map(([k, v]) => `${k}=${String(v)}`);
+      params = Object.entries(raw ? (JSON.parse(raw) as Record<string, unknown>) : {}).map(
+        ([k, v]) => `${k}=${String(v)}`,
+      );
     } catch {
       params = raw ? [raw] : [];
     }

@@ -19,7 +19,7 @@ export interface RerankRequest {
 // Declaration merging gives instances the call signature; the constructor below makes it true.
 export interface CallableRerankFunction extends RerankFunction {}
 
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see above
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the call signature
 export abstract class CallableRerankFunction {
   constructor() {
     const self = ((query: string, documents: string[], options?: number | null | RerankCallOptions) =>
@@ -52,6 +52,9 @@ export abstract class CallableRerankFunction {
   /** Scores `req.documents` and returns the best `req.topK`, sorted. */
   protected abstract compute(req: RerankRequest): Promise<RerankResult[]>;
 }
+
+// Instances are functions: keep call/apply/bind and `instanceof Function` on them.
+Object.setPrototypeOf(CallableRerankFunction.prototype, Function.prototype);
 
 /** Validates `(query, documents, top_k | options)` as every reranker takes them. */
 export function checkRerankArgs(
