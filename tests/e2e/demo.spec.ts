@@ -96,8 +96,8 @@ const hitTitles = (p: Page) => p.locator('#results li.hit h3 > span:first-child'
 
 async function shot(p: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   const path = test.info().outputPath(`${name}.png`);
+  // Written under the test's output folder (test-results/), not attached: an attachment is a second copy.
   await p.screenshot({ path, fullPage: options.fullPage ?? true });
-  await test.info().attach(name, { path, contentType: 'image/png' });
   return path;
 }
 
@@ -209,6 +209,7 @@ test('dense, BM25 and hybrid search, with highlights, scores and fused ranks', a
   await expect(page.locator('#rerank')).toBeEnabled();
   await page.locator('#rerank').check();
   await expect(page.locator('#summary')).toContainText('reranked', { timeout: 60_000 });
+  await expect(page.locator('#results li.hit')).toHaveCount(10);
   await expect(page.locator('#results li.hit .score .ranks').first()).toHaveText('rerank');
   expect((await page.locator('#results li.hit .ranks').allTextContents()).join(' ')).toMatch(/was #\d+/);
   await shot(page, 'rerank', { fullPage: false });
@@ -385,4 +386,24 @@ test('sync panel: a Milvus that cannot be reached is reported, not thrown', asyn
   const unexpected = consoleErrors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED'));
   expect(unexpected).toEqual([]);
   expect(offHost).toEqual([]);
+});
+
+test('fallback backend: the in-page memory engine serves the same page (?backend=memory)', async () => {
+  const other = await context.newPage();
+  const errors: string[] = [];
+  other.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  try {
+    await other.goto(`${DEMO}?backend=memory`);
+    await waitReady(other);
+    const s = await demoState(other);
+    expect(s.backend).toBe('In-page · memory');
+    expect(s.counters.corpusRowsInserted).toBe(6000); // memory starts empty every time
+    await search(other, { query: 'frozen rain falling from the sky', mode: 'hybrid' });
+    expect((await hitTitles(other)).slice(0, 3)).toEqual(expect.arrayContaining(['rain']));
+  } finally {
+    await other.close();
+  }
+  expect(errors).toEqual([]);
 });

@@ -4,9 +4,9 @@
 // request with a preflight that allows only Authorization and Content-Type.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, openHarness, test } from './fixtures';
 import { type MilvusServer, startMilvusServer } from '../support/milvus-server';
 import { type RestGateway, startRestGateway } from '../support/rest-gateway';
+import { expect, openHarness, test } from './fixtures';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // The harness serves @elanus/core; @elanus/milvus comes straight from its sources through Vite's /@fs/.
@@ -38,7 +38,9 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('push, search and pull through REST v2 from a page; checkpoints in IndexedDB hold no token', async ({ harness }) => {
+test('push, search and pull through REST v2 from a page; checkpoints in IndexedDB hold no token', async ({
+  harness,
+}) => {
   test.setTimeout(120_000);
   const out = await harness.page.evaluate(
     async ([mod, url, token]) => {
@@ -96,10 +98,18 @@ test('push, search and pull through REST v2 from a page; checkpoints in IndexedD
         };
       });
       const fresh = new core.LocalClient(await core.createEngine({ device: 'js' }));
-      const pulled = await m.sync({ local: fresh, remote, collection: name, direction: 'pull', batchSize: 100 });
+      const pulled = await m.sync({
+        local: fresh,
+        remote,
+        collection: name,
+        direction: 'pull',
+        batchSize: 100,
+      });
       const facade = new m.MilvusClient({ uri: url, token });
       const listed = await facade.listCollections();
-      const bad = await new m.RestClient({ uri: url, token: 'root:nope' }).listCollections().catch((e: { code: string; status: number; message: string }) => e);
+      const bad = await new m.RestClient({ uri: url, token: 'root:nope' })
+        .listCollections()
+        .catch((e: { code: string; status: number; message: string }) => e);
       // The gateway answers CORS like Milvus: a request with another header does not get through.
       const foreign = await fetch(`${url}/v2/vectordb/collections/list`, {
         method: 'POST',
@@ -149,7 +159,13 @@ test('push, search and pull through REST v2 from a page; checkpoints in IndexedD
   expect(preflights.length).toBeGreaterThan(0);
   for (const p of preflights) {
     const asked = String(p.headers['access-control-request-headers'] ?? '').toLowerCase();
-    if (!asked.includes('x-extra')) expect(asked.split(',').map((s) => s.trim()).sort()).toEqual(['authorization', 'content-type']);
+    if (!asked.includes('x-extra'))
+      expect(
+        asked
+          .split(',')
+          .map((s) => s.trim())
+          .sort(),
+      ).toEqual(['authorization', 'content-type']);
   }
   expect(harness.problems.pageErrors).toEqual([]);
 });

@@ -91,8 +91,6 @@ test('WebGPU FLAT batches return the same top-k as WASM on 20k x 384 (COSINE, IP
       for (let i = 0; i < N; i += 5000)
         await c.insert({ collection_name: 'p', data: rows.slice(i, i + 5000) });
     }
-    const stats = () => ({ ...((gpu as unknown as { _b?: unknown }) && null) });
-    void stats;
     const engine = (
       (await gpu.client()) as unknown as {
         engine: { options: { device: string; batchSearcher: { stats: Record<string, unknown> } } };

@@ -96,7 +96,7 @@ test('the Milvus API behaves the same in a worker as in the page, errors include
         'dim',
         c.insert({ collection_name: 'books', data: [{ id: 1000, vec: [1, 2], title: 'x', year: 1 }] }),
       );
-      await step('dup', c.insert({ collection_name: 'books', data: [rows[10]] }));
+      await step('dup', c.insert({ collection_name: 'books', data: [rows[10]!] }));
       await step('filter', c.query({ collection_name: 'books', filter: 'year >>> 3' }));
       await step('query dim', c.search({ collection_name: 'books', data: [[1, 2, 3]] }));
       await step('exists', c.createCollection({ collection_name: 'books', dimension: 4 }));
@@ -164,7 +164,7 @@ test('10,000 x 384 vectors cross to the worker in one message, as one transferre
     w.postMessage = ((m: unknown, t?: Transferable[]) => {
       sent.push({
         transfers: t?.length ?? 0,
-        bytes: (t ?? []).reduce((n, b) => n + (b as ArrayBuffer).byteLength, 0),
+        bytes: (t ?? []).reduce<number>((n, b) => n + (b as ArrayBuffer).byteLength, 0),
       });
       post(m, t ?? []);
     }) as typeof w.postMessage;
@@ -180,7 +180,7 @@ test('10,000 x 384 vectors cross to the worker in one message, as one transferre
         limit: 1,
         output_fields: ['vector'],
       })
-    ).results[0] as {
+    ).results[0] as unknown as {
       id: string;
       vector: number[];
     };

@@ -39,7 +39,9 @@ describe('two-way sync with file checkpoints', () => {
         { name: 'body', data_type: DataType.VarChar, max_length: 64 },
         { name: 'n', data_type: DataType.Int64 },
       ],
-      index_params: [{ field_name: 'v', index_type: 'HNSW', metric_type: 'COSINE', params: { M: 8, efConstruction: 32 } }],
+      index_params: [
+        { field_name: 'v', index_type: 'HNSW', metric_type: 'COSINE', params: { M: 8, efConstruction: 32 } },
+      ],
     });
     await l.insert({ collection_name: name, data: Array.from({ length: 400 }, (_, i) => row(i)) });
   });
@@ -71,7 +73,14 @@ describe('two-way sync with file checkpoints', () => {
     expect(saved.pass).toMatchObject({ kind: 'both', last: 'doc-00149' });
     expect(JSON.stringify(saved)).not.toMatch(/token|Bearer/i);
     // "Restart": a new store object over the same directory.
-    const r = await sync({ local: l, remote, collection: name, direction: 'both', batchSize: 50, checkpoint: new FileCheckpointStore(dir) });
+    const r = await sync({
+      local: l,
+      remote,
+      collection: name,
+      direction: 'both',
+      batchSize: 50,
+      checkpoint: new FileCheckpointStore(dir),
+    });
     expect(r.resumed).toBe(true);
     expect(r.pushed.upserted).toBe(250);
     expect(r.verification).toMatchObject({ equal: true, remote: { count: 400 } });
@@ -101,10 +110,21 @@ describe('two-way sync with file checkpoints', () => {
     expect(r.conflicts).toBe(2);
     expect(r.verification).toMatchObject({ equal: true, local: { count: 398 } });
     const bodies = async (c: LocalClient | GrpcClient) =>
-      (await c.get({ collection_name: name, ids: ['doc-00001', 'doc-00002', 'doc-00003', 'doc-00010', 'doc-00011', 'doc-00012'], output_fields: ['body'] })).data
+      (
+        await c.get({
+          collection_name: name,
+          ids: ['doc-00001', 'doc-00002', 'doc-00003', 'doc-00010', 'doc-00011', 'doc-00012'],
+          output_fields: ['body'],
+        })
+      ).data
         .map((x) => `${x.pk}=${x.body}`)
         .sort();
-    const expected = ['doc-00001=text 1 v1', 'doc-00002=text 2 v2', 'doc-00003=text 3 v2', 'doc-00012=text 12 v2'];
+    const expected = [
+      'doc-00001=text 1 v1',
+      'doc-00002=text 2 v2',
+      'doc-00003=text 3 v2',
+      'doc-00012=text 12 v2',
+    ];
     expect(await bodies(l)).toEqual(expected);
     expect(await bodies(remote)).toEqual(expected);
     const again = await sync({ local: l, remote, collection: name, direction: 'both', checkpoint });
@@ -115,7 +135,9 @@ describe('two-way sync with file checkpoints', () => {
 
   it('gRPC deadlines surface as Unavailable', async () => {
     const hurried = new GrpcClient({ uri: grpcUri(), timeout: 1, logLevel: 'off', sdk: { maxRetries: 0 } });
-    const e = await hurried.query({ collection_name: name, filter: 'n >= 0', output_fields: ['*'] }).catch((x) => x);
+    const e = await hurried
+      .query({ collection_name: name, filter: 'n >= 0', output_fields: ['*'] })
+      .catch((x) => x);
     expect(e).toBeInstanceOf(ElanusError);
     expect(e.code).toBe('Unavailable');
     await hurried.closeConnection();

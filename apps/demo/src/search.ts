@@ -199,11 +199,13 @@ export async function runSearch(
       const r0 = performance.now();
       // @elanus/model's reranking of search hits, with the worker's scorer behind its RerankFunction shape.
       const rf: RerankFunction = async (q, documents, options) => {
-        const signal = typeof options === 'object' && options ? options.signal : undefined;
-        const scores = await embedder.rerankScores(q, documents, signal);
+        const opts = typeof options === 'object' && options ? options : {};
+        const topK = (typeof options === 'number' ? options : opts.top_k) || documents.length;
+        const scores = await embedder.rerankScores(q, documents, opts.signal);
         return scores
           .map((score, index) => ({ index, score, text: documents[index]! }))
-          .sort((a, b) => b.score - a.score);
+          .sort((a, b) => b.score - a.score)
+          .slice(0, topK);
       };
       const reranked = await rerankSearchResults(rf, query, main, {
         text_field: 'text',

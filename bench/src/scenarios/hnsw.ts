@@ -21,7 +21,7 @@ const ELANUS = 'Elanus HNSW (WASM SIMD)';
 /** Rows for HNSW in each runtime (measured: see BENCHMARKS.md for why not 100k here). */
 export function hnswSize(ctx: Ctx): number {
   if (ctx.quick) return 5_000;
-  return ctx.runtime === 'node' ? 50_000 : 20_000;
+  return ctx.runtime === 'node' ? 20_000 : 10_000;
 }
 
 /** Exact top-k of every query (Elanus FLAT, WASM), optionally restricted to a bitset. */

@@ -53,6 +53,7 @@ export {
   type OpLog,
   type OpLogEntry,
   type OpLogStorage,
+  type RecordableClient,
   recorderOf,
   recordOps,
   StorageOpLog,

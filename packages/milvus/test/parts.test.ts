@@ -218,7 +218,7 @@ describe('op log', () => {
     const id = log.id;
     await log.close();
     // Same engine, nothing missed: the reopened log continues.
-    const again = await StorageOpLog.open(l.engine, storage);
+    const again = await StorageOpLog.open(l, storage);
     expect(again.id).toBe(id);
     expect((await again.read('a', 0)).map((e) => e.kind)).toEqual(['reset', 'upsert']);
     expect(again.covers('a', 0)).toBe(true);
@@ -228,7 +228,7 @@ describe('op log', () => {
     const persistence = l.engine.onWrite(() => {});
     await l.insert({ collection_name: 'a', data: [richRow(2)] });
     persistence();
-    const gap = await StorageOpLog.open(l.engine, storage);
+    const gap = await StorageOpLog.open(l, storage);
     expect(gap.covers('a', again.lastSeq)).toBe(false);
     expect(gap.covers('a', gap.lastSeq)).toBe(true);
     await gap.close();

@@ -1,4 +1,4 @@
-import { ElanusError, type Engine, type LocalClient, type WriteOp } from '@elanus/core';
+import { ElanusError, type Engine, type WriteOp } from '@elanus/core';
 import { type Key, keyOf } from './rows.js';
 
 /**
@@ -30,10 +30,20 @@ export interface OpLog {
   read(collection: string, after: number): Promise<OpLogEntry[]>;
   /** Forgets entries of `collection` with seq <= `upTo` (they are on the remote). */
   truncate(collection: string, upTo: number): Promise<void>;
-  /** Runs `fn` with recording paused: sync applies remote rows locally without logging them as local changes. */
+  /** Runs `fn` with recording paused (for calls the engine applies synchronously, like a LocalClient's). */
   mute<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`, a write of `keys` that sync itself makes (rows pulled from the remote): those keys are
+   * not logged as local changes, even when the client applies the write later (an idb:// client).
+   */
+  suppress<T>(collection: string, keys: Key[], fn: () => Promise<T>): Promise<T>;
   /** Stops listening to the engine. */
   close(): Promise<void>;
+}
+
+/** A local client whose engine reports writes (LocalClient, or an idb:// client, whose engine can be replaced on reload). */
+export interface RecordableClient {
+  readonly engine: Engine;
 }
 
 function randomId(): string {
@@ -73,6 +83,12 @@ function toEntries(engine: Engine, op: WriteOp, seq: number): OpLogEntry[] {
   }
 }
 
+/** The client's write counter: an idb:// client's committed sequence survives reloads; else the engine's. */
+function watermarkOf(client: RecordableClient): number {
+  const s = (client as { sequence?: unknown }).sequence;
+  return typeof s === 'number' ? s : client.engine.lastSeq;
+}
+
 /** Shared bookkeeping of both recorders: entries in memory, per-collection truncation floors. */
 abstract class BaseOpLog implements OpLog {
   protected entries: OpLogEntry[] = [];
@@ -81,32 +97,64 @@ abstract class BaseOpLog implements OpLog {
   /** Entries before this seq were never seen (the recorder started later, or a gap was detected). */
   protected startSeq = 0;
   private muted = 0;
+  private readonly suppressed = new Map<string, Map<Key, number>>();
+  private attached: Engine | undefined;
   private unsubscribe: (() => void) | undefined;
   abstract readonly id: string;
 
-  constructor(protected readonly engine: Engine) {}
+  constructor(protected readonly client: RecordableClient) {}
 
-  protected listen(): void {
-    this.unsubscribe = this.engine.onWrite((op) => {
-      if (this.muted > 0) return;
-      const seq = ++this.seq;
-      const es = toEntries(this.engine, op, seq);
-      this.entries.push(...es);
-      this.persist(es, seq);
-    });
+  /** Marks that writes may have happened unseen: no checkpoint from before now is covered. */
+  protected gap(): void {
+    this.seq++;
+    this.startSeq = this.seq;
   }
 
-  protected persist(_entries: OpLogEntry[], _seq: number): void {}
+  /** Listens to the client's current engine; a replaced engine (an idb:// reload) means a gap. */
+  protected follow(): void {
+    const engine = this.client.engine;
+    if (engine === this.attached) return;
+    if (this.attached) this.gap();
+    this.unsubscribe?.();
+    this.attached = engine;
+    this.unsubscribe = engine.onWrite((op) => this.onWrite(engine, op));
+  }
+
+  private onWrite(engine: Engine, op: WriteOp): void {
+    if (this.muted > 0) return;
+    const seq = this.seq + 1;
+    const es = toEntries(engine, op, seq).filter((e) => {
+      const sup = this.suppressed.get(e.collection);
+      if (!sup || e.keys.length === 0) return true;
+      (e as { keys: Key[] }).keys = e.keys.filter((k) => {
+        const n = sup.get(k);
+        if (n === undefined) return true;
+        if (n <= 1) sup.delete(k);
+        else sup.set(k, n - 1);
+        return false;
+      });
+      return e.keys.length > 0;
+    });
+    if (es.length === 0) return;
+    this.seq = seq;
+    this.entries.push(...es);
+    this.persist(es);
+  }
+
+  protected persist(_entries: OpLogEntry[]): void {}
 
   get lastSeq(): number {
+    this.follow();
     return this.seq;
   }
 
   covers(collection: string, after: number): boolean {
+    this.follow();
     return after >= this.startSeq && after >= (this.floors[collection] ?? 0) && after <= this.seq;
   }
 
   async read(collection: string, after: number): Promise<OpLogEntry[]> {
+    this.follow();
     return this.entries.filter((e) => e.collection === collection && e.seq > after);
   }
 
@@ -124,7 +172,7 @@ abstract class BaseOpLog implements OpLog {
     this.muted++;
     let p: Promise<T>;
     try {
-      // The local engine applies a call synchronously, so its writes are reported inside fn().
+      // A LocalClient applies a call synchronously, so its writes are reported inside fn().
       p = fn();
     } finally {
       this.muted--;
@@ -132,10 +180,29 @@ abstract class BaseOpLog implements OpLog {
     return p;
   }
 
+  async suppress<T>(collection: string, keys: Key[], fn: () => Promise<T>): Promise<T> {
+    this.follow();
+    const sup = this.suppressed.get(collection) ?? new Map<Key, number>();
+    this.suppressed.set(collection, sup);
+    for (const k of keys) sup.set(k, (sup.get(k) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      // Whatever the engine did not report (a failed or partial write) must not hide a later user write.
+      for (const k of keys) {
+        const n = sup.get(k);
+        if (n === undefined) continue;
+        if (n <= 1) sup.delete(k);
+        else sup.set(k, n - 1);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    recorders.delete(this.engine);
+    if (this.attached && recorders.get(this.attached) === this) recorders.delete(this.attached);
+    if (clientRecorders.get(this.client) === this) clientRecorders.delete(this.client);
   }
 }
 
@@ -143,15 +210,15 @@ abstract class BaseOpLog implements OpLog {
 export class MemoryOpLog extends BaseOpLog {
   readonly id = randomId();
 
-  constructor(engine: Engine) {
-    super(engine);
+  constructor(client: RecordableClient) {
+    super(client);
     // Writes the engine applied before now were never seen: mark a gap so no checkpoint predates it.
-    if (engine.lastSeq > 0) this.seq = this.startSeq = 1;
-    this.listen();
+    if (client.engine.lastSeq > 0) this.gap();
+    this.follow();
   }
 }
 
-/** The few Storage calls the persisted log needs (core's `Storage` interface has them). */
+/** The few storage calls the persisted log needs (core's `Storage` interface has them too). */
 export interface OpLogStorage {
   read(key: string): Promise<unknown>;
   readMany(keys: string[]): Promise<unknown[]>;
@@ -167,15 +234,15 @@ interface StoredMeta {
   id: string;
   seq: number;
   startSeq: number;
-  engineSeq: number;
+  /** The client's write counter when the log last knew it had seen every write. */
+  watermark: number;
   floors: Record<string, number>;
 }
 
 /**
- * A log persisted through the same Storage as an `idb://` database (keys `sync/oplog/...`), so a push
- * after a reload still knows what changed. When the engine wrote while no recorder listened (its
- * sequence number moved past the one last recorded), the log marks a gap and the next push compares
- * both sides instead of trusting the log.
+ * A log persisted through an OpLogStorage (keys `sync/oplog/...`), so a push after a reload still knows
+ * what changed. When the client wrote while no recorder listened (its write counter moved past the one
+ * last recorded), the log marks a gap and the next push compares both sides instead of trusting it.
  */
 export class StorageOpLog extends BaseOpLog {
   id = randomId();
@@ -183,14 +250,14 @@ export class StorageOpLog extends BaseOpLog {
   private failure: unknown;
 
   private constructor(
-    engine: Engine,
+    client: RecordableClient,
     private readonly storage: OpLogStorage,
   ) {
-    super(engine);
+    super(client);
   }
 
-  static async open(engine: Engine, storage: OpLogStorage): Promise<StorageOpLog> {
-    const log = new StorageOpLog(engine, storage);
+  static async open(client: RecordableClient, storage: OpLogStorage): Promise<StorageOpLog> {
+    const log = new StorageOpLog(client, storage);
     const meta = (await storage.read(META)) as StoredMeta | undefined;
     if (meta) {
       log.id = meta.id;
@@ -200,15 +267,11 @@ export class StorageOpLog extends BaseOpLog {
       const keys = await storage.list(`${PREFIX}e/`);
       const values = await storage.readMany(keys);
       log.entries = (values.filter(Boolean) as OpLogEntry[]).sort((a, b) => a.seq - b.seq);
-      if (meta.engineSeq !== engine.lastSeq) {
-        // Writes happened that this log never saw: nothing before now can be trusted for this log.
-        log.seq++;
-        log.startSeq = log.seq;
-      }
-    } else if (engine.lastSeq > 0) {
-      log.seq = log.startSeq = 1;
+      if (meta.watermark !== watermarkOf(client)) log.gap();
+    } else if (client.engine.lastSeq > 0) {
+      log.gap();
     }
-    log.listen();
+    log.follow();
     log.enqueue({ put: [[META, log.meta()]] });
     await log.flushed();
     return log;
@@ -219,7 +282,7 @@ export class StorageOpLog extends BaseOpLog {
       id: this.id,
       seq: this.seq,
       startSeq: this.startSeq,
-      engineSeq: this.engine.lastSeq,
+      watermark: watermarkOf(this.client),
       floors: { ...this.floors },
     };
   }
@@ -232,10 +295,15 @@ export class StorageOpLog extends BaseOpLog {
       });
   }
 
-  protected override persist(entries: OpLogEntry[], _seq: number): void {
+  protected override persist(entries: OpLogEntry[]): void {
     this.enqueue({
       put: [...entries.map((e, i): [string, unknown] => [entryKey(e.seq, i), e]), [META, this.meta()]],
     });
+  }
+
+  protected override gap(): void {
+    super.gap();
+    this.enqueue({ put: [[META, this.meta()]] });
   }
 
   protected override async dropPersisted(gone: OpLogEntry[]): Promise<void> {
@@ -259,56 +327,85 @@ export class StorageOpLog extends BaseOpLog {
   }
 
   override async read(collection: string, after: number): Promise<OpLogEntry[]> {
+    const out = await super.read(collection, after);
+    // The counter moves with commits after the engine reported the write: record it once caught up.
+    this.enqueue({ put: [[META, this.meta()]] });
     await this.flushed();
-    return super.read(collection, after);
+    return out;
+  }
+
+  override async close(): Promise<void> {
+    this.enqueue({ put: [[META, this.meta()]] });
+    await this.flushed();
+    await super.close();
   }
 }
 
+/** Recorders by engine (a LocalClient's engine never changes) and by client (an idb:// client's can). */
 const recorders = new WeakMap<Engine, OpLog>();
+const clientRecorders = new WeakMap<object, OpLog>();
 
-function engineOf(local: LocalClient | { engine?: Engine }): Engine {
-  const engine = (local as { engine?: Engine }).engine;
-  if (!engine || typeof engine.onWrite !== 'function') {
-    throw new ElanusError(
-      'IllegalArgument',
-      'invalid parameter local: expected an in-thread LocalClient (its engine reports writes), got a client without one',
-      { param: 'local' },
-    );
-  }
-  return engine;
+function recordable(local: unknown): RecordableClient | undefined {
+  const engine = (local as { engine?: Engine } | null)?.engine;
+  return engine && typeof engine.onWrite === 'function' ? (local as RecordableClient) : undefined;
+}
+
+/** An `idb://` client (core's PersistentClient): it has a database name and a committed sequence. */
+function idbName(local: unknown): string | undefined {
+  const l = local as { name?: unknown; sequence?: unknown; storageEstimate?: unknown };
+  return typeof l.name === 'string' &&
+    typeof l.sequence === 'number' &&
+    typeof l.storageEstimate === 'function'
+    ? l.name
+    : undefined;
 }
 
 /**
- * Starts recording the local engine's writes for push (once per engine; later calls return the same
- * log). Call it before writing so the first push can send just the log. With `storage` (the Storage of
- * an `idb://` database) the log survives reloads.
+ * Starts recording the local client's writes for push (once per client; later calls return the same
+ * log). Call it before writing so the first push can send just the log. For an `idb://` client in a
+ * browser the log is kept in IndexedDB (database `elanus-sync-log:<name>`) and survives reloads; other
+ * `storage` can be given explicitly.
  */
 export async function recordOps(
-  local: LocalClient,
+  local: RecordableClient | object,
   options: { storage?: OpLogStorage } = {},
 ): Promise<OpLog> {
-  const engine = engineOf(local);
-  const have = recorders.get(engine);
-  if (have) return have;
-  const log = options.storage ? await StorageOpLog.open(engine, options.storage) : new MemoryOpLog(engine);
-  recorders.set(engine, log);
-  return log;
-}
-
-/** The recorder attached to this client's engine, if any. */
-export function recorderOf(local: unknown): OpLog | undefined {
-  const engine = (local as { engine?: Engine } | null)?.engine;
-  return engine && typeof engine.onWrite === 'function' ? recorders.get(engine) : undefined;
-}
-
-/** Attaches an in-memory recorder when the client is a LocalClient without one (sync does this). */
-export function ensureRecorder(local: unknown): OpLog | undefined {
-  const engine = (local as { engine?: Engine } | null)?.engine;
-  if (!engine || typeof engine.onWrite !== 'function') return undefined;
-  let log = recorders.get(engine);
-  if (!log) {
-    log = new MemoryOpLog(engine);
-    recorders.set(engine, log);
+  const client = recordable(local);
+  if (!client) {
+    throw new ElanusError(
+      'IllegalArgument',
+      'invalid parameter local: expected an in-thread client whose engine reports writes (LocalClient or an idb:// client), got one without an engine',
+      { param: 'local' },
+    );
   }
+  const have = recorderOf(client);
+  if (have) return have;
+  let storage = options.storage;
+  const name = idbName(client);
+  if (!storage && name !== undefined && typeof indexedDB !== 'undefined') {
+    const { idbOpLogStorage } = await import('./oplog-idb.js');
+    storage = idbOpLogStorage(name);
+  }
+  const log = storage ? await StorageOpLog.open(client, storage) : new MemoryOpLog(client);
+  register(client, log);
   return log;
+}
+
+function register(client: RecordableClient, log: OpLog): void {
+  recorders.set(client.engine, log);
+  clientRecorders.set(client, log);
+}
+
+/** The recorder attached to this client, if any. */
+export function recorderOf(local: unknown): OpLog | undefined {
+  const client = recordable(local);
+  if (!client) return undefined;
+  return clientRecorders.get(client) ?? recorders.get(client.engine);
+}
+
+/** The client's recorder, attaching one (as recordOps would) when it has none. */
+export async function ensureRecorder(local: unknown): Promise<OpLog | undefined> {
+  const client = recordable(local);
+  if (!client) return undefined;
+  return recorderOf(client) ?? recordOps(client);
 }

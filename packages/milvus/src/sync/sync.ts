@@ -4,7 +4,7 @@ import { createLocalFrom, createRemoteFrom, describeSchema } from '../schema/cre
 import type { SchemaInfo } from '../schema/schema.js';
 import { type CheckpointStore, defaultCheckpointStore } from './checkpoint.js';
 import { Checksum, type RowHasher, rowHasher } from './hash.js';
-import { ensureRecorder, type OpLog, recorderOf } from './oplog.js';
+import { ensureRecorder, type OpLog } from './oplog.js';
 import {
   allRowsFilter,
   compareKeys,
@@ -166,8 +166,9 @@ function clientOf(ctx: Ctx, side: Side): VectorClient {
 }
 
 /** Local writes made by sync itself are not local changes: keep them out of the push log. */
-function quiet<T>(ctx: Ctx, side: Side, fn: () => Promise<T>): Promise<T> {
-  return side === 'local' && ctx.log ? ctx.log.mute(fn) : fn();
+function quiet<T>(ctx: Ctx, side: Side, fn: () => Promise<T>, keys?: Key[]): Promise<T> {
+  if (side !== 'local' || !ctx.log) return fn();
+  return keys ? ctx.log.suppress(ctx.collection, keys, fn) : ctx.log.mute(fn);
 }
 
 /** Every key of one side (with its partition when the collection has user partitions). */
@@ -240,10 +241,14 @@ async function applyWrites(ctx: Ctx, side: Side, w: WriteSet): Promise<void> {
   if (w.deletes.length) {
     for (let i = 0; i < w.deletes.length; i += ctx.batch) {
       const keys = w.deletes.slice(i, i + ctx.batch);
-      await quiet(ctx, side, () =>
-        side === 'local'
-          ? client.delete({ collection_name: ctx.collection, ids: keys })
-          : client.delete({ collection_name: ctx.collection, filter: keysFilter(ctx.schema, keys) }),
+      await quiet(
+        ctx,
+        side,
+        () =>
+          side === 'local'
+            ? client.delete({ collection_name: ctx.collection, ids: keys })
+            : client.delete({ collection_name: ctx.collection, filter: keysFilter(ctx.schema, keys) }),
+        keys,
       );
       stats.deleted += keys.length;
       ctx.progress.deleted += keys.length;
@@ -268,12 +273,17 @@ async function applyWrites(ctx: Ctx, side: Side, w: WriteSet): Promise<void> {
         end++;
       }
       const data = rows.slice(start, end);
-      await quiet(ctx, side, () =>
-        client.upsert({
-          collection_name: ctx.collection,
-          data,
-          ...(partition !== undefined && partition !== '_default' ? { partition_name: partition } : {}),
-        }),
+      const pk = ctx.schema.pk.name;
+      await quiet(
+        ctx,
+        side,
+        () =>
+          client.upsert({
+            collection_name: ctx.collection,
+            data,
+            ...(partition !== undefined && partition !== '_default' ? { partition_name: partition } : {}),
+          }),
+        data.map((r) => keyOf(r[pk], ctx.intKey)),
       );
       stats.upserted += data.length;
       ctx.progress.upserted += data.length;
@@ -630,7 +640,7 @@ export async function sync(o: SyncOptions): Promise<SyncResult> {
     store,
     key,
     state,
-    log: o.oplog ?? recorderOf(o.local) ?? ensureRecorder(o.local),
+    log: o.oplog ?? (await ensureRecorder(o.local)),
     res,
     progress: { phase: 'prepare', done: 0, total: 0, upserted: 0, deleted: 0, batches: 0, bytes: 0 },
     t0,
