@@ -22,6 +22,9 @@ export function libraryConfig(packageDir: string, entries: Record<string, string
 
   return defineConfig({
     root: packageDir,
+    // Relative asset URLs: the engine worker is emitted as `new URL('../assets/…', import.meta.url)`,
+    // which resolves next to the installed package (an absolute '/assets/…' would point at the app's origin).
+    base: './',
     // Same as in the browser apps: modules workers, and keep those two out of esbuild's pre-bundling.
     worker: { format: 'es' },
     build: {
