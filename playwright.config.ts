@@ -11,7 +11,7 @@ const baseURL = `http://127.0.0.1:${port}`;
 // spec files only (`playwright test tests/e2e/smoke`) skips the minute-long build. The port is a free one
 // chosen once per run (DEMO_PORT overrides it) and handed to the workers through the environment; the
 // specs reload pages within a run, never across runs, so the origin needs no fixed port.
-// DEMO_SKIP_BUILD=1 serves the existing apps/demo/dist as it is (quicker reruns of the specs alone).
+// DEMO_SKIP_BUILD=1 (with DEMO_PORT of an earlier run) serves that run's build again: quicker reruns.
 const fileFilters = process.argv.filter((a) => !a.startsWith('-') && /\.spec|e2e|tests\//.test(a));
 const wantDemo = fileFilters.length === 0 || fileFilters.some((a) => a.includes('demo'));
 process.env.DEMO_PORT ??= execFileSync(process.execPath, [
@@ -21,11 +21,14 @@ process.env.DEMO_PORT ??= execFileSync(process.execPath, [
   .toString()
   .trim();
 const demoPort = Number(process.env.DEMO_PORT);
+// Built into a folder of this run's own (.cache/demo-e2e/<port>), not apps/demo/dist: a build or a demo
+// running beside the tests (another terminal, scripts/test.sh's build tier) must not swap files under them.
+const demoOut = `.cache/demo-e2e/${demoPort}`;
 const demoBuild = process.env.DEMO_SKIP_BUILD
   ? ''
-  : 'node node_modules/vite/bin/vite.js build apps/demo --logLevel warn && ';
+  : `find .cache/demo-e2e -mindepth 1 -maxdepth 1 -mmin +180 -exec rm -rf {} + 2>/dev/null; node node_modules/vite/bin/vite.js build apps/demo --outDir ../../${demoOut} --emptyOutDir --logLevel warn && `;
 const demoServer = {
-  command: `${demoBuild}node node_modules/vite/bin/vite.js preview apps/demo --port ${demoPort} --strictPort`,
+  command: `${demoBuild}node node_modules/vite/bin/vite.js preview apps/demo --outDir ../../${demoOut} --port ${demoPort} --strictPort`,
   url: `http://127.0.0.1:${demoPort}/`,
   reuseExistingServer: false,
   // The production build takes a minute or more on a busy machine.

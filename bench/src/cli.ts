@@ -150,13 +150,15 @@ function runNode(name: string, quick: boolean, profile: boolean): Promise<Scenar
   args.push(join(BENCH, 'src/node-main.ts'), name, out);
   if (quick) args.push('--quick');
   return new Promise((resolveP) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
-    child.stderr.on('data', (d: Buffer) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const relay = (d: Buffer) => {
       for (const line of d.toString().split('\n')) {
         // hnswlib-wasm's IDBFS notices in Node are harmless.
         if (line.trim() && !/IDBFS|syncing FS|^\s+at |wasm-function|Aborted\(/.test(line)) console.log(line);
       }
-    });
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
     child.on('exit', (code) => {
       if (code !== 0 || !existsSync(out)) {
         console.log(`  [node] ${name} failed (exit ${code})`);

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 
 /** One served file: its URL path (under the app's base) and where it is on disk. */
@@ -127,7 +127,7 @@ export function localAssets(repoRoot: string): Plugin {
     },
     closeBundle() {
       if (config.command !== 'build') return;
-      const outDir = join(config.root, config.build.outDir);
+      const outDir = resolve(config.root, config.build.outDir);
       for (const f of files) if (existsSync(f.file)) linkOrCopy(f.file, join(outDir, f.url));
     },
   };

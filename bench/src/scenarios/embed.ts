@@ -30,7 +30,7 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
     return res;
   }
   const corpusFile = path.join(root, '.cache/corpus/wordnet.jsonl');
-  const n = ctx.quick ? 64 : 512;
+  const n = ctx.quick ? 32 : 192;
   const texts: string[] = fs.existsSync(corpusFile)
     ? fs
         .readFileSync(corpusFile, 'utf8')
@@ -57,7 +57,7 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
   envMod.env.localModelPath = `${models}/`;
   envMod.env.allowRemoteModels = false;
   envMod.env.allowLocalModels = true;
-  const batch = 32;
+  const batch = 16;
   const ef = new dense.DefaultEmbeddingFunction({ device: 'cpu', dtype: 'fp32', batch_size: batch });
   await ef.load();
 

@@ -4,9 +4,10 @@ import 'fake-indexeddb/auto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { DataType, ElanusError } from '@elanus/core';
 import { describe, expect, it } from 'vitest';
-import { FileCheckpointStore, parseGrpcUri } from '../src/grpc/index.js';
+import { FileCheckpointStore, GrpcClient, parseGrpcUri } from '../src/grpc/index.js';
 import {
   Checksum,
   compareSchemas,
@@ -274,5 +275,12 @@ describe('gRPC URIs', () => {
     expect(parseGrpcUri('127.0.0.1:1234').address).toBe('127.0.0.1:1234');
     expect(() => parseGrpcUri('http://localhost')).toThrow(/explicit port/);
     expect(() => parseGrpcUri('ftp://x:1')).toThrow(/grpc:\/\//);
+  });
+
+  it('never shows the token', () => {
+    const c = new GrpcClient({ uri: 'grpc://db.example:19530', token: 'root:very-secret' });
+    expect(c.identity).toBe('grpc://db.example:19530/default');
+    expect(JSON.stringify(c)).not.toContain('very-secret');
+    expect(inspect(c, { depth: 5 })).not.toContain('very-secret');
   });
 });

@@ -84,7 +84,8 @@ export class GrpcClient implements VectorClient {
   readonly identity: string;
   readonly kind = 'grpc' as const;
   private sdkClient: Sdk | undefined;
-  private readonly sdkOptions: Record<string, unknown>;
+  // #private: neither JSON.stringify nor util.inspect shows it (it holds the token).
+  readonly #sdkOptions: Record<string, unknown>;
   private readonly schemas = new Map<string, Promise<SchemaInfo>>();
   readonly address: string;
   private readonly timeout: number;
@@ -103,7 +104,7 @@ export class GrpcClient implements VectorClient {
       config.token ?? (config.username ? `${config.username}:${config.password ?? ''}` : undefined);
     this.identity = `grpc://${p.host}:${p.port}/${config.db_name ?? 'default'}`;
     // Credentials stay in this closure-held object; nothing here is logged or persisted.
-    this.sdkOptions = {
+    this.#sdkOptions = {
       address: p.address,
       ssl: p.ssl,
       ...(token ? { token } : {}),
@@ -115,9 +116,14 @@ export class GrpcClient implements VectorClient {
     };
   }
 
+  /** Keeps credentials out of JSON dumps of the client. */
+  toJSON(): Record<string, unknown> {
+    return { kind: this.kind, address: this.address, identity: this.identity };
+  }
+
   private sdk(): Sdk {
     if (!this.sdkClient) {
-      const c = new SdkClient(this.sdkOptions as never) as unknown as Sdk & {
+      const c = new SdkClient(this.#sdkOptions as never) as unknown as Sdk & {
         connectPromise?: Promise<unknown>;
       };
       // The SDK connects in its constructor; a refused connection surfaces on the first call instead.
