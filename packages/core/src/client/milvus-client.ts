@@ -1,7 +1,7 @@
 import { type ComputeDevice, createEngine } from '../engine/create.js';
 import { ElanusError } from '../errors/index.js';
 import { LocalClient } from './local-client.js';
-import type { VectorClient } from './types.js';
+import { CLIENT_METHODS, type VectorClient } from './types.js';
 
 export interface ClientConfig {
   /**
@@ -89,42 +89,6 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
   );
 }
 
-const METHODS = [
-  'createCollection',
-  'describeCollection',
-  'hasCollection',
-  'listCollections',
-  'showCollections',
-  'dropCollection',
-  'renameCollection',
-  'getCollectionStatistics',
-  'createPartition',
-  'dropPartition',
-  'hasPartition',
-  'listPartitions',
-  'showPartitions',
-  'createIndex',
-  'describeIndex',
-  'listIndexes',
-  'dropIndex',
-  'loadCollection',
-  'loadCollectionSync',
-  'releaseCollection',
-  'getLoadState',
-  'insert',
-  'upsert',
-  'delete',
-  'deleteEntities',
-  'get',
-  'query',
-  'count',
-  'search',
-  'hybridSearch',
-  'queryIterator',
-  'searchIterator',
-  'flush',
-] as const satisfies readonly (keyof VectorClient)[];
-
 /**
  * The one public facade: `new MilvusClient({ uri })`. The URI picks the backend, so application code
  * moves between the in-page engine and a real Milvus by changing it.
@@ -192,7 +156,7 @@ export class MilvusClient {
 
 // The facade forwards each Milvus method to the backend; declaration merging gives it the full typed API.
 export interface MilvusClient extends Omit<VectorClient, 'closeConnection'> {}
-for (const m of METHODS) {
+for (const m of CLIENT_METHODS) {
   Object.defineProperty(MilvusClient.prototype, m, {
     value: async function (this: MilvusClient, req: unknown) {
       const b = (await this.connectPromise()) as unknown as Record<string, (r: unknown) => Promise<unknown>>;

@@ -285,3 +285,41 @@ export interface VectorClient {
 }
 
 export type { CreateCollectionReq };
+
+/** Every Milvus method of `VectorClient` (the facade and the worker proxy forward these by name). */
+export const CLIENT_METHODS = [
+  'createCollection',
+  'describeCollection',
+  'hasCollection',
+  'listCollections',
+  'showCollections',
+  'dropCollection',
+  'renameCollection',
+  'getCollectionStatistics',
+  'createPartition',
+  'dropPartition',
+  'hasPartition',
+  'listPartitions',
+  'showPartitions',
+  'createIndex',
+  'describeIndex',
+  'listIndexes',
+  'dropIndex',
+  'loadCollection',
+  'loadCollectionSync',
+  'releaseCollection',
+  'getLoadState',
+  'insert',
+  'upsert',
+  'delete',
+  'deleteEntities',
+  'get',
+  'query',
+  'count',
+  'search',
+  'hybridSearch',
+  'queryIterator',
+  'searchIterator',
+  'flush',
+] as const satisfies readonly (keyof VectorClient)[];
+export type ClientMethod = (typeof CLIENT_METHODS)[number];

@@ -3,15 +3,16 @@
  * encodings that move vectors and result columns as transferable typed arrays instead of cloned objects.
  */
 import { type TransferHandler, transferHandlers } from 'comlink';
-import type {
-  InsertReq,
-  MutationResult,
-  Progress,
-  RowData,
-  SearchHit,
-  SearchReq,
-  SearchResults,
-  VectorClient,
+import {
+  CLIENT_METHODS,
+  type ClientMethod,
+  type InsertReq,
+  type MutationResult,
+  type Progress,
+  type RowData,
+  type SearchHit,
+  type SearchReq,
+  type SearchResults,
 } from '../client/types.js';
 import { ElanusError, type SerializedElanusError } from '../errors/index.js';
 
@@ -84,34 +85,20 @@ export function transferHandlersRegistered(): boolean {
 }
 
 /** Methods forwarded as they are (their requests and results are small plain data). */
-export const PLAIN_METHODS = [
-  'createCollection',
-  'describeCollection',
-  'hasCollection',
-  'listCollections',
-  'showCollections',
-  'dropCollection',
-  'renameCollection',
-  'getCollectionStatistics',
-  'createPartition',
-  'dropPartition',
-  'hasPartition',
-  'listPartitions',
-  'showPartitions',
-  'createIndex',
-  'describeIndex',
-  'listIndexes',
-  'dropIndex',
-  'loadCollection',
-  'loadCollectionSync',
-  'releaseCollection',
-  'getLoadState',
-  'delete',
-  'deleteEntities',
-  'count',
-  'flush',
-] as const satisfies readonly (keyof VectorClient)[];
-export type PlainMethod = (typeof PLAIN_METHODS)[number];
+const SPECIAL_METHODS = [
+  'insert',
+  'upsert',
+  'get',
+  'query',
+  'search',
+  'hybridSearch',
+  'queryIterator',
+  'searchIterator',
+] as const;
+export type PlainMethod = Exclude<ClientMethod, (typeof SPECIAL_METHODS)[number]>;
+export const PLAIN_METHODS: readonly PlainMethod[] = CLIENT_METHODS.filter(
+  (m): m is PlainMethod => !(SPECIAL_METHODS as readonly string[]).includes(m),
+);
 
 // ---- control messages (outside comlink: ordered with the call results on the same port) ---------------
 
