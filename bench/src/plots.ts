@@ -2,6 +2,7 @@
 import type { Curve, Distribution } from './lib/types.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+const r1 = (v: number) => Math.round(v * 10) / 10;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function niceTicks(lo: number, hi: number, count = 5): number[] {
@@ -45,7 +46,8 @@ interface Frame {
 
 function frame(title: string, f: Frame, body: string[]): string {
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${f.w}" height="${f.h}" viewBox="0 0 ${f.w} ${f.h}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" width="${f.w}" height="${f.h}" viewBox="0 0 ${f.w} ${f.h}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(title)}</title>`,
     `<rect width="${f.w}" height="${f.h}" fill="white"/>`,
     `<text x="${f.w / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
     ...body,
@@ -68,11 +70,13 @@ export function curveSvg(c: Curve): string {
   const y1 = Math.max(...ys) * 1.3;
   const pw = f.w - f.l - f.r;
   const ph = f.h - f.t - f.b;
-  const X = (x: number) => f.l + ((x - x0) / (x1 - x0)) * pw;
+  const X = (x: number) => r1(f.l + ((x - x0) / (x1 - x0)) * pw);
   const Y = (y: number) =>
-    c.logY
-      ? f.t + ph - ((Math.log(y) - Math.log(y0)) / (Math.log(y1) - Math.log(y0))) * ph
-      : f.t + ph - ((y - y0) / (y1 - y0)) * ph;
+    r1(
+      c.logY
+        ? f.t + ph - ((Math.log(y) - Math.log(y0)) / (Math.log(y1) - Math.log(y0))) * ph
+        : f.t + ph - ((y - y0) / (y1 - y0)) * ph,
+    );
   const body: string[] = [];
   body.push(`<rect x="${f.l}" y="${f.t}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
   for (const t of niceTicks(x0, x1)) {
@@ -123,7 +127,9 @@ export function distributionSvg(d: Distribution): string {
     body.push(`<line x1="${X(t)}" y1="${f.t}" x2="${X(t)}" y2="${f.h - f.b}" stroke="#eee"/>`);
     body.push(`<text x="${X(t)}" y="${f.h - f.b + 16}" text-anchor="middle">${fmt(t)}</text>`);
   }
-  body.push(`<text x="${f.l + pw / 2}" y="${f.h - 10}" text-anchor="middle">${esc(d.unit)} (log)</text>`);
+  body.push(
+    `<text x="${f.l + pw / 2}" y="${f.h - 10}" text-anchor="middle">${esc(d.unit)} (log); whiskers 5th–95th percentile, box 25th–75th, bar median</text>`,
+  );
   d.series.forEach((s, i) => {
     const col = COLORS[i % COLORS.length]!;
     const cy = f.t + rowH * i + rowH / 2;
@@ -133,7 +139,7 @@ export function distributionSvg(d: Distribution): string {
     body.push(`<line x1="${X(p5)}" y1="${cy - 6}" x2="${X(p5)}" y2="${cy + 6}" stroke="${col}"/>`);
     body.push(`<line x1="${X(p95)}" y1="${cy - 6}" x2="${X(p95)}" y2="${cy + 6}" stroke="${col}"/>`);
     body.push(
-      `<rect x="${X(p25)}" y="${cy - 10}" width="${Math.max(1, X(p75) - X(p25))}" height="20" fill="${col}" fill-opacity="0.25" stroke="${col}"/>`,
+      `<rect x="${X(p25)}" y="${cy - 10}" width="${r1(Math.max(1, X(p75) - X(p25)))}" height="20" fill="${col}" fill-opacity="0.25" stroke="${col}"/>`,
     );
     body.push(
       `<line x1="${X(p50)}" y1="${cy - 10}" x2="${X(p50)}" y2="${cy + 10}" stroke="${col}" stroke-width="3"><title>${esc(`${s.name}: median ${p50} ${d.unit} (n=${s.n})`)}</title></line>`,

@@ -1,4 +1,4 @@
-import { type Contender, interleave, median, pairedRatio, round } from './stats.js';
+import { type Contender, interleave, maybeGc, median, pairedRatio, round } from './stats.js';
 import type { Comparison } from './types.js';
 
 export interface ThroughputSide extends Contender {
@@ -18,6 +18,8 @@ export async function compareRates(
   reference = sides[0]!.name,
   warmup = 1,
 ): Promise<Comparison> {
+  // Start from a collected heap: a concurrent GC thread would otherwise bill its CPU time to whichever side runs.
+  await maybeGc();
   const times = await interleave(sides, rounds, warmup);
   const wall = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();

@@ -56,7 +56,7 @@ export interface Timings {
 }
 
 /**
- * Runs the contenders interleaved, A B C A B C …, `rounds` times after `warmup` untimed rounds, and returns
+ * Runs the contenders interleaved (A B C, C B A, A B C, …) `rounds` times after `warmup` untimed rounds, and returns
  * each one's per-round wall (and, in Node, CPU) times in ms. Only ratios from one such call are meaningful on a
  * shared machine; rounds are paired for the ratios.
  */
@@ -66,8 +66,10 @@ export async function interleave(
   warmup = 1,
 ): Promise<Map<string, Timings>> {
   const times = new Map<string, Timings>(contenders.map((c) => [c.name, { wall: [], cpu: [] }]));
+  const reversed = [...contenders].reverse();
   for (let r = -warmup; r < rounds; r++) {
-    for (const c of contenders) {
+    // A B C, C B A, A B C, …: no side always runs right after the same neighbour.
+    for (const c of (r & 1) === 1 ? reversed : contenders) {
       const c0 = cpuNow?.() ?? 0;
       const t = now();
       const p = c.run();

@@ -33,7 +33,7 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
       round(s.median, 3),
       s.cpuMedian !== undefined ? round(s.cpuMedian, 3) : null,
     ]),
-    note: 'Buffers are 8× the last-level cache. The FLAT scenario repeats the WASM probe over a copy of its own vectors, interleaved with the searches, for its fraction-of-bandwidth figures.',
+    note: 'Buffers are far larger than the last-level cache. The FLAT scenario repeats the WASM probe over a copy of its own vectors, interleaved with the searches, for its fraction-of-bandwidth figures.',
   });
   return res;
 }

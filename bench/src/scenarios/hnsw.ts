@@ -21,6 +21,10 @@ const ELANUS = 'Elanus HNSW (WASM SIMD)';
 /** Rows for HNSW in each runtime (measured: see BENCHMARKS.md for why not 100k here). */
 export function hnswSize(ctx: Ctx): number {
   if (ctx.quick) return 5_000;
+  // BENCH_HNSW_ROWS overrides the Node size (e.g. 50000 or 100000 for a one-off run outside the 20-minute budget).
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.BENCH_HNSW_ROWS;
+  if (ctx.runtime === 'node' && env && Number(env) > 0) return Number(env);
   return ctx.runtime === 'node' ? 20_000 : 10_000;
 }
 
