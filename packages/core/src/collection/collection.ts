@@ -1,5 +1,5 @@
 import { ElanusError } from '../errors/index.js';
-import { compileFilter } from '../filter/index.js';
+import { type CompiledFilter, compileFilter } from '../filter/index.js';
 import type { ColumnView, FilterParams, FilterSource } from '../filter/types.js';
 import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from '../index/types.js';
 import {
@@ -79,6 +79,7 @@ export class Collection implements FilterSource {
   private columns: Column[];
   private dynamicValues: (Record<string, unknown> | undefined)[] = [];
   private liveWords = new Uint32Array(4);
+  private lastFilter: { expr: string; schema: CollectionSchema; compiled: CompiledFilter } | undefined;
   private partitionOf = new Uint16Array(16);
   private pkMap = new Map<PrimaryKey, number>();
   rowCount = 0;
@@ -279,8 +280,22 @@ export class Collection implements FilterSource {
   select(filter: string | undefined, params: FilterParams | undefined, partitions?: string[]): Bitset {
     const mask = this.partitionMask(partitions);
     if (filter === undefined || filter.trim() === '') return mask;
-    const compiled = compileFilter(filter, this.schema, params);
-    return compiled.evaluate(this, mask);
+    return this.compiled(filter, params).evaluate(this, mask);
+  }
+
+  /**
+   * The filter compiled against the current schema. Searches repeat the same expression, so the
+   * last one without template parameters is kept (compiled filters are stateless; a renamed or
+   * replaced schema is a new object and misses).
+   */
+  private compiled(filter: string, params: FilterParams | undefined): CompiledFilter {
+    if (params !== undefined && Object.keys(params).length > 0)
+      return compileFilter(filter, this.schema, params);
+    const hit = this.lastFilter;
+    if (hit !== undefined && hit.expr === filter && hit.schema === this.schema) return hit.compiled;
+    const compiled = compileFilter(filter, this.schema);
+    this.lastFilter = { expr: filter, schema: this.schema, compiled };
+    return compiled;
   }
 
   // ---- writes -------------------------------------------------------------------------------

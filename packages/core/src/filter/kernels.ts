@@ -1,7 +1,8 @@
 /**
  * Bitset kernels. Every `fill*` writes `out[w] = mask[w] & bits(w)` for each 32-row word `w`
  * and skips words whose mask is 0; `out` may be `mask` itself (refinement in place).
- * Rows whose bit is clear in the mask are never read, so masks must not cover rows >= rowCount.
+ * Masks must not cover rows >= rowCount. The numeric kernels evaluate a dense word's 32 rows
+ * branch-free (reading masked-out rows, never past the column) and AND the result with the mask.
  */
 
 export type CmpOp = 0 | 1 | 2 | 3 | 4 | 5;
@@ -62,19 +63,28 @@ export function clearNulls(nulls: Uint8Array, out: Uint32Array): void {
   const nw = out.length;
   const n = nulls.length;
   for (let w = 0; w < nw; w++) {
-    let m = out[w]! | 0;
+    const m = out[w]! | 0;
     if (m === 0) continue;
     const base = w << 5;
-    let keep = m;
-    while (m !== 0) {
-      const t = m & -m;
-      const row = base + 31 - Math.clz32(t);
-      if (row < n && nulls[row] === 1) keep &= ~t;
-      m ^= t;
+    let nb = 0;
+    if (base + 32 <= n) {
+      for (let j = 0; j < 32; j++) nb |= Number(nulls[base + j] === 1) << j;
+    } else {
+      for (let j = 0; base + j < n; j++) nb |= Number(nulls[base + j] === 1) << j;
     }
-    out[w] = keep;
+    out[w] = m & ~nb;
   }
 }
+
+/** Whether a candidate word has enough set bits to evaluate all 32 rows branch-free. */
+export function denseWord(m: number): boolean {
+  let x = m - ((m >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24 >= DENSE_BITS;
+}
+
+/** Candidate words with at least this many set bits are evaluated whole. */
+const DENSE_BITS = 4;
 
 /** `nulls` when it flags at least one row, else undefined (lets kernels skip null handling). */
 export function activeNulls(nulls: Uint8Array | undefined): Uint8Array | undefined {
@@ -91,6 +101,7 @@ export function fillNumCmp(
   out: Uint32Array,
 ): void {
   const nw = mask.length;
+  const len = v.length;
   for (let w = 0; w < nw; w++) {
     const m = mask[w]!;
     if (m === 0) {
@@ -99,25 +110,74 @@ export function fillNumCmp(
     }
     const b = w << 5;
     let bits = 0;
-    if (m === FULL) {
+    if (b + 32 <= len && (m === FULL || denseWord(m))) {
+      // Number(bool) keeps the loops branch-free (a ternary compiles to a mispredicted branch).
       switch (op) {
         case EQ:
-          for (let j = 0; j < 32; j++) bits |= (v[b + j] === c ? 1 : 0) << j;
+          for (let j = 0; j < 32; j += 4) {
+            const p = b + j;
+            bits |=
+              (Number(v[p] === c) |
+                (Number(v[p + 1] === c) << 1) |
+                (Number(v[p + 2] === c) << 2) |
+                (Number(v[p + 3] === c) << 3)) <<
+              j;
+          }
           break;
         case NE:
-          for (let j = 0; j < 32; j++) bits |= (v[b + j] !== c ? 1 : 0) << j;
+          for (let j = 0; j < 32; j += 4) {
+            const p = b + j;
+            bits |=
+              (Number(v[p] !== c) |
+                (Number(v[p + 1] !== c) << 1) |
+                (Number(v[p + 2] !== c) << 2) |
+                (Number(v[p + 3] !== c) << 3)) <<
+              j;
+          }
           break;
         case LT:
-          for (let j = 0; j < 32; j++) bits |= (v[b + j]! < c ? 1 : 0) << j;
+          for (let j = 0; j < 32; j += 4) {
+            const p = b + j;
+            bits |=
+              (Number(v[p]! < c) |
+                (Number(v[p + 1]! < c) << 1) |
+                (Number(v[p + 2]! < c) << 2) |
+                (Number(v[p + 3]! < c) << 3)) <<
+              j;
+          }
           break;
         case LE:
-          for (let j = 0; j < 32; j++) bits |= (v[b + j]! <= c ? 1 : 0) << j;
+          for (let j = 0; j < 32; j += 4) {
+            const p = b + j;
+            bits |=
+              (Number(v[p]! <= c) |
+                (Number(v[p + 1]! <= c) << 1) |
+                (Number(v[p + 2]! <= c) << 2) |
+                (Number(v[p + 3]! <= c) << 3)) <<
+              j;
+          }
           break;
         case GT:
-          for (let j = 0; j < 32; j++) bits |= (v[b + j]! > c ? 1 : 0) << j;
+          for (let j = 0; j < 32; j += 4) {
+            const p = b + j;
+            bits |=
+              (Number(v[p]! > c) |
+                (Number(v[p + 1]! > c) << 1) |
+                (Number(v[p + 2]! > c) << 2) |
+                (Number(v[p + 3]! > c) << 3)) <<
+              j;
+          }
           break;
         case GE:
-          for (let j = 0; j < 32; j++) bits |= (v[b + j]! >= c ? 1 : 0) << j;
+          for (let j = 0; j < 32; j += 4) {
+            const p = b + j;
+            bits |=
+              (Number(v[p]! >= c) |
+                (Number(v[p + 1]! >= c) << 1) |
+                (Number(v[p + 2]! >= c) << 2) |
+                (Number(v[p + 3]! >= c) << 3)) <<
+              j;
+          }
           break;
       }
     } else {
@@ -166,6 +226,7 @@ export function fillNumRange(
   out: Uint32Array,
 ): void {
   const nw = mask.length;
+  const len = v.length;
   for (let w = 0; w < nw; w++) {
     const m = mask[w]!;
     if (m === 0) {
@@ -174,12 +235,28 @@ export function fillNumRange(
     }
     const b = w << 5;
     let bits = 0;
-    if (m === FULL) {
+    if (b + 32 <= len && (m === FULL || denseWord(m))) {
+      // Number(bool) keeps the loops branch-free (a ternary compiles to a mispredicted branch).
       if (loInc && hiInc)
-        for (let j = 0; j < 32; j++) bits |= (v[b + j]! >= lo && v[b + j]! <= hi ? 1 : 0) << j;
-      else if (loInc) for (let j = 0; j < 32; j++) bits |= (v[b + j]! >= lo && v[b + j]! < hi ? 1 : 0) << j;
-      else if (hiInc) for (let j = 0; j < 32; j++) bits |= (v[b + j]! > lo && v[b + j]! <= hi ? 1 : 0) << j;
-      else for (let j = 0; j < 32; j++) bits |= (v[b + j]! > lo && v[b + j]! < hi ? 1 : 0) << j;
+        for (let j = 0; j < 32; j++) {
+          const x = v[b + j]!;
+          bits |= (Number(x >= lo) & Number(x <= hi)) << j;
+        }
+      else if (loInc)
+        for (let j = 0; j < 32; j++) {
+          const x = v[b + j]!;
+          bits |= (Number(x >= lo) & Number(x < hi)) << j;
+        }
+      else if (hiInc)
+        for (let j = 0; j < 32; j++) {
+          const x = v[b + j]!;
+          bits |= (Number(x > lo) & Number(x <= hi)) << j;
+        }
+      else
+        for (let j = 0; j < 32; j++) {
+          const x = v[b + j]!;
+          bits |= (Number(x > lo) & Number(x < hi)) << j;
+        }
     } else {
       let r = m | 0;
       while (r !== 0) {
@@ -226,6 +303,7 @@ export function fillInt64Cmp(
   // ok[cmp + 1] says whether a row comparing -1/0/1 against the constant passes.
   const ok = new Int32Array([applyCmp(op, -1) ? 1 : 0, applyCmp(op, 0) ? 1 : 0, applyCmp(op, 1) ? 1 : 0]);
   const nw = mask.length;
+  const len = v.length >>> 1;
   for (let w = 0; w < nw; w++) {
     const m = mask[w]!;
     if (m === 0) {
@@ -234,7 +312,7 @@ export function fillInt64Cmp(
     }
     const b = w << 5;
     let bits = 0;
-    if (m === FULL) {
+    if (b + 32 <= len && (m === FULL || denseWord(m))) {
       for (let j = 0; j < 32; j++) {
         const k = (b + j) << 1;
         const h = v[k + 1]!;
@@ -278,7 +356,16 @@ export function fillStrEq(
     let bits = 0;
     if (m === FULL) {
       if (negate) for (let j = 0; j < 32; j++) bits |= (v[b + j] !== c && v[b + j] != null ? 1 : 0) << j;
-      else for (let j = 0; j < 32; j++) bits |= (v[b + j] === c ? 1 : 0) << j;
+      else
+        for (let j = 0; j < 32; j += 4) {
+          const p = b + j;
+          bits |=
+            (Number(v[p] === c) |
+              (Number(v[p + 1] === c) << 1) |
+              (Number(v[p + 2] === c) << 2) |
+              (Number(v[p + 3] === c) << 3)) <<
+            j;
+        }
     } else {
       let r = m | 0;
       while (r !== 0) {
