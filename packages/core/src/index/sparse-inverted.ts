@@ -37,6 +37,12 @@ const UB_SLACK = 1 + 1e-6;
 /** Postings per block for block-max bounds. */
 const BLOCK = 64;
 const BLOCK_SHIFT = 6;
+/** Term ids below this map to slots through a dense array; larger ids go through a Map. */
+const DENSE_TERMS = 1 << 22;
+/** Rows indexed per batch by addRange. */
+const BUILD_BATCH = 4096;
+const NO_NORM_BLOCKS = new Float64Array(0);
+const NO_NORM: Float64Array[] = [];
 
 /**
  * SPARSE_INVERTED_INDEX / SPARSE_WAND over sparse vectors, metric IP or BM25. One posting list per
@@ -56,6 +62,9 @@ export class SparseInvertedIndex implements SparseIndex {
   readonly b: number;
   lastSearchStats: SparseSearchStats = { scoredPostings: 0, totalPostings: 0, exact: false };
 
+  /** Slot + 1 per term id below DENSE_TERMS (0: no slot). */
+  private slotDense = new Int32Array(16);
+  /** Slots of term ids at or above DENSE_TERMS. */
   private slotOf = new Map<number, number>();
   private termOf = new Uint32Array(16);
   private nTerms = 0;
@@ -65,6 +74,13 @@ export class SparseInvertedIndex implements SparseIndex {
   private bMax: Float32Array[] = [];
   /** Per block: IP smallest value / BM25 smallest document length. */
   private bMin: Float32Array[] = [];
+  /** Per term: postings already folded into the block bounds (folded lazily, at search). */
+  private bDone = new Int32Array(16);
+  /** BM25 per block: largest tf/(tf + K(dl)) bound under avgdl `normAvgdl[s]` (cached for search). */
+  private bNorm: Float64Array[] = [];
+  /** BM25 per term: blocks of bNorm that are current. */
+  private nNorm = new Int32Array(16);
+  private normAvgdl = new Float64Array(16);
   private pLen = new Int32Array(16);
   /** IP: largest value; BM25: largest tf. */
   private maxVal = new Float32Array(16);
@@ -81,6 +97,14 @@ export class SparseInvertedIndex implements SparseIndex {
   /** IP build threshold on |value|; -1 until the first build fixes it. */
   private dropThreshold = -1;
   private totalPostings = 0;
+  /** addRange scratch: postings of a batch (slot, row, value), grouped copies, per-slot counts, slots seen. */
+  private bSlot = new Int32Array(0);
+  private bDoc = new Int32Array(0);
+  private bVal = new Float32Array(0);
+  private sDoc = new Int32Array(0);
+  private sVal = new Float32Array(0);
+  private bCount = new Int32Array(16);
+  private bTouched = new Int32Array(16);
   private readonly heap = new TopKHeap();
 
   constructor(
@@ -114,8 +138,8 @@ export class SparseInvertedIndex implements SparseIndex {
 
   /** Document frequency of a term among live documents (BM25). */
   docFreq(term: number): number {
-    const s = this.slotOf.get(term);
-    return s === undefined ? 0 : this.df[s]!;
+    const s = this.slotGet(term);
+    return s < 0 ? 0 : this.df[s]!;
   }
 
   /** A row of the column; a missing (null) vector reads as empty. */
@@ -123,82 +147,142 @@ export class SparseInvertedIndex implements SparseIndex {
     return (this.column.get(r) as SparseVector | null | undefined) ?? EMPTY;
   }
 
+  /** The slot of `term`, or -1. */
+  private slotGet(term: number): number {
+    if (term < DENSE_TERMS) return term < this.slotDense.length ? this.slotDense[term]! - 1 : -1;
+    const s = this.slotOf.get(term);
+    return s === undefined ? -1 : s;
+  }
+
+  private slotSet(term: number, s: number): void {
+    if (term < DENSE_TERMS) {
+      if (term >= this.slotDense.length) {
+        this.slotDense = grow(
+          this.slotDense,
+          Math.min(DENSE_TERMS, Math.max(term + 1, this.slotDense.length * 2)),
+        );
+      }
+      this.slotDense[term] = s + 1;
+    } else this.slotOf.set(term, s);
+  }
+
+  private growTerms(cap: number): void {
+    this.termOf = grow(this.termOf, cap);
+    this.pLen = grow(this.pLen, cap);
+    this.maxVal = grow(this.maxVal, cap);
+    this.minVal = grow(this.minVal, cap);
+    this.df = grow(this.df, cap);
+    this.bDone = grow(this.bDone, cap);
+    this.nNorm = grow(this.nNorm, cap);
+    this.normAvgdl = grow(this.normAvgdl, cap);
+  }
+
   private slot(term: number): number {
-    let s = this.slotOf.get(term);
-    if (s !== undefined) return s;
+    let s = this.slotGet(term);
+    if (s >= 0) return s;
     s = this.nTerms++;
-    if (s >= this.termOf.length) {
-      const cap = this.termOf.length * 2;
-      this.termOf = grow(this.termOf, cap);
-      this.pLen = grow(this.pLen, cap);
-      this.maxVal = grow(this.maxVal, cap);
-      this.minVal = grow(this.minVal, cap);
-      this.df = grow(this.df, cap);
-    }
+    if (s >= this.termOf.length) this.growTerms(this.termOf.length * 2);
     this.termOf[s] = term;
     this.pLen[s] = 0;
     this.maxVal[s] = Number.NEGATIVE_INFINITY;
     this.minVal[s] = Number.POSITIVE_INFINITY;
     this.df[s] = 0;
+    this.bDone[s] = 0;
+    this.nNorm[s] = 0;
     this.pDocs.push(new Int32Array(4));
     this.pVals.push(new Float32Array(4));
     this.bMax.push(new Float32Array(1));
     this.bMin.push(new Float32Array(1));
-    this.slotOf.set(term, s);
+    this.bNorm.push(NO_NORM_BLOCKS);
+    this.slotSet(term, s);
     return s;
   }
 
-  /** Folds a posting at position `pos` into its block's bounds (`low`: IP value, BM25 doc length). */
-  private blockUpdate(s: number, pos: number, v: number, low: number): void {
-    const blk = pos >>> BLOCK_SHIFT;
+  /** Folds the postings appended since the last call into term `s`'s block bounds. */
+  private foldBounds(s: number): void {
+    const len = this.pLen[s]!;
+    const from = this.bDone[s]!;
+    if (from >= len) return;
+    const blocks = (len + BLOCK - 1) >>> BLOCK_SHIFT;
     let mx = this.bMax[s]!;
     let mn = this.bMin[s]!;
-    if (blk >= mx.length) {
-      mx = grow(mx, mx.length * 2);
-      mn = grow(mn, mn.length * 2);
+    if (blocks > mx.length) {
+      const cap = Math.max(blocks, mx.length * 2);
+      mx = grow(mx, cap);
+      mn = grow(mn, cap);
       this.bMax[s] = mx;
       this.bMin[s] = mn;
     }
-    if ((pos & (BLOCK - 1)) === 0 || v > mx[blk]!) mx[blk] = v;
-    if ((pos & (BLOCK - 1)) === 0 || low < mn[blk]!) mn[blk] = low;
-  }
-
-  /** Recomputes a term's global and block bounds from its postings (after compaction or reload). */
-  private rebuildBounds(s: number): void {
-    const len = this.pLen[s]!;
     const docs = this.pDocs[s]!;
     const vals = this.pVals[s]!;
     const bm25 = this.metric === 'BM25';
-    const blocks = Math.max(1, (len + BLOCK - 1) >>> BLOCK_SHIFT);
-    this.bMax[s] = new Float32Array(blocks);
-    this.bMin[s] = new Float32Array(blocks);
-    let mx = Number.NEGATIVE_INFINITY;
-    let mn = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < len; j++) {
-      const v = vals[j]!;
-      const low = bm25 ? this.docLen[docs[j]!]! : v;
-      this.blockUpdate(s, j, v, low);
-      if (v > mx) mx = v;
-      if (low < mn) mn = low;
+    const docLen = this.docLen;
+    let gmx = this.maxVal[s]!;
+    let gmn = this.minVal[s]!;
+    let j = from;
+    while (j < len) {
+      const blk = j >>> BLOCK_SHIFT;
+      const end = Math.min(len, (blk + 1) << BLOCK_SHIFT);
+      let bx: number;
+      let bn: number;
+      if ((j & (BLOCK - 1)) === 0) {
+        bx = Number.NEGATIVE_INFINITY;
+        bn = Number.POSITIVE_INFINITY;
+      } else {
+        bx = mx[blk]!;
+        bn = mn[blk]!;
+      }
+      for (; j < end; j++) {
+        const v = vals[j]!;
+        const low = bm25 ? docLen[docs[j]!]! : v;
+        if (v > bx) bx = v;
+        if (low < bn) bn = low;
+      }
+      mx[blk] = bx;
+      mn[blk] = bn;
+      if (bx > gmx) gmx = bx;
+      if (bn < gmn) gmn = bn;
     }
-    this.maxVal[s] = mx;
-    this.minVal[s] = mn;
+    this.maxVal[s] = gmx;
+    this.minVal[s] = gmn;
+    this.bDone[s] = len;
+    // The block that held the old tail changed: its cached BM25 bound is stale.
+    const stale = from >>> BLOCK_SHIFT;
+    if (this.nNorm[s]! > stale) this.nNorm[s] = stale;
   }
 
-  private append(s: number, doc: number, v: number): void {
-    const len = this.pLen[s]!;
-    let docs = this.pDocs[s]!;
-    let vals = this.pVals[s]!;
-    if (len === docs.length) {
-      docs = grow(docs, len * 2);
-      vals = grow(vals, len * 2);
-      this.pDocs[s] = docs;
-      this.pVals[s] = vals;
+  /** BM25: term `s`'s per-block bounds of tf/(tf + K(dl)) under the current avgdl. */
+  private blockNorms(s: number, kA: number, kB: number, avgdl: number): Float64Array {
+    this.foldBounds(s);
+    const blocks = (this.pLen[s]! + BLOCK - 1) >>> BLOCK_SHIFT;
+    let norm = this.bNorm[s]!;
+    if (this.normAvgdl[s] !== avgdl) {
+      this.nNorm[s] = 0;
+      this.normAvgdl[s] = avgdl;
     }
-    docs[len] = doc;
-    vals[len] = v;
-    this.pLen[s] = len + 1;
-    this.totalPostings++;
+    if (norm.length < blocks) {
+      const b = new Float64Array(Math.max(blocks, norm.length * 2));
+      b.set(norm.subarray(0, this.nNorm[s]!));
+      norm = b;
+      this.bNorm[s] = norm;
+    }
+    const mx = this.bMax[s]!;
+    const mn = this.bMin[s]!;
+    for (let blk = this.nNorm[s]!; blk < blocks; blk++) {
+      const m = mx[blk]!;
+      // Rounded up a hair so the cached factor never bounds below the direct division.
+      norm[blk] = (m / (m + kA + kB * mn[blk]!)) * (1 + 1e-12);
+    }
+    this.nNorm[s] = blocks;
+    return norm;
+  }
+
+  /** Drops a term's bounds; they refold from its postings at the next search (after compaction or reload). */
+  private rebuildBounds(s: number): void {
+    this.maxVal[s] = Number.NEGATIVE_INFINITY;
+    this.minVal[s] = Number.POSITIVE_INFINITY;
+    this.bDone[s] = 0;
+    this.nNorm[s] = 0;
   }
 
   /** The build-time drop threshold: the `dropRatioBuild` quantile of |value| over rows [from, to). */
@@ -230,7 +314,24 @@ export class SparseInvertedIndex implements SparseIndex {
     if (!bm25 && this.dropThreshold < 0) this.dropThreshold = this.computeDropThreshold(start, to);
     const thr = bm25 ? 0 : Math.max(0, this.dropThreshold);
     if (to > this.docLen.length) this.docLen = grow(this.docLen, Math.max(to, this.docLen.length * 2));
-    for (let r = start; r < to; r++) {
+    for (let r0 = start; r0 < to; r0 += BUILD_BATCH)
+      this.addBatch(r0, Math.min(to, r0 + BUILD_BATCH), bm25, thr);
+    this.n = to;
+  }
+
+  /**
+   * Indexes rows [start, end): collects their postings, groups them by term with a counting sort
+   * (stable, so each term's rows stay ascending), then appends each term's run in one copy.
+   */
+  private addBatch(start: number, end: number, bm25: boolean, thr: number): void {
+    let bSlot = this.bSlot;
+    let bDoc = this.bDoc;
+    let bVal = this.bVal;
+    let cnt = this.bCount;
+    let touched = this.bTouched;
+    let nt = 0;
+    let w = 0;
+    for (let r = start; r < end; r++) {
       const { indices, values } = this.row(r);
       const live = !this.tomb.has(r);
       let dl = 0;
@@ -242,20 +343,84 @@ export class SparseInvertedIndex implements SparseIndex {
           this.sumDl += dl;
         }
       }
+      if (w + indices.length > bSlot.length) {
+        const cap = Math.max(w + indices.length, bSlot.length * 2, 1024);
+        bSlot = this.bSlot = grow(bSlot, cap);
+        bDoc = this.bDoc = grow(bDoc, cap);
+        bVal = this.bVal = grow(bVal, cap);
+      }
       for (let i = 0; i < indices.length; i++) {
         const v = values[i]!;
         if (v === 0 || Number.isNaN(v) || (bm25 && v < 0) || Math.abs(v) < thr) continue;
         const s = this.slot(indices[i]!);
-        this.blockUpdate(s, this.pLen[s]!, v, bm25 ? dl : v);
-        this.append(s, r, v);
-        if (v > this.maxVal[s]!) this.maxVal[s] = v;
-        if (bm25) {
-          if (live) this.df[s]!++;
-          if (dl < this.minVal[s]!) this.minVal[s] = dl;
-        } else if (v < this.minVal[s]!) this.minVal[s] = v;
+        if (s >= cnt.length) {
+          cnt = grow(cnt, Math.max(s + 1, cnt.length * 2));
+          this.bCount = cnt;
+        }
+        if (cnt[s] === 0) {
+          if (nt === touched.length) {
+            touched = grow(touched, touched.length * 2);
+            this.bTouched = touched;
+          }
+          touched[nt++] = s;
+        }
+        cnt[s]!++;
+        bSlot[w] = s;
+        bDoc[w] = r;
+        bVal[w] = v;
+        w++;
+        if (bm25 && live) this.df[s]!++;
       }
     }
-    this.n = to;
+    // Counts become run starts, in the order terms were first seen.
+    let acc = 0;
+    for (let j = 0; j < nt; j++) {
+      const s = touched[j]!;
+      const c = cnt[s]!;
+      cnt[s] = acc;
+      acc += c;
+    }
+    if (w > this.sDoc.length) {
+      this.sDoc = new Int32Array(bSlot.length);
+      this.sVal = new Float32Array(bSlot.length);
+    }
+    const sDoc = this.sDoc;
+    const sVal = this.sVal;
+    for (let x = 0; x < w; x++) {
+      const p = cnt[bSlot[x]!]!++;
+      sDoc[p] = bDoc[x]!;
+      sVal[p] = bVal[x]!;
+    }
+    // Now cnt[s] is the end of term s's run; runs follow one another in `touched` order.
+    let a = 0;
+    for (let j = 0; j < nt; j++) {
+      const s = touched[j]!;
+      const b = cnt[s]!;
+      cnt[s] = 0;
+      const add = b - a;
+      const len = this.pLen[s]!;
+      let docs = this.pDocs[s]!;
+      let vals = this.pVals[s]!;
+      if (len + add > docs.length) {
+        const cap = Math.max(len + add, docs.length * 2);
+        const nd = new Int32Array(cap);
+        nd.set(docs);
+        const nv = new Float32Array(cap);
+        nv.set(vals);
+        docs = nd;
+        vals = nv;
+        this.pDocs[s] = docs;
+        this.pVals[s] = vals;
+      }
+      // A plain loop: most runs are short, and subarray views cost more than they save.
+      for (let x = 0; x < add; x++) {
+        docs[len + x] = sDoc[a + x]!;
+        vals[len + x] = sVal[a + x]!;
+      }
+      this.pLen[s] = len + add;
+      a = b;
+    }
+    this.totalPostings += w;
   }
 
   remove(rows: ArrayLike<number>): void {
@@ -268,8 +433,8 @@ export class SparseInvertedIndex implements SparseIndex {
       const { indices, values } = this.row(r);
       for (let j = 0; j < indices.length; j++) {
         if (!(values[j]! > 0)) continue;
-        const s = this.slotOf.get(indices[j]!);
-        if (s !== undefined) this.df[s]!--;
+        const s = this.slotGet(indices[j]!);
+        if (s >= 0) this.df[s]!--;
       }
     }
   }
@@ -316,11 +481,15 @@ export class SparseInvertedIndex implements SparseIndex {
     const slots: number[] = [];
     const coef: number[] = [];
     const ub: number[] = [];
+    const norm: Float64Array[] = [];
+    const kA = this.k1 * (1 - this.b);
+    const kB = (this.k1 * this.b) / avgdl;
     for (let i = 0; i < m; i++) {
       const w = query.values[i]!;
       if (w === 0 || Number.isNaN(w) || Math.abs(w) < thr || (bm25 && w < 0)) continue;
-      const s = this.slotOf.get(query.indices[i]!);
-      if (s === undefined || this.pLen[s] === 0) continue;
+      const s = this.slotGet(query.indices[i]!);
+      if (s < 0 || this.pLen[s] === 0) continue;
+      this.foldBounds(s);
       if (bm25) {
         const df = this.df[s]!;
         const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
@@ -331,6 +500,7 @@ export class SparseInvertedIndex implements SparseIndex {
         slots.push(s);
         coef.push(c);
         ub.push((c * tf) / (tf + K));
+        norm.push(this.blockNorms(s, kA, kB, avgdl));
       } else {
         slots.push(s);
         coef.push(w);
@@ -341,8 +511,9 @@ export class SparseInvertedIndex implements SparseIndex {
       slots: Int32Array.from(slots),
       coef: Float64Array.from(coef),
       ub: Float64Array.from(ub),
-      kA: this.k1 * (1 - this.b),
-      kB: (this.k1 * this.b) / avgdl,
+      norm: bm25 ? norm : NO_NORM,
+      kA,
+      kB,
     };
   }
 
@@ -361,13 +532,13 @@ export class SparseInvertedIndex implements SparseIndex {
 
   /** Upper bound of query term i's contribution within block `blk` of its postings. */
   private blockBound(t: QueryTerms, i: number, blk: number): number {
-    const s = t.slots[i]!;
-    const mx = this.bMax[s]![blk]!;
     if (this.metric === 'IP') {
+      const s = t.slots[i]!;
+      const mx = this.bMax[s]![blk]!;
       const c = t.coef[i]!;
       return Math.max(0, c * mx, c * this.bMin[s]![blk]!);
     }
-    return (t.coef[i]! * mx) / (mx + t.kA + t.kB * this.bMin[s]![blk]!);
+    return t.coef[i]! * t.norm[i]![blk]!;
   }
 
   /**
@@ -379,6 +550,14 @@ export class SparseInvertedIndex implements SparseIndex {
   private searchWand(t: QueryTerms, allow: Bitset | null, range: RangeBounds | null): void {
     const nq = t.slots.length;
     const docs: Int32Array[] = [];
+    const vals: Float32Array[] = [];
+    const bm25 = this.metric === 'BM25';
+    const norm = t.norm;
+    const coef = t.coef;
+    const ub = t.ub;
+    const kA = t.kA;
+    const kB = t.kB;
+    const docLen = this.docLen;
     const lens = new Int32Array(nq);
     const pos = new Int32Array(nq);
     const cur = new Int32Array(nq);
@@ -386,6 +565,7 @@ export class SparseInvertedIndex implements SparseIndex {
     for (let i = 0; i < nq; i++) {
       const s = t.slots[i]!;
       docs.push(this.pDocs[s]!);
+      vals.push(this.pVals[s]!);
       lens[i] = this.pLen[s]!;
       cur[i] = lens[i]! > 0 ? docs[i]![0]! : END;
       ord[i] = i;
@@ -400,7 +580,7 @@ export class SparseInvertedIndex implements SparseIndex {
       let acc = 0;
       let p = -1;
       for (let i = 0; i < alive; i++) {
-        acc += t.ub[ord[i]!]!;
+        acc += ub[ord[i]!]!;
         if (open || acc * UB_SLACK > theta) {
           p = i;
           break;
@@ -423,7 +603,7 @@ export class SparseInvertedIndex implements SparseIndex {
             last = d[Math.min((blk + 1) << BLOCK_SHIFT, len) - 1]!;
           }
           if (last < pivot) continue; // no posting at or after the pivot
-          bsum += this.blockBound(t, i, blk);
+          bsum += bm25 ? coef[i]! * norm[i]![blk]! : this.blockBound(t, i, blk);
           if (last + 1 < next) next = last + 1;
         }
         if (bsum * UB_SLACK <= theta) {
@@ -443,7 +623,8 @@ export class SparseInvertedIndex implements SparseIndex {
           let score = 0;
           for (let i = 0; i < nq; i++) {
             if (cur[i] === pivot) {
-              score += this.contrib(t, i, pos[i]!, pivot);
+              const v = vals[i]![pos[i]!]!;
+              score += bm25 ? (coef[i]! * v) / (v + kA + kB * docLen[pivot]!) : coef[i]! * v;
               scored++;
             }
           }
@@ -533,6 +714,7 @@ export class SparseInvertedIndex implements SparseIndex {
 
   serialize(): ArrayBuffer[] {
     const nt = this.nTerms;
+    for (let s = 0; s < nt; s++) this.foldBounds(s);
     const offsets = new Uint32Array(nt + 1);
     for (let s = 0; s < nt; s++) offsets[s + 1] = offsets[s]! + this.pLen[s]!;
     const total = offsets[nt]!;
@@ -595,6 +777,9 @@ export class SparseInvertedIndex implements SparseIndex {
     idx.docLen = grow(new Float32Array(partAt(parts, 8, 'doc lengths')), Math.max(16, idx.n));
     idx.tomb = new Tombstones(new Uint32Array(partAt(parts, 9, 'tombstones').slice(0)));
     idx.pLen = new Int32Array(cap);
+    idx.bDone = new Int32Array(cap);
+    idx.nNorm = new Int32Array(cap);
+    idx.normAvgdl = new Float64Array(cap);
     if (offsets.length !== nt + 1 || docs.length !== offsets[nt]) {
       throw new ElanusError('UnexpectedError', 'corrupt sparse index: inconsistent postings');
     }
@@ -605,9 +790,10 @@ export class SparseInvertedIndex implements SparseIndex {
       idx.pDocs.push(docs.slice(a, Math.max(b, a + 4)));
       idx.pVals.push(vals.slice(a, Math.max(b, a + 4)));
       idx.pLen[s] = b - a;
-      idx.slotOf.set(idx.termOf[s]!, s);
+      idx.slotSet(idx.termOf[s]!, s);
       idx.bMax.push(new Float32Array(1));
       idx.bMin.push(new Float32Array(1));
+      idx.bNorm.push(NO_NORM_BLOCKS);
       idx.rebuildBounds(s);
     }
     idx.totalPostings = docs.length;
@@ -620,10 +806,15 @@ export class SparseInvertedIndex implements SparseIndex {
       bytes += this.pDocs[s]!.byteLength + this.pVals[s]!.byteLength;
       bytes += this.bMax[s]!.byteLength + this.bMin[s]!.byteLength;
     }
+    for (let s = 0; s < this.bNorm.length; s++) bytes += this.bNorm[s]!.byteLength;
     // Map entries cost roughly 40 bytes each in V8.
     return (
       bytes +
-      this.nTerms * 40 +
+      this.slotOf.size * 40 +
+      this.slotDense.byteLength +
+      this.bDone.byteLength +
+      this.nNorm.byteLength +
+      this.normAvgdl.byteLength +
       this.termOf.byteLength +
       this.pLen.byteLength +
       this.maxVal.byteLength +
@@ -640,12 +831,14 @@ interface QueryTerms {
   /** IP: query weight; BM25: qtf·idf·(k1+1). */
   coef: Float64Array;
   ub: Float64Array;
+  /** BM25: per query term, cached per-block bounds of tf/(tf + K(dl)). */
+  norm: Float64Array[];
   /** BM25 K(dl) = kA + kB·dl. */
   kA: number;
   kB: number;
 }
 
-type Growable = Int32Array | Uint32Array | Float32Array;
+type Growable = Int32Array | Uint32Array | Float32Array | Float64Array;
 
 function grow<T extends Growable>(a: T, cap: number): T {
   if (a.length >= cap) return a;

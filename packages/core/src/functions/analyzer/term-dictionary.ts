@@ -97,6 +97,10 @@ export class TermDictionary {
   }
 }
 
+/** bm25Vector's scratch: per-term-id counts (all zero between calls) and touched ids. */
+let scratchCounts = new Uint32Array(1024);
+let scratchTouched = new Uint32Array(64);
+
 /**
  * Term-count sparse vector for one analysed text, as Milvus's BM25 function produces for a
  * document: `values[k]` is how often term `indices[k]` occurs; indices ascending.
@@ -107,17 +111,31 @@ export function bm25Vector(
   dict: TermDictionary,
   opts: { grow: boolean },
 ): SparseVector {
-  const counts = new Map<number, number>();
-  for (const t of tokens) {
+  // Counts in a reusable array indexed by term id (ids are dense), plus the list of ids touched.
+  let touched = scratchTouched;
+  if (touched.length < tokens.length) touched = scratchTouched = new Uint32Array(tokens.length * 2);
+  let n = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     const id = opts.grow ? dict.getOrAdd(t) : dict.get(t);
     if (id === undefined) continue;
-    counts.set(id, (counts.get(id) ?? 0) + 1);
+    let counts = scratchCounts;
+    if (id >= counts.length) {
+      const next = new Uint32Array(Math.max(id + 1, counts.length * 2));
+      next.set(counts);
+      counts = scratchCounts = next;
+    }
+    const c = counts[id]!;
+    if (c === 0) touched[n++] = id;
+    counts[id] = c + 1;
   }
-  const indices = new Uint32Array(counts.size);
-  let k = 0;
-  for (const id of counts.keys()) indices[k++] = id;
-  indices.sort();
-  const values = new Float32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) values[i] = counts.get(indices[i]!)!;
+  const indices = touched.slice(0, n).sort();
+  const values = new Float32Array(n);
+  const counts = scratchCounts;
+  for (let i = 0; i < n; i++) {
+    const id = indices[i]!;
+    values[i] = counts[id]!;
+    counts[id] = 0;
+  }
   return { indices, values };
 }
