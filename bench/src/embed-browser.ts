@@ -127,6 +127,25 @@ async function main() {
     configFile: join(root, 'tests/harness/vite.config.ts'),
     root: join(root, 'tests/harness'),
     logLevel: 'warn',
+    // The harness's /ort/ middleware answers before Vite's `server.headers` apply, so its files carry CORP
+    // but no COEP. onnxruntime-web starts its pthreads as module workers from ort-wasm-simd-threaded.jsep.mjs,
+    // and in a cross-origin-isolated page a worker script without `Cross-Origin-Embedder-Policy` is refused
+    // (net::ERR_BLOCKED_BY_RESPONSE): with numThreads > 1 the session then waits forever for its threads.
+    plugins: [
+      {
+        name: 'embed-bench-ort-coep',
+        enforce: 'pre',
+        configureServer(s) {
+          s.middlewares.use((req, res, next) => {
+            if ((req.url ?? '').startsWith('/ort/')) {
+              res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+              res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+            }
+            next();
+          });
+        },
+      },
+    ],
   });
   await server.listen();
   const { chromium } = await import('@playwright/test');
@@ -155,6 +174,20 @@ async function main() {
       for (const [label, device, threads, n] of configs) {
         if (only && !label.includes(only)) continue;
         const page = await browser.newPage();
+        if (process.env.EMBED_DEBUG) {
+          page.on('console', (msg) => console.error(`[console.${msg.type()}] ${msg.text()}`));
+          page.on('pageerror', (err) => console.error(`[pageerror] ${err.message}`));
+          page.on('worker', (w) => {
+            console.error(`[worker] ${w.url()}`);
+            w.on('close', () => console.error(`[worker closed] ${w.url()}`));
+          });
+          page.on('requestfailed', (r) =>
+            console.error(`[requestfailed] ${r.url()} ${r.failure()?.errorText}`),
+          );
+          page.on('request', (r) => {
+            if (/ort|wasm|mjs|transformers/.test(r.url())) console.error(`[request] ${r.url()}`);
+          });
+        }
         try {
           await page.goto(`http://127.0.0.1:${port}/`);
           await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, {
