@@ -17,6 +17,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const BOOT_TIMEOUT = 240_000;
 
 test.describe.configure({ mode: 'serial' });
+// playwright.config.ts starts the demo's preview server only when demo specs are selected; a run of other
+// specs (e.g. `playwright test tests/e2e/smoke`) loads this file without it. `scripts/test.sh` always starts it.
 test.skip(
   !process.env.DEMO_SERVER,
   'the demo server was not started (the command line selected other specs only)',

@@ -82,7 +82,12 @@ async function run(harness: HarnessPage, where: 'page' | 'worker', args: Omit<Ar
 }
 
 test.describe('all-MiniLM-L6-v2 in Chromium', () => {
-  test.skip(!ready, 'skipped: .cache/models is missing (bash scripts/setup.d/20-models.sh prepares it)');
+  // The model files come from the setup step, which the test command always runs. Skip only outside CI (a
+  // developer running this spec alone before setup); in CI a missing model must fail, not pass silently.
+  test.skip(
+    !ready && !process.env.CI,
+    'skipped: .cache/models is missing (bash scripts/setup.d/20-models.sh prepares it)',
+  );
   test.setTimeout(180_000);
 
   for (const [dtype, min] of [
