@@ -15,7 +15,7 @@ import type {
   EncodeOptions,
   SentenceTransformerOptions,
 } from './types.js';
-import { checkTexts, invalidParam, raceAbort, throwIfAborted } from './util.js';
+import { checkTexts, invalidParam, raceAbort, SharedLoad, throwIfAborted } from './util.js';
 
 /** The slices of transformers.js' tokenizer, model and pipeline used here (its own typings are heavy). */
 interface TensorLike {
@@ -74,11 +74,8 @@ export class SentenceTransformerEmbeddingFunction {
   readonly batch_size: number;
   private readonly dtypeOption: EmbeddingDType | undefined;
   private readonly maxSeqLength: number | undefined;
-  private loading: Promise<Loaded> | undefined;
-  private loaded: Loaded | undefined;
+  private readonly model = new SharedLoad<Loaded>(() => this.doLoad());
   private knownDim: number | undefined;
-  /** Progress listeners of every caller waiting on the (shared) load. */
-  private readonly loadListeners = new Set<(e: EmbeddingProgress) => void>();
 
   constructor(options: SentenceTransformerOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
@@ -137,7 +134,8 @@ export class SentenceTransformerEmbeddingFunction {
 
   /** The device and dtype in use, once loaded. */
   get runtime(): { device: ResolvedDevice; dtype: EmbeddingDType } | undefined {
-    return this.loaded ? { device: this.loaded.device, dtype: this.loaded.dtype } : undefined;
+    const loaded = this.model.current;
+    return loaded ? { device: loaded.device, dtype: loaded.dtype } : undefined;
   }
 
   /** Downloads (or reads from cache) and initialises the model. Called by the encode methods as needed. */
@@ -163,9 +161,7 @@ export class SentenceTransformerEmbeddingFunction {
 
   /** Releases the inference session. The next encode call loads the model again. */
   async dispose(): Promise<void> {
-    const loading = this.loading;
-    this.loading = undefined;
-    this.loaded = undefined;
+    const loading = this.model.reset();
     if (!loading) return;
     try {
       await (await loading).extractor.dispose();
@@ -175,31 +171,11 @@ export class SentenceTransformerEmbeddingFunction {
   }
 
   private ensureLoaded(options: EncodeOptions): Promise<Loaded> {
-    const { signal, onProgress } = options;
-    throwIfAborted(signal, `loading model ${this.model_name}`);
-    if (this.loaded) return Promise.resolve(this.loaded);
-    if (onProgress) this.loadListeners.add(onProgress);
-    if (!this.loading) {
-      const p = this.doLoad();
-      this.loading = p;
-      // A failed load is not remembered: the next call tries again (the files may have appeared).
-      p.then(
-        (l) => {
-          if (this.loading === p) this.loaded = l;
-        },
-        () => {
-          if (this.loading === p) this.loading = undefined;
-        },
-      );
-    }
-    const done = (): void => {
-      if (onProgress) this.loadListeners.delete(onProgress);
-    };
-    return raceAbort(this.loading, signal, `loading model ${this.model_name}`).finally(done);
+    return this.model.get(`loading model ${this.model_name}`, options.signal, options.onProgress);
   }
 
   private emitLoad(event: EmbeddingProgress): void {
-    for (const listener of this.loadListeners) listener(event);
+    this.model.emit(event);
   }
 
   private async doLoad(): Promise<Loaded> {

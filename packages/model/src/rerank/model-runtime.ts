@@ -12,7 +12,7 @@
 import { ElanusError } from '@elanus/core';
 import { type ResolvedDevice, resolveDevice } from '../dense/device.js';
 import type { EmbeddingDevice, EmbeddingDType, EmbeddingProgress } from '../dense/types.js';
-import { invalidParam, raceAbort, throwIfAborted } from '../dense/util.js';
+import { invalidParam, SharedLoad } from '../dense/util.js';
 import { applyEnv, type TransformersEnvLike, wantsIndexedDBCache } from '../env.js';
 
 /** The slices of transformers.js used here (its own typings are heavy). */
@@ -124,9 +124,7 @@ export const isPositiveInt = (v: unknown): v is number =>
  * tries again), with progress fanned out to every caller waiting on it.
  */
 export class ModelHandle {
-  private loading: Promise<LoadedModel> | undefined;
-  private loaded: LoadedModel | undefined;
-  private readonly listeners = new Set<(e: EmbeddingProgress) => void>();
+  private readonly shared = new SharedLoad<LoadedModel>(() => this.load());
 
   constructor(
     readonly model_name: string,
@@ -138,36 +136,15 @@ export class ModelHandle {
   ) {}
 
   get current(): LoadedModel | undefined {
-    return this.loaded;
+    return this.shared.current;
   }
 
   get(options: LoadOptions = {}): Promise<LoadedModel> {
-    const { signal, onProgress } = options;
-    const what = `loading ${this.role} ${this.model_name}`;
-    throwIfAborted(signal, what);
-    if (this.loaded) return Promise.resolve(this.loaded);
-    if (onProgress) this.listeners.add(onProgress);
-    if (!this.loading) {
-      const p = this.load();
-      this.loading = p;
-      p.then(
-        (l) => {
-          if (this.loading === p) this.loaded = l;
-        },
-        () => {
-          if (this.loading === p) this.loading = undefined;
-        },
-      );
-    }
-    return raceAbort(this.loading, signal, what).finally(() => {
-      if (onProgress) this.listeners.delete(onProgress);
-    });
+    return this.shared.get(`loading ${this.role} ${this.model_name}`, options.signal, options.onProgress);
   }
 
   async dispose(): Promise<void> {
-    const loading = this.loading;
-    this.loading = undefined;
-    this.loaded = undefined;
+    const loading = this.shared.reset();
     if (!loading) return;
     try {
       await (await loading).model.dispose();
@@ -177,7 +154,7 @@ export class ModelHandle {
   }
 
   private emit(e: EmbeddingProgress): void {
-    for (const l of this.listeners) l(e);
+    this.shared.emit(e);
   }
 
   private async load(): Promise<LoadedModel> {
