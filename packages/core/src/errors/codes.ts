@@ -95,3 +95,11 @@ export const messages = {
   unknownField: ((p) =>
     `row ${p.row}: field ${show(p.field)} is not in the schema and the collection has no dynamic field`) as Msg,
 } satisfies Record<string, Msg>;
+
+/** Filter-expression messages: filter/ builds every `InvalidFilter` error from these. */
+export const filterMessages = {
+  /** `expr` is the (possibly shortened) expression, `reason` what is wrong, `column` 1-based. */
+  invalidFilter: ((p) => `cannot parse expression: \`${p.expr}\`, ${p.reason} (column ${p.column})`) as Msg,
+  textMatchUnavailable: ((p) =>
+    `text_match on field ${show(p.field)} is not available: the collection has no analyzer for it`) as Msg,
+} satisfies Record<string, Msg>;

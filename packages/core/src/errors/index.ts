@@ -1,4 +1,4 @@
-export { ErrorCode, ErrorNumber, messages } from './codes.js';
+export { ErrorCode, ErrorNumber, filterMessages, messages } from './codes.js';
 export {
   describe,
   ElanusError,

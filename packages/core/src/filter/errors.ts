@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { ElanusError, filterMessages } from '../errors/index.js';
 
 const MAX_SHOWN = 200;
 
@@ -7,14 +7,15 @@ const MAX_SHOWN = 200;
  * expression, says what is wrong and where (1-based column), e.g.
  * ``cannot parse expression: `year >> 2`, bitwise operators are not supported (column 6)``.
  */
-export function filterError(expr: string, message: string, offset: number): ElanusError {
+export function filterError(expr: string, reason: string, offset: number): ElanusError {
   const column = Math.max(0, Math.min(offset, expr.length)) + 1;
   const shown = expr.length > MAX_SHOWN ? `${expr.slice(0, MAX_SHOWN - 3)}...` : expr;
-  return new ElanusError(
-    'InvalidFilter',
-    `cannot parse expression: \`${shown}\`, ${message} (column ${column})`,
-    {
-      column,
-    },
-  );
+  return new ElanusError('InvalidFilter', filterMessages.invalidFilter({ expr: shown, reason, column }), {
+    column,
+  });
+}
+
+/** `text_match` on a field the data source has no analyzer for (found when the filter is bound). */
+export function textMatchUnavailable(field: string): ElanusError {
+  return new ElanusError('InvalidFilter', filterMessages.textMatchUnavailable({ field }), { field });
 }

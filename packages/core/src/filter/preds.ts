@@ -1,4 +1,3 @@
-import { ElanusError } from '../errors/index.js';
 import { DataType } from '../schema/types.js';
 import {
   activeNulls,
@@ -19,7 +18,8 @@ import {
   LT,
   NE,
   splitInt64,
-} from './kernels.js';
+} from './bitset-ops.js';
+import { textMatchUnavailable } from './errors.js';
 import type { ColumnView, FilterSource } from './types.js';
 import { cmpNum, cmpStr, walkPath } from './values.js';
 
@@ -657,11 +657,7 @@ export class TextMatchPred implements Pred {
   bind(env: Env): Bound {
     const fn = env.source.textMatch?.(this.field, this.query);
     if (!fn) {
-      throw new ElanusError(
-        'InvalidFilter',
-        `text_match on field "${this.field}" is not available: the collection has no analyzer for it`,
-        { field: this.field },
-      );
+      throw textMatchUnavailable(this.field);
     }
     const view = column(env, this.field);
     const v = view && view.kind === 'string' ? view.values : undefined;
