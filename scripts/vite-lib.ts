@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, transformWithEsbuild, type UserConfig } from 'vite';
 
 interface PackageJson {
   dependencies?: Record<string, string>;
@@ -25,8 +25,15 @@ export function libraryConfig(packageDir: string, entries: Record<string, string
     // Relative asset URLs: the engine worker is emitted as `new URL('../assets/…', import.meta.url)`,
     // which resolves next to the installed package (an absolute '/assets/…' would point at the app's origin).
     base: './',
-    // Same as in the browser apps: modules workers, and keep those two out of esbuild's pre-bundling.
-    worker: { format: 'es' },
+    plugins: [dropOrphanMaps()],
+    // A worker is inlined into the chunk that starts it (`?worker&inline`), so it must be one file: its
+    // dynamic imports are folded in (a Blob URL has no siblings to load), and it is minified, being
+    // opaque to the app's bundler.
+    worker: {
+      format: 'es',
+      rollupOptions: { output: { inlineDynamicImports: true } },
+      plugins: () => [minifyWorker()],
+    },
     build: {
       target: 'es2022',
       outDir: 'dist',
@@ -48,4 +55,36 @@ export function libraryConfig(packageDir: string, entries: Record<string, string
       },
     },
   });
+}
+
+/** Minifies worker bundles only: the library's own modules stay readable for the app's bundler. */
+function minifyWorker(): Plugin {
+  return {
+    name: 'elanus-minify-worker',
+    // After Vite's own esbuild pass, which would print the code out again unminified.
+    renderChunk: {
+      order: 'post',
+      async handler(code, chunk) {
+        const out = await transformWithEsbuild(code, chunk.fileName, {
+          minify: true,
+          format: 'esm',
+          target: 'es2022',
+          sourcemap: false,
+        });
+        return { code: out.code, map: null };
+      },
+    },
+  };
+}
+
+/** An inlined worker's code carries no sourceMappingURL, so Vite's map of it would be an orphan in dist/. */
+function dropOrphanMaps(): Plugin {
+  return {
+    name: 'elanus-drop-orphan-maps',
+    generateBundle(_options, bundle) {
+      for (const name of Object.keys(bundle)) {
+        if (name.endsWith('.js.map') && !(name.slice(0, -4) in bundle)) delete bundle[name];
+      }
+    },
+  };
 }

@@ -32,18 +32,16 @@ export interface WorkerLike {
   start?: () => void;
 }
 
-/** Starts the engine worker bundled with @elanus/core (bundlers emit it from this `new URL` pattern). */
-function defaultWorker(): WorkerLike {
+/** Starts the engine worker bundled with @elanus/core (loaded on first use: Node never needs it). */
+async function defaultWorker(): Promise<WorkerLike> {
   if (typeof Worker !== 'function') {
     throw new ElanusError(
       'Unavailable',
       'worker: true needs Web Workers, which this environment does not have',
     );
   }
-  return new Worker(new URL('./engine.worker.js', import.meta.url), {
-    type: 'module',
-    name: 'elanus-engine',
-  });
+  const { defaultWorker: start } = await import('./default-worker.js');
+  return start();
 }
 
 interface Connection {
@@ -127,7 +125,7 @@ export class WorkerClient {
     return this.conn && !this.conn.dead ? this.conn.worker : undefined;
   }
 
-  private makeWorker(): { worker: WorkerLike; owned: boolean } {
+  private async makeWorker(): Promise<{ worker: WorkerLike; owned: boolean }> {
     const w = this.config.worker;
     if (typeof w === 'function') return { worker: (w as () => WorkerLike)(), owned: true };
     if (w && typeof w === 'object') {
@@ -138,7 +136,7 @@ export class WorkerClient {
       }
       return { worker: w as unknown as WorkerLike, owned: false };
     }
-    return { worker: defaultWorker(), owned: true };
+    return { worker: await defaultWorker(), owned: true };
   }
 
   private async connection(): Promise<Connection> {
@@ -152,7 +150,7 @@ export class WorkerClient {
   }
 
   private async start(): Promise<Connection> {
-    const { worker, owned } = this.makeWorker();
+    const { worker, owned } = await this.makeWorker();
     this.vectorFields.clear();
     const progress = new Map<number, (p: T.Progress) => void>();
     const onMessage = (ev: Event) => {
