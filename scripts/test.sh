@@ -3,14 +3,14 @@
 # "N passed, M failed[, K skipped]" and exits non-zero if anything failed.
 #   bash scripts/test.sh                  all tiers
 #   bash scripts/test.sh unit browser     a subset, in the canonical order
-# Tiers: typecheck lint build size exports docs unit browser milvus
+# Tiers: typecheck lint build size exports consumer docs unit browser milvus
 # Braces: bash parses the whole script before running it, so editing it mid-run is safe.
 {
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ELANUS_ROOT"
 
-ALL_TIERS=(typecheck lint build size exports docs unit browser milvus)
+ALL_TIERS=(typecheck lint build size exports consumer docs unit browser milvus)
 # Per-run folder, so that two runs in one checkout do not clobber each other's reports; the finished
 # run's reports end up in .cache/test-results/last/.
 REPORTS=.cache/test-results/run.$$
@@ -28,9 +28,9 @@ for a in "$@"; do
   esac
 done
 [[ $# -gt 0 ]] || for t in "${ALL_TIERS[@]}"; do want[$t]=1; done
-# size and exports read the build's dist/ folders.
-if [[ -n "${want[size]:-}${want[exports]:-}" && -z "${want[build]:-}" ]]; then
-  echo "note: size/exports need fresh dist/ folders; adding the build tier"
+# size, exports and consumer read the build's dist/ folders.
+if [[ -n "${want[size]:-}${want[exports]:-}${want[consumer]:-}" && -z "${want[build]:-}" ]]; then
+  echo "note: size/exports/consumer need fresh dist/ folders; adding the build tier"
   want[build]=1
 fi
 
@@ -138,6 +138,15 @@ tier_exports() {
   rm -rf "$tmp"
 }
 
+# The packed tarballs installed into fresh apps (tests/consumer): Vite build and dev server, esbuild and
+# webpack, in Chromium; and a Node import.
+tier_consumer() {
+  local report=$REPORTS/consumer.json rc
+  vitest run --config vitest.consumer.config.ts --reporter=default --reporter=json --outputFile.json="$report"
+  rc=$?
+  runner_counts vitest "$report" "$rc" "vitest (consumer)"
+}
+
 tier_docs() {
   check "typedoc (docs/api)" typedoc --logLevel Warn
 }
@@ -204,7 +213,7 @@ if ! bash scripts/setup.sh pnpm deps; then
   finish
 fi
 steps=()
-[[ -n "${want[browser]:-}" ]] && steps+=(chromium)
+[[ -n "${want[browser]:-}${want[consumer]:-}" ]] && steps+=(chromium)
 [[ -n "${want[milvus]:-}" ]] && steps+=(venv)
 steps+=(hooks)
 for step in "${steps[@]}"; do

@@ -77,10 +77,20 @@ function minifyWorker(): Plugin {
   };
 }
 
-/** An inlined worker's code carries no sourceMappingURL, so Vite's map of it would be an orphan in dist/. */
+/**
+ * An inlined worker has no file of its own, so its map would be an orphan in dist/ and its
+ * `sourceMappingURL` comment would point at nothing (a 404 in the devtools): both go.
+ */
 function dropOrphanMaps(): Plugin {
   return {
     name: 'elanus-drop-orphan-maps',
+    transform: {
+      order: 'post',
+      handler(code, id) {
+        if (!id.includes('?worker&inline')) return null;
+        return { code: code.replace(/\\n\/\/# sourceMappingURL=[^'"\\]*/g, ''), map: null };
+      },
+    },
     generateBundle(_options, bundle) {
       for (const name of Object.keys(bundle)) {
         if (name.endsWith('.js.map') && !(name.slice(0, -4) in bundle)) delete bundle[name];
