@@ -35,6 +35,20 @@ const externalByPath = {
   },
 };
 
+/** Vite's `?worker` imports (core's inlined engine worker): Node has no Web Worker, so a stub that says so. */
+const viteWorkerStub = {
+  name: 'vite-worker-stub',
+  setup(b) {
+    b.onResolve({ filter: /\?worker(&inline)?$/ }, (a) => ({ path: a.path, namespace: 'vite-worker' }));
+    b.onLoad({ filter: /.*/, namespace: 'vite-worker' }, (a) => ({
+      contents: `export default class { constructor() { throw new Error(${JSON.stringify(
+        `${a.path}: a Web Worker cannot start in Node (run-ts.mjs); use the in-thread engine`,
+      )}); } }`,
+      loader: 'js',
+    }));
+  },
+};
+
 const outDir = join(root, '.cache/run-ts');
 mkdirSync(outDir, { recursive: true });
 const outfile = join(outDir, `${process.pid}.mjs`);
@@ -48,7 +62,7 @@ await build({
   conditions: ['source'],
   sourcemap: 'inline',
   logLevel: 'warning',
-  plugins: [externalByPath],
+  plugins: [viteWorkerStub, externalByPath],
 });
 process.argv = [process.argv[0] ?? 'node', resolve(entry), ...args];
 try {
