@@ -136,10 +136,28 @@ describe('collections', () => {
       c.createCollection({
         collection_name: 'x',
         fields: schemaFields,
-        index_params: { field_name: 'vec', index_type: 'IVF_PQ' },
+        index_params: { field_name: 'vec', index_type: 'IVF_MAGIC' },
       }),
       'IllegalArgument',
       /index_type: expected one of FLAT, HNSW, AUTOINDEX/,
+    );
+    await expectError(
+      c.createCollection({
+        collection_name: 'x',
+        fields: schemaFields,
+        index_params: { field_name: 'vec', index_type: 'IVF_PQ' },
+      }),
+      'NotImplemented',
+      /index_type: IVF_PQ is a Milvus index type Elanus does not build yet; expected one of FLAT/,
+    );
+    await expectError(
+      c.createCollection({
+        collection_name: 'x',
+        fields: schemaFields,
+        index_params: { field_name: 'vec', index_type: 'HNSW', params: '{"M": 8' as never },
+      }),
+      'IllegalArgument',
+      /invalid parameter params: expected an object or a JSON object string, got "\{\\"M\\": 8"/,
     );
     // The failed create left nothing behind.
     expect((await c.hasCollection({ collection_name: 'x' })).value).toBe(false);
@@ -256,7 +274,7 @@ describe('data operations', () => {
       { id: '1', title: 'Dune' },
     ]);
     const d = await c.delete({ collection_name: 'books', ids: [1, 99] });
-    expect(d.delete_cnt).toBe('1');
+    expect(d.delete_cnt).toBe('2');
     const df = await c.delete({ collection_name: 'books', filter: 'array_contains(tags, "scifi")' });
     expect(df.IDs).toEqual({ int_id: { data: ['4'] }, id_field: 'int_id' });
     const u = await c.upsert({

@@ -78,7 +78,7 @@ describe('createIndex / deserializeIndex', () => {
         /efConstruction/,
       ],
       [() => createIndex('dense', 'FLAT', 'BM25', {}, col, k), 'metric_type', /L2, IP, COSINE/],
-      [() => createIndex('dense', 'IVF_FLAT', 'L2', {}, col, k), 'index_type', /IVF_FLAT/],
+      [() => createIndex('dense', 'IVF_MAGIC', 'L2', {}, col, k), 'index_type', /IVF_MAGIC/],
       [() => createIndex('sparse', 'HNSW', 'IP', {}, sparseCol), 'index_type', /SPARSE_INVERTED_INDEX/],
       [() => createIndex('sparse', 'SPARSE_WAND', 'L2', {}, sparseCol), 'metric_type', /IP, BM25/],
       [

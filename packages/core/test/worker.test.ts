@@ -410,6 +410,18 @@ describe('worker client: progress and abort', () => {
     );
   });
 
+  it('a chunked upsert that repeats a key in a later chunk keeps the last row, as one call would', async () => {
+    const { client } = await setup();
+    const data: RowData[] = rows(6000);
+    const last = vectors(1, dim)[0]!;
+    data[5500] = { id: 7, vector: last };
+    const res = await client.upsert({ collection_name: 'p', data, onProgress: () => {} });
+    expect(res.upsert_cnt).toBe('6000');
+    expect((await client.count({ collection_name: 'p' })).data).toBe(5999);
+    const got = await client.get({ collection_name: 'p', ids: [7], output_fields: ['vector'] });
+    expect(got.data[0]!.vector).toEqual(Array.from(Float32Array.from(last)));
+  });
+
   it('calls queue behind a chunked insert and see all of it', async () => {
     const { client } = await setup();
     const ins = client.insert({ collection_name: 'p', data: rows(8000), onProgress: () => {} });

@@ -333,8 +333,16 @@ export class Collection implements FilterSource {
         c.values[outIdx] = enc.encodeDocument(typeof text === 'string' ? text : '');
       }
     }
+    // An upsert that names one key twice keeps the last row for it, as the server does.
+    const lastOf = new Map<PrimaryKey, number>();
+    if (mode === 'upsert') {
+      keys.forEach((k, i) => {
+        lastOf.set(k, i);
+      });
+    }
     const seen = new Set<PrimaryKey>();
     keys.forEach((k, i) => {
+      if (mode === 'upsert') return;
       if (seen.has(k)) {
         throw new ElanusError(
           'DuplicatePrimaryKey',
@@ -359,16 +367,18 @@ export class Collection implements FilterSource {
         { param: 'partition_name' },
       );
     }
+    let rows = converted;
     if (mode === 'upsert') {
       const old: number[] = [];
-      for (const k of keys) {
+      for (const k of lastOf.keys()) {
         const r = this.pkMap.get(k);
         if (r !== undefined) old.push(r);
       }
       this.removeRows(old, false);
+      if (lastOf.size < converted.length) rows = converted.filter((_, i) => lastOf.get(keys[i]!) === i);
     }
     const first = this.rowCount;
-    for (const c of converted) this.appendRow(c, pid);
+    for (const c of rows) this.appendRow(c, pid);
     for (const { index } of this.indexes.values()) index.addRange(first, this.rowCount);
     this.maybeCompact();
     return keys;

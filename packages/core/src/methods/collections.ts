@@ -141,7 +141,10 @@ export function listCollections(engine: Engine): ShowCollectionsRes {
 }
 
 export function dropCollection(engine: Engine, req: CollectionReq): ResStatus {
-  engine.drop(requireString(req?.collection_name, 'collection_name'));
+  const name = requireString(req?.collection_name, 'collection_name');
+  // The server makes the drop idempotent: a collection that is not there is already dropped.
+  if (!engine.has(name)) return ok();
+  engine.drop(name);
   engine.record({ kind: 'dropCollection', collection: req.collection_name });
   return ok();
 }

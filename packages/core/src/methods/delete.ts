@@ -37,14 +37,17 @@ export function deleteEntities(engine: Engine, req: DeleteReq): MutationResult {
   }
   const deleted = c.deleteByKeys(keys, parts);
   if (deleted.length) engine.record({ kind: 'delete', collection: c.name, keys: deleted });
+  // As the server: a delete by ids reports the keys it was given (it does not look them up first);
+  // a delete by filter reports the rows the filter matched.
+  const reported = req.ids !== undefined ? keys : deleted;
   return {
     status: ok(),
     succ_index: [],
     err_index: [],
-    IDs: idsResult(c, deleted),
+    IDs: idsResult(c, reported),
     acknowledged: false,
     insert_cnt: '0',
-    delete_cnt: String(deleted.length),
+    delete_cnt: String(reported.length),
     upsert_cnt: '0',
     timestamp: String(Date.now()),
   };

@@ -43,10 +43,23 @@ export function normalizeScore(metric: string, d: number): number {
       return 0.5 + Math.atan(d) / Math.PI;
     case 'BM25':
       return (2 * Math.atan(d)) / Math.PI;
-    case 'L2':
+    default: // L2, HAMMING, JACCARD, …: distances, smaller is better
       return 1 - (2 * Math.atan(d)) / Math.PI;
-    default:
+  }
+}
+
+/**
+ * Without normalisation the server still turns distances into larger-is-better scores before
+ * weighting (its `toGreaterScore`), or a weighted fusion over an L2 field would rank the farthest first.
+ */
+export function toGreaterScore(metric: string, d: number): number {
+  switch (metric) {
+    case 'COSINE':
+    case 'IP':
+    case 'BM25':
       return d;
+    default:
+      return 1 - (2 * Math.atan(d)) / Math.PI;
   }
 }
 
@@ -126,7 +139,7 @@ export function hybridSearch(engine: Engine, req: HybridSearchReq): SearchResult
         const add =
           rerank.strategy === 'rrf'
             ? 1 / (rrfK + r + 1)
-            : weights[si]! * (normScore ? normalizeScore(s.metric, top.scores[r]!) : top.scores[r]!);
+            : weights[si]! * (normScore ? normalizeScore : toGreaterScore)(s.metric, top.scores[r]!);
         fused.set(row, (fused.get(row) ?? 0) + add);
       }
     });

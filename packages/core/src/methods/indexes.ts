@@ -15,6 +15,23 @@ import { ok } from './common.js';
 const DENSE_TYPES = ['FLAT', 'HNSW', 'AUTOINDEX'];
 const SPARSE_TYPES = ['SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'AUTOINDEX'];
 const SCALAR_TYPES = ['INVERTED', 'STL_SORT', 'TRIE', 'BITMAP', 'AUTOINDEX'];
+/** Milvus's vector index types that Elanus does not build: named apart, so a ported app learns why. */
+const MILVUS_TYPES_NOT_BUILT = [
+  'IVF_FLAT',
+  'IVF_SQ8',
+  'IVF_PQ',
+  'IVF_RABITQ',
+  'HNSW_SQ',
+  'HNSW_PQ',
+  'HNSW_PRQ',
+  'DISKANN',
+  'SCANN',
+  'GPU_CAGRA',
+  'GPU_IVF_FLAT',
+  'GPU_IVF_PQ',
+  'GPU_BRUTE_FORCE',
+  'BIN_IVF_FLAT',
+];
 
 function fail(param: string, expected: string, got: unknown): never {
   throw new ElanusError(
@@ -44,11 +61,24 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
   const rawType = (req.index_type ?? extra.index_type ?? 'AUTOINDEX') as unknown;
   const indexType = typeof rawType === 'string' ? rawType.toUpperCase() : rawType;
   let params = (req.params ?? extra.params ?? {}) as Record<string, unknown>;
-  if (typeof params === 'string') params = JSON.parse(params) as Record<string, unknown>;
+  if (typeof params === 'string') {
+    try {
+      params = JSON.parse(params) as Record<string, unknown>;
+    } catch {
+      fail('params', 'an object or a JSON object string', params);
+    }
+  }
   const metricRaw = (req.metric_type ?? extra.metric_type) as unknown;
   const metric = typeof metricRaw === 'string' ? metricRaw.toUpperCase() : metricRaw;
   const allowed = indexTypesFor(f);
   if (typeof indexType !== 'string' || !allowed.includes(indexType)) {
+    if (typeof indexType === 'string' && MILVUS_TYPES_NOT_BUILT.includes(indexType)) {
+      throw new ElanusError(
+        'NotImplemented',
+        `invalid parameter index_type: ${indexType} is a Milvus index type Elanus does not build yet; expected one of ${allowed.join(', ')} for a ${DataTypeName[f.data_type]} field (see docs/milvus-compatibility.md)`,
+        { param: 'index_type' },
+      );
+    }
     fail('index_type', `one of ${allowed.join(', ')} for a ${DataTypeName[f.data_type]} field`, rawType);
   }
   let metric_type: MetricType;

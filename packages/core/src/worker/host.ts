@@ -181,7 +181,8 @@ export class EngineHost {
   ): Promise<MutationResult> {
     const total = rows.length;
     if (total === 0) return b[mode]({ ...req, data: rows } as InsertReq); // the engine's own error
-    if (!(schema.autoID && mode === 'insert')) checkUniqueKeys(rows, schema, mode);
+    // Upsert keeps the last row of a repeated key (a later chunk replaces an earlier one), as the server does.
+    if (mode === 'insert' && !schema.autoID) checkUniqueKeys(rows, schema, mode);
     let dims = 0;
     for (const f of schema.floatVectors) dims += (rows[0]?.[f] as ArrayLike<number> | undefined)?.length ?? 0;
     const size = Math.max(
