@@ -7,6 +7,14 @@
 
 export { LocalClient } from './client/local-client.js';
 export { type ClientConfig, MilvusClient, registerTransport } from './client/milvus-client.js';
+export {
+  ELANUS_VERSION,
+  type FlushResult,
+  type RunAnalyzerReq,
+  type RunAnalyzerRes,
+  SDK_METHODS_NOT_IMPLEMENTED,
+  type SdkExtras,
+} from './client/sdk-extras.js';
 export type * from './client/types.js';
 export type { BatchSearcher, BatchSearchStats } from './engine/batch-search.js';
 export { type Capabilities, capabilities, resolveDevice } from './engine/capabilities.js';

@@ -360,15 +360,20 @@ describe('data operations', () => {
       '-9223372036854775808',
     ]);
     const q = await c.query({ collection_name: 'big', filter: `id == ${max}` });
-    expect(q.data).toEqual([{ id: max }]);
-    const q2 = await c.query({ collection_name: 'big', filter: 'id > 9223372036854775806' });
+    // No output_fields means every field, as the Node SDK sends `['*']`.
+    expect(q.data).toEqual([{ id: max, vector: [0, 0], $meta: {} }]);
+    const q2 = await c.query({
+      collection_name: 'big',
+      filter: 'id > 9223372036854775806',
+      output_fields: [],
+    });
     expect(q2.data).toEqual([{ id: max }]);
     await expectError(
       c.insert({ collection_name: 'big', data: [{ id: 2 ** 60, vector: [0, 0] }] }),
       'DataTypeMismatch',
       /bigint or a string/,
     );
-    const g = await c.get({ collection_name: 'big', ids: [max] });
+    const g = await c.get({ collection_name: 'big', ids: [max], output_fields: [] });
     expect(g.data).toEqual([{ id: max }]);
   });
 
@@ -388,7 +393,9 @@ describe('data operations', () => {
     expect((inP1.results as { id: string }[]).map((h) => h.id)).toEqual(['b']);
     expect((await c.listPartitions({ collection_name: 'v' })).partition_names).toEqual(['_default', 'p1']);
     await c.dropPartition({ collection_name: 'v', partition_name: 'p1' });
-    expect((await c.query({ collection_name: 'v', filter: '', limit: 10 })).data).toEqual([{ id: 'a' }]);
+    expect((await c.query({ collection_name: 'v', filter: '', limit: 10, output_fields: [] })).data).toEqual([
+      { id: 'a' },
+    ]);
     await expectError(
       c.insert({ collection_name: 'v', partition_name: 'p9', data: [{ id: 'c', vector: [1, 0] }] }),
       'PartitionNotExists',

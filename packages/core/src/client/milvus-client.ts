@@ -1,99 +1,14 @@
-import { type ComputeDevice, createEngine } from '../engine/create.js';
 import { ElanusError } from '../errors/index.js';
-import { LocalClient } from './local-client.js';
+import { type ClientConfig, openBackend, schemeOf } from './open-backend.js';
+import { installSdkExtras, type SdkExtras, type SdkMethodNotImplemented } from './sdk-extras.js';
 import { CLIENT_METHODS, type VectorClient } from './types.js';
 
-export interface ClientConfig {
-  /**
-   * Where the data lives: `memory://` (default), `idb://<name>` (IndexedDB), or `http(s)://host:port`
-   * (a remote Milvus, through a transport registered by `@elanus/milvus`).
-   */
-  uri?: string;
-  /** Alias of `uri` (the Node SDK's `address`). */
-  address?: string;
-  token?: string;
-  db_name?: string;
-  /**
-   * Run the engine in a dedicated module Worker (`memory://` and `idb://`): `true` starts the bundled
-   * engine worker; a Worker (or a function returning one) must run `exposeEngine()` from `@elanus/core/worker`.
-   */
-  worker?: boolean | Worker | (() => Worker);
-  /** After the worker died, start a new one on the next call (default true); else only `restart()` does. */
-  restartWorker?: boolean;
-  /** Compute device for the distance kernels: `auto` (default), `webgpu`, `wasm` or `js`. */
-  device?: ComputeDevice;
-  /** Fewest query vectors per search for which the GPU is used (default 2). */
-  gpuMinBatch?: number;
-  [key: string]: unknown;
-}
-
-type Factory = (config: ClientConfig) => Promise<VectorClient>;
-const transports = new Map<string, Factory>();
-
-/** Registers a backend for a URI scheme (e.g. `http`, `https` by `@elanus/milvus`, `idb` by `@elanus/core/idb`). */
-export function registerTransport(scheme: string, factory: Factory): void {
-  transports.set(scheme.toLowerCase(), factory);
-}
-
-function schemeOf(uri: string): string {
-  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri);
-  if (!m) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`,
-      {
-        param: 'uri',
-      },
-    );
-  }
-  return m[1]!.toLowerCase();
-}
-
-/**
- * Opens the backend `config` names. The engine worker calls this same function (with `worker` unset),
- * so a worker opens exactly what the page would have opened in-thread.
- */
-export async function openBackend(config: ClientConfig): Promise<VectorClient> {
-  const uri = config.uri ?? config.address ?? 'memory://';
-  const scheme = schemeOf(uri);
-  if (config.worker && (scheme === 'memory' || scheme === 'idb')) {
-    const { createWorkerClient } = await import('../worker/client.js');
-    return createWorkerClient(config);
-  }
-  const registered = transports.get(scheme);
-  if (registered) return registered(config);
-  if (scheme === 'memory') {
-    const engine = await createEngine({
-      device: config.device ?? 'auto',
-      ...(config.gpuMinBatch !== undefined ? { gpuMinBatch: config.gpuMinBatch } : {}),
-    });
-    return new LocalClient(engine);
-  }
-  if (scheme === 'idb') {
-    const { openIdbClient } = await import('../storage/open-idb.js');
-    return openIdbClient(config);
-  }
-  if (scheme === 'http' || scheme === 'https' || scheme === 'grpc') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter uri: ${uri} is a remote Milvus; import { MilvusClient } from '@elanus/milvus' (or call its registerRemoteTransport()) to reach it`,
-      { param: 'uri' },
-    );
-  }
-  throw new ElanusError(
-    'IllegalArgument',
-    `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`,
-    {
-      param: 'uri',
-    },
-  );
-}
+export { type ClientConfig, registerTransport } from './open-backend.js';
 
 /**
  * The one public facade: `new MilvusClient({ uri })`. The URI picks the backend, so application code
  * moves between the in-page engine and a real Milvus by changing it.
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the Milvus methods are installed on the prototype below.
 export class MilvusClient {
   readonly config: ClientConfig;
   private backend: Promise<VectorClient> | undefined;
@@ -155,7 +70,10 @@ export class MilvusClient {
 }
 
 // The facade forwards each Milvus method to the backend; declaration merging gives it the full typed API.
-export interface MilvusClient extends Omit<VectorClient, 'closeConnection'> {}
+export interface MilvusClient
+  extends Omit<VectorClient, 'closeConnection'>,
+    SdkExtras,
+    Record<SdkMethodNotImplemented, (req?: unknown) => Promise<never>> {}
 for (const m of CLIENT_METHODS) {
   Object.defineProperty(MilvusClient.prototype, m, {
     value: async function (this: MilvusClient, req: unknown) {
@@ -166,3 +84,4 @@ for (const m of CLIENT_METHODS) {
     configurable: true,
   });
 }
+installSdkExtras(MilvusClient.prototype, (self) => (self as MilvusClient).connectPromise());

@@ -70,10 +70,17 @@ export interface OutputPlan {
   allDynamic: boolean;
 }
 
-/** Resolves `output_fields` (`*`, field names, dynamic keys) against the schema. */
-export function planOutput(c: Collection, output: string[] | undefined, param = 'output_fields'): OutputPlan {
+/**
+ * Resolves `output_fields` (`*`, field names, dynamic keys) against the schema. Left out, it is `['*']`:
+ * the Node SDK sends that default, so code written for it (LlamaIndex reads its stored fields from hits
+ * it asked nothing of) gets every field here too.
+ */
+export function planOutput(
+  c: Collection,
+  output: string[] | undefined = ['*'],
+  param = 'output_fields',
+): OutputPlan {
   const plan: OutputPlan = { fields: [], dynamicKeys: [], allDynamic: false };
-  if (output === undefined) return plan;
   if (!Array.isArray(output)) {
     throw new ElanusError(
       'IllegalArgument',

@@ -133,7 +133,17 @@ export function searchParamsOf(req: {
 }): IndexSearchParams {
   const sp = req.search_params;
   let params = req.params ?? (sp?.params as Record<string, unknown> | string | undefined) ?? {};
-  if (typeof params === 'string') params = JSON.parse(params) as Record<string, unknown>;
+  if (typeof params === 'string') {
+    try {
+      params = JSON.parse(params) as Record<string, unknown>;
+    } catch {
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter params: expected an object or a JSON object string, got ${JSON.stringify(params)}`,
+        { param: 'params' },
+      );
+    }
+  }
   const out: IndexSearchParams = { ...(params as Record<string, unknown>) };
   for (const k of ['radius', 'range_filter'] as const) {
     const v = out[k];
@@ -278,7 +288,9 @@ export async function searchAsync(engine: Engine, req: SearchReq): Promise<Searc
 function planSearch(engine: Engine, req: SearchReq): SearchPlan {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
-  const f = annsField(c, req.anns_field);
+  // The SDK's older form puts anns_field, topk and metric_type in `search_params` (LangChain sends it).
+  const sp = req.search_params;
+  const f = annsField(c, req.anns_field ?? (sp?.anns_field as string | undefined));
   const data = req.data ?? req.vectors ?? req.vector;
   const queries = parseQueries(
     c,
@@ -286,8 +298,14 @@ function planSearch(engine: Engine, req: SearchReq): SearchPlan {
     data,
     req.data !== undefined ? 'data' : req.vectors !== undefined ? 'vectors' : 'vector',
   );
-  const limit = optionalInt(req.limit ?? req.topk, 'limit', 1, MAX_TOPK, DEFAULT_TOPK);
-  const offset = optionalInt(req.offset, 'offset', 0, MAX_TOPK, 0);
+  const limit = optionalInt(
+    req.limit ?? req.topk ?? sp?.topk ?? sp?.limit,
+    'limit',
+    1,
+    MAX_TOPK,
+    DEFAULT_TOPK,
+  );
+  const offset = optionalInt(req.offset ?? sp?.offset, 'offset', 0, MAX_TOPK, 0);
   if (limit + offset > MAX_TOPK) {
     throw new ElanusError(
       'IllegalArgument',

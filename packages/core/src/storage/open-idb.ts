@@ -1,4 +1,4 @@
-import type { ClientConfig } from '../client/milvus-client.js';
+import type { ClientConfig } from '../client/open-backend.js';
 import { createEngine } from '../engine/create.js';
 import { ElanusError } from '../errors/index.js';
 import { IndexedDBStorage } from './indexeddb.js';

@@ -2,7 +2,7 @@
  * The page side of the worker boundary: a VectorClient whose engine runs in a dedicated module Worker.
  */
 import { type Remote, releaseProxy, transfer, wrap } from 'comlink';
-import type { ClientConfig } from '../client/milvus-client.js';
+import type { ClientConfig } from '../client/open-backend.js';
 import type * as T from '../client/types.js';
 import type { BatchSearchStats } from '../engine/batch-search.js';
 import { ElanusError } from '../errors/index.js';

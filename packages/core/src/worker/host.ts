@@ -3,7 +3,7 @@
  * `openBackend` the page would call in-thread) and serves the client's calls over comlink.
  */
 import { type Endpoint, expose, transfer } from 'comlink';
-import { type ClientConfig, openBackend } from '../client/milvus-client.js';
+import { type ClientConfig, openBackend } from '../client/open-backend.js';
 import type {
   Id,
   InsertReq,
