@@ -137,7 +137,39 @@ test.afterAll(async () => {
   await browser?.close();
 });
 
+/** Records every state of the boot line and the search summary (text, detail, progress value). */
+function recordProgress(): void {
+  const w = window as unknown as { __progress: { at: string; text: string; value: string | null }[] };
+  w.__progress = [];
+  document.addEventListener('DOMContentLoaded', () => {
+    const watch = (sel: string, read: () => { text: string; value: string | null }) => {
+      const el = document.querySelector(sel);
+      if (!el) return;
+      new MutationObserver(() => w.__progress.push({ at: sel, ...read() })).observe(el, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+    };
+    const q = (id: string) => document.getElementById(id);
+    watch('#boot', () => ({
+      text: `${q('boot-text')?.textContent} | ${q('boot-detail')?.textContent}`,
+      value: q('boot-progress')?.getAttribute('value') ?? null,
+    }));
+    watch('#summary', () => ({ text: q('summary')?.textContent ?? '', value: null }));
+  });
+}
+
+async function progressLog(p: Page) {
+  return p.evaluate(
+    () =>
+      (window as unknown as { __progress: { at: string; text: string; value: string | null }[] }).__progress,
+  );
+}
+
 test('first visit: indexes the precomputed corpus and answers a first search', async () => {
+  await page.addInitScript(recordProgress);
   const opened = Date.now();
   await page.goto(DEMO);
   // The search box opens once the collection is indexed; a dense query then waits for the model if needed.
@@ -163,6 +195,15 @@ test('first visit: indexes the precomputed corpus and answers a first search', a
     .info()
     .attach('timing', { body: JSON.stringify(timing, null, 2), contentType: 'application/json' });
   console.log(`[demo] page open -> first search answered: ${(openToAnswerMs / 1000).toFixed(1)} s`, timing);
+  // Every wait says what it waits for and how far along it is: the corpus download in MB, then indexing
+  // with a fraction that moves.
+  const log = await progressLog(page);
+  const download = log.filter((e) => e.text.startsWith('Downloading the WordNet corpus'));
+  expect(download.length, JSON.stringify(log.slice(0, 20))).toBeGreaterThan(0);
+  expect(download.at(-1)!.text).toMatch(/\d+\.\d MB/);
+  const indexing = log.filter((e) => e.text.startsWith('Indexing WordNet') && e.value !== null);
+  expect(new Set(indexing.map((e) => e.value)).size).toBeGreaterThan(1);
+  expect(Math.max(...indexing.map((e) => Number(e.value)))).toBe(1);
   await shot(page, 'first-search');
   expectNoConsoleErrors();
 });
@@ -211,6 +252,12 @@ test('dense, BM25 and hybrid search, with highlights, scores and fused ranks', a
   await expect(page.locator('#rerank')).toBeEnabled();
   await page.locator('#rerank').check();
   await expect(page.locator('#summary')).toContainText('reranked', { timeout: 60_000 });
+  // While it ran, the summary said what the rerank was doing, not only "Searching…".
+  const during = (await progressLog(page)).filter((e) => e.at === '#summary').map((e) => e.text);
+  expect(
+    during.some((t) => /reranking: \d+ of \d+ passages embedded/.test(t)),
+    JSON.stringify(during),
+  ).toBe(true);
   await expect(page.locator('#results li.hit')).toHaveCount(10);
   await expect(page.locator('#results li.hit .score .ranks').first()).toHaveText('rerank');
   expect((await page.locator('#results li.hit .ranks').allTextContents()).join(' ')).toMatch(/was #\d+/);
@@ -244,6 +291,13 @@ test('filters narrow the results; a bad expression shows the parser message at i
   // A well-formed expression the schema rejects: the engine's message, still inline.
   await search(page, { query: 'run', mode: 'bm25', filter: 'colour == "red"' });
   await expect(page.locator('#filter-error .msg')).toContainText('colour');
+
+  // A type error (well-formed, wrong type for the column): the engine's message names column and cause,
+  // inline and in the summary, not only "has an error".
+  await search(page, { query: 'run', mode: 'bm25', filter: 'freq > "ten"' });
+  await expect(page.locator('#filter-error')).toBeVisible();
+  await expect(page.locator('#filter-error .msg')).toContainText('freq');
+  await expect(page.locator('#summary')).toContainText('freq');
 
   // Fixing it clears the error.
   await search(page, { query: 'run', mode: 'bm25', filter: 'pos == "verb"' });

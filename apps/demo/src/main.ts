@@ -136,7 +136,13 @@ async function ensureCorpus(current: Db, meta: CorpusMeta): Promise<void> {
     const t0 = performance.now();
     const n = await loadCorpus(client, meta, stored > 0, (p) => {
       if (p.phase === 'download')
-        bootStatus('Downloading the WordNet corpus…', `${fmtInt(meta.count)} documents`);
+        bootStatus(
+          'Downloading the WordNet corpus…',
+          p.total > 0
+            ? `${(p.done / 1e6).toFixed(1)} of ${(p.total / 1e6).toFixed(1)} MB (${fmtInt(meta.count)} documents)`
+            : `${(p.done / 1e6).toFixed(1)} MB (${fmtInt(meta.count)} documents)`,
+          p.total > 0 ? p.done / p.total : undefined,
+        );
       else
         bootStatus(
           'Indexing WordNet glosses (HNSW + BM25)…',
@@ -154,8 +160,11 @@ async function ensureCorpus(current: Db, meta: CorpusMeta): Promise<void> {
 
 async function boot(): Promise<void> {
   registerServiceWorker(ui.badgeOffline);
-  embedder.onStatus = (text) => {
-    if (demo.state === 'ready' && demo.model === 'loading') bootStatus('Loading the embedding model…', text);
+  embedder.onStatus = (text, fraction) => {
+    if (demo.state === 'ready' && demo.model === 'loading')
+      bootStatus('Loading the embedding model…', text, fraction);
+    // A search waiting on the model (its first load, a rerank's passages) says what it waits for.
+    if (searchWaiting) ui.summary.textContent = `${searchWaiting} ${text}`;
   };
   // The model loads in its worker while the database opens and the corpus is indexed.
   const modelLoad = embedder.load().then(
@@ -321,6 +330,8 @@ function filterMessage(e: unknown): { message: string; column: number | undefine
 }
 
 let searchSeq = 0;
+/** The summary of the search in flight ("Searching…"), while one waits; model progress is appended. */
+let searchWaiting: string | undefined;
 async function search(): Promise<void> {
   if (!db || demo.state !== 'ready') return;
   const req = currentRequest();
@@ -338,9 +349,11 @@ async function search(): Promise<void> {
   } else {
     ui.summary.textContent = 'Searching…';
   }
+  searchWaiting = ui.summary.textContent ?? undefined;
   try {
     const o = await runSearch(db.client, embedder, req);
     if (seq !== searchSeq) return; // a newer search owns the results
+    searchWaiting = undefined;
     showFilterError(undefined);
     lastOutcome = o;
     demo.counters.searches++;
@@ -354,11 +367,13 @@ async function search(): Promise<void> {
     void ensureMap();
   } catch (e) {
     if (seq !== searchSeq) return;
+    searchWaiting = undefined;
     demo.lastSearch = { query: req.query, mode: req.mode, filter: req.filter, ok: false, seq };
     if (e instanceof FilterError) {
       const { message, column } = filterMessage(e);
       showFilterError(message, column ?? e.column);
-      ui.summary.textContent = 'The filter expression has an error.';
+      // The engine's own words (they name the column and the cause), not only that something is wrong.
+      ui.summary.textContent = `The filter expression has an error: ${message}`;
     } else {
       ui.summary.textContent = `Search failed: ${errorText(e)}`;
       console.warn('[demo] search failed', e);

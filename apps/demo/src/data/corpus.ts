@@ -62,9 +62,36 @@ export async function storedCorpusCount(client: MilvusClient): Promise<number> {
 }
 
 export interface LoadProgress {
+  /** `download`: bytes of both files (total 0 while a length is unknown); `insert`: rows. */
   done: number;
   total: number;
   phase: 'download' | 'insert';
+}
+
+/** Reads a body to the end, reporting bytes as they arrive (Content-Length gives the total, if sent). */
+async function readBytes(res: Response, onBytes: (delta: number) => void): Promise<Uint8Array> {
+  if (!res.body) {
+    const all = new Uint8Array(await res.arrayBuffer());
+    onBytes(all.byteLength);
+    return all;
+  }
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    size += value.byteLength;
+    onBytes(value.byteLength);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /**
@@ -77,13 +104,25 @@ export async function loadCorpus(
   resume: boolean,
   onProgress: (p: LoadProgress) => void,
 ): Promise<number> {
-  onProgress({ done: 0, total: meta.count, phase: 'download' });
-  const [jsonl, f32] = await Promise.all([
-    fetchOk('wordnet.jsonl').then((r) => r.text()),
-    fetchOk('wordnet.f32').then((r) => r.arrayBuffer()),
+  const [jsonlRes, f32Res] = await Promise.all([fetchOk('wordnet.jsonl'), fetchOk('wordnet.f32')]);
+  // A compressed response's Content-Length counts compressed bytes: the total is then unknown.
+  const length = (r: Response) =>
+    r.headers.get('content-encoding') ? Number.NaN : Number(r.headers.get('content-length') ?? Number.NaN);
+  const sum = length(jsonlRes) + length(f32Res);
+  const total = Number.isFinite(sum) && sum > 0 ? sum : 0;
+  let done = 0;
+  const onBytes = (delta: number) => {
+    done += delta;
+    onProgress({ done, total, phase: 'download' });
+  };
+  onProgress({ done: 0, total, phase: 'download' });
+  const [jsonlBytes, f32Bytes] = await Promise.all([
+    readBytes(jsonlRes, onBytes),
+    readBytes(f32Res, onBytes),
   ]);
+  const jsonl = new TextDecoder().decode(jsonlBytes);
   const lines = jsonl.split('\n').filter((l) => l.length > 0);
-  const vectors = new Float32Array(f32);
+  const vectors = new Float32Array(f32Bytes.buffer, f32Bytes.byteOffset, f32Bytes.byteLength / 4);
   if (lines.length !== meta.count || vectors.length !== meta.count * DIM) {
     throw new Error(
       `corpus files disagree: ${lines.length} documents, ${vectors.length / DIM} vectors, meta says ${meta.count}`,

@@ -14,7 +14,8 @@ export class Embedder {
   runtime: ModelRuntime | undefined;
   /** Document texts embedded by this page (queries not counted): the tests read it to prove a reload re-embeds nothing. */
   documentsEmbedded = 0;
-  onStatus: ((text: string) => void) | undefined;
+  /** Load, download and rerank progress from the worker; `fraction` (0..1) where it is known. */
+  onStatus: ((text: string, fraction?: number) => void) | undefined;
 
   constructor() {
     this.worker = new Worker(new URL('./model.worker.ts', import.meta.url), {
@@ -31,7 +32,7 @@ export class Embedder {
 
   private receive(msg: FromWorker): void {
     if (msg.type === 'status') {
-      this.onStatus?.(msg.text);
+      this.onStatus?.(msg.text, msg.fraction);
       return;
     }
     const p = this.pending.get(msg.id);

@@ -34,13 +34,22 @@ transformersEnv.useBrowserCache = false;
 const ef = new DefaultEmbeddingFunction({ dtype: 'q8', batch_size: 16 });
 let runtime: Promise<ModelRuntime> | undefined;
 
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+
+function status(text: string, fraction?: number): void {
+  const msg: FromWorker =
+    fraction === undefined ? { type: 'status', text } : { type: 'status', text, fraction };
+  self.postMessage(msg);
+}
+
 function load(): Promise<ModelRuntime> {
   runtime ??= (async () => {
     const t0 = performance.now();
     await ef.load({
       onProgress: (e) => {
-        if (e.stage === 'load' && e.status === 'file' && e.file)
-          self.postMessage({ type: 'status', text: `loading ${e.file}` });
+        if (e.stage === 'load' && e.status === 'file' && e.file) status(`loading ${e.file}`);
+        else if (e.stage === 'download' && e.total > 0)
+          status(`downloading ${e.file}: ${mb(e.loaded)} of ${mb(e.total)} MB`, e.loaded / e.total);
       },
     });
     const rt = ef.runtime;
@@ -91,7 +100,12 @@ async function rerankScores(query: string, documents: string[], signal: AbortSig
     }
   });
   const [q] = await ef.encodeQueries([query], { signal });
-  const vecs = await ef.encodeDocuments(pieces, { signal });
+  const vecs = await ef.encodeDocuments(pieces, {
+    signal,
+    onProgress: (e) => {
+      if (e.stage === 'encode') status(`reranking: ${e.done} of ${e.total} passages embedded`, e.progress);
+    },
+  });
   const best = documents.map(() => Number.NEGATIVE_INFINITY);
   vecs.forEach((v, j) => {
     let s = 0;

@@ -18,7 +18,8 @@ export interface ModelRuntime {
 
 export type FromWorker =
   | { type: 'loaded'; id: number; runtime: ModelRuntime }
-  | { type: 'status'; text: string }
+  /** What the worker is doing; `fraction` (0..1) where it can say how far along it is. */
+  | { type: 'status'; text: string; fraction?: number }
   /** Row-major `count × dim` vectors; the buffer is transferred. */
   | { type: 'embedded'; id: number; vectors: Float32Array; count: number; dim: number }
   /** Every document's score, in input order. */

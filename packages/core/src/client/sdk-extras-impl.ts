@@ -1,6 +1,7 @@
 // The bodies of the SDK extras (see sdk-extras.ts), loaded on first use: most pages never call them.
 
 import { ElanusError } from '../errors/index.js';
+import { createAnalyzer } from '../functions/analyzer/index.js';
 import { ok } from '../methods/common.js';
 import {
   ELANUS_VERSION,
@@ -205,7 +206,6 @@ async function runAnalyzer(b: VectorClient, req: RunAnalyzerReq): Promise<RunAna
       );
     }
   }
-  const { createAnalyzer } = await import('../functions/analyzer/index.js');
   const analyzer = createAnalyzer((params ?? {}) as never);
   return {
     status: ok(),
