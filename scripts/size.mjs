@@ -124,7 +124,8 @@ try {
           outdir,
           absWorkingDir: root, // metafile paths are relative to this
           metafile: true,
-          external: siblings.flatMap((s) => [s, `${s}/*`]),
+          // Peer dependencies (a framework the app already has) are the app's bytes, not ours.
+          external: [...siblings, ...Object.keys(pkg.peerDependencies ?? {})].flatMap((s) => [s, `${s}/*`]),
           loader: { '.wasm': 'file', '.onnx': 'file' },
           logLevel: 'error',
         });
