@@ -368,6 +368,25 @@ test('idb:// in a worker opens what the page would open', async ({ harness }) =>
   expect(out.w2).toEqual({ ok: true, has: true, n: 1 });
 });
 
+test('storageEstimate() and requestPersistence() answer on idb:// with worker: true as in the page', async ({
+  harness,
+}) => {
+  const out = await harness.inPage(async (elanus) => {
+    const uri = `idb://estimate-${Date.now()}`;
+    const run = async (worker: boolean) => {
+      const c = new elanus.MilvusClient({ uri: `${uri}-${worker ? 'w' : 'p'}`, worker });
+      await c.createCollection({ collection_name: 'e', dimension: 2 });
+      const e = await c.storageEstimate();
+      const persisted = await c.requestPersistence();
+      await c.closeConnection();
+      return { usage: typeof e.usage, quota: e.quota > 0, persisted: typeof persisted };
+    };
+    return { page: await run(false), worker: await run(true) };
+  });
+  expect(out.worker).toEqual({ usage: 'number', quota: true, persisted: 'boolean' });
+  expect(out.worker).toEqual(out.page);
+});
+
 test('worker round trip of a small search (printed, not asserted)', async ({ harness }) => {
   const out = await harness.inPage(async (elanus) => {
     const run = async (worker: boolean) => {

@@ -5,23 +5,49 @@ import { CLIENT_METHODS, type VectorClient } from './types.js';
 
 export { type ClientConfig, registerTransport } from './open-backend.js';
 
+const secrets = new WeakMap<object, ClientConfig>();
+
+function configOf(client: object): ClientConfig {
+  return secrets.get(client) ?? {};
+}
+
+const SECRET_KEYS = new Set(['token', 'password', 'apiKey', 'api_key']);
+
+/** A copy of a client configuration that is safe to log. */
+export function redactConfig(config: ClientConfig): ClientConfig {
+  const out: ClientConfig = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (SECRET_KEYS.has(k) && v !== undefined && v !== '') out[k] = '***';
+    else if ((k === 'uri' || k === 'address') && typeof v === 'string')
+      out[k] = v.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+    else out[k] = v;
+  }
+  return out;
+}
+
 /**
  * The one public facade: `new MilvusClient({ uri })`. The URI picks the backend, so application code
  * moves between the in-page engine and a real Milvus by changing it.
  */
 export class MilvusClient {
-  readonly config: ClientConfig;
   private backend: Promise<VectorClient> | undefined;
 
   constructor(config: ClientConfig | string = {}) {
-    this.config = typeof config === 'string' ? { uri: config } : { ...config };
+    const c = typeof config === 'string' ? { uri: config } : { ...config };
+    // Kept off the instance: JSON.stringify(client) or console.log(client) must not show a token.
+    secrets.set(this, c);
     // Fail fast on a malformed URI; the backend itself opens lazily on first use.
-    schemeOf(this.config.uri ?? this.config.address ?? 'memory://');
+    schemeOf(c.uri ?? c.address ?? 'memory://');
+  }
+
+  /** The configuration, with `token`, `password` and a password in the URI shown as `***`. */
+  get config(): Readonly<ClientConfig> {
+    return redactConfig(configOf(this));
   }
 
   /** Resolves once the backend is open (engine created, database loaded, or connection made). */
   connectPromise(): Promise<VectorClient> {
-    this.backend ??= openBackend(this.config);
+    this.backend ??= openBackend(configOf(this));
     return this.backend;
   }
 
@@ -55,10 +81,16 @@ export class MilvusClient {
   private async extra<T>(method: string): Promise<T> {
     const b = (await this.connectPromise()) as unknown as Record<string, (() => Promise<T>) | undefined>;
     const fn = b[method];
-    if (typeof fn !== 'function') {
-      throw new ElanusError('NotImplemented', `${method}() is available on idb:// clients only`);
+    if (typeof fn === 'function') return fn.call(b);
+    const c = configOf(this);
+    if (schemeOf(c.uri ?? c.address ?? 'memory://') === 'idb') {
+      // idb:// in a worker: the quota is the origin's, so this realm answers (persist() is page-only anyway).
+      const quota = await import('../storage/quota.js');
+      return (
+        method === 'storageEstimate' ? quota.storageEstimate() : quota.requestPersistence()
+      ) as Promise<T>;
     }
-    return fn.call(b);
+    throw new ElanusError('NotImplemented', `${method}() is available on idb:// clients only`);
   }
 
   async closeConnection(): Promise<void> {

@@ -27,6 +27,8 @@ export interface ClientConfig {
   device?: ComputeDevice;
   /** Fewest query vectors per search for which the GPU is used (default 2). */
   gpuMinBatch?: number;
+  /** Largest JSON value (and dynamic field of a row) in UTF-8 bytes (default 65536, the server's limit). */
+  maxJsonBytes?: number;
   [key: string]: unknown;
 }
 
@@ -69,6 +71,7 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
     const engine = await createEngine({
       device: config.device ?? 'auto',
       ...(config.gpuMinBatch !== undefined ? { gpuMinBatch: config.gpuMinBatch } : {}),
+      ...(config.maxJsonBytes !== undefined ? { maxJsonBytes: config.maxJsonBytes } : {}),
     });
     return new LocalClient(engine);
   }

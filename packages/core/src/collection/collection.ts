@@ -11,7 +11,7 @@ import {
 } from '../schema/types.js';
 import { Bitset } from '../util/bitset.js';
 import { createScalarColumn, createSparseColumn, type ScalarColumn, type SparseColumn } from './columns.js';
-import { type ConvertedRow, convertRow, toInt64 } from './convert.js';
+import { type ConvertedRow, type ConvertLimits, convertRow, toInt64 } from './convert.js';
 
 export type PrimaryKey = bigint | string;
 
@@ -92,6 +92,8 @@ export class Collection implements FilterSource {
   private nextAutoId: bigint;
   private nextPartitionId = 1;
   readonly textEncoders = new Map<string, TextEncoderFn>();
+  /** Input limits (JSON size), set by the engine from its options. */
+  limits: ConvertLimits = {};
   /** Bumped by every compaction (rows renumbered): persistence then rewrites every stored segment. */
   epoch = 0;
 
@@ -312,7 +314,9 @@ export class Collection implements FilterSource {
     const pid = this.partitionId(partition);
     const pk = this.pkField;
     const auto = pk.autoID && mode === 'insert';
-    const converted: ConvertedRow[] = data.map((row, i) => convertRow(this.schema, row, i, !auto));
+    const converted: ConvertedRow[] = data.map((row, i) =>
+      convertRow(this.schema, row, i, !auto, this.limits),
+    );
     const keys: PrimaryKey[] = converted.map((c) => {
       if (auto) {
         const id = this.nextAutoId++;

@@ -6,6 +6,13 @@ import {
   type FieldSchema,
   type SparseVector,
 } from '../schema/types.js';
+import {
+  checkJsonBytes,
+  DEFAULT_MAX_JSON_BYTES,
+  loneSurrogateAt,
+  setOwn,
+  toJsonValue,
+} from './json-value.js';
 
 const INT_RANGES: Partial<Record<DataType, [number, number]>> = {
   [DataType.Int8]: [-128, 127],
@@ -60,9 +67,15 @@ function toScalar(t: DataType, v: unknown, field: FieldSchema, row: number, elem
     case DataType.Float:
     case DataType.Double:
       if (typeof v !== 'number' || !Number.isFinite(v)) mismatch(name, row, `a finite ${DataTypeName[t]}`, v);
+      // A Float is float32: 1e39 would be stored as Infinity.
+      if (t === DataType.Float && !Number.isFinite(Math.fround(v)))
+        mismatch(name, row, 'a Float within float32 range (±3.4e38)', v);
       return v;
     case DataType.VarChar: {
       if (typeof v !== 'string') mismatch(name, row, 'a VarChar string', v);
+      const lone = loneSurrogateAt(v);
+      // Milvus stores UTF-8: a lone surrogate has no encoding (and would break a sync).
+      if (lone >= 0) mismatch(name, row, `valid UTF-16 text (a lone surrogate at index ${lone})`, v);
       const max = field.max_length ?? 65535;
       // Milvus measures max_length in UTF-8 bytes; skip the encode when it cannot matter.
       if (v.length > max / 3) {
@@ -101,6 +114,15 @@ export function toFloatVector(v: unknown, field: FieldSchema, row: number): Floa
       return mismatch(field.name, row, `finite numbers in the vector (index ${i})`, x);
     }
     out[i] = x;
+    // Stored as float32: a finite double beyond ±3.4e38 would become Infinity and rank first for IP.
+    if (!Number.isFinite(out[i]!)) {
+      return mismatch(
+        field.name,
+        row,
+        `numbers within float32 range (±3.4e38) in the vector (index ${i})`,
+        x,
+      );
+    }
   }
   return out;
 }
@@ -138,28 +160,14 @@ export function toSparseVector(v: unknown, field: string, row: number): SparseVe
     const x = val[i]!;
     if (!Number.isInteger(k) || k < 0 || k > 4294967294)
       mismatch(field, row, 'sparse indices in [0, 2^32-2]', k);
-    if (typeof x !== 'number' || !Number.isFinite(x)) mismatch(field, row, 'finite sparse values', x);
+    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x)))
+      mismatch(field, row, 'finite sparse values within float32 range (±3.4e38)', x);
     if (n > 0 && indices[n - 1] === k) mismatch(field, row, 'unique sparse indices', k);
     indices[n] = k;
     values[n] = x;
     n++;
   }
   return { indices, values };
-}
-
-function toJson(v: unknown, field: string, row: number): unknown {
-  try {
-    // A deep copy keeps callers from mutating stored rows and rejects what JSON cannot hold.
-    const s = JSON.stringify(v, (_k, x) => {
-      if (typeof x === 'bigint') throw new Error('bigint');
-      if (typeof x === 'number' && !Number.isFinite(x)) throw new Error('non-finite number');
-      return x;
-    });
-    if (s === undefined) throw new Error('undefined');
-    return JSON.parse(s);
-  } catch {
-    return mismatch(field, row, 'a JSON value', v);
-  }
 }
 
 export interface ConvertedRow {
@@ -172,12 +180,19 @@ export interface ConvertedRow {
  * Validates and converts one input row to storage values. `pkProvided` says whether the
  * primary key is expected in the row (false for autoID inserts).
  */
+export interface ConvertLimits {
+  /** Largest JSON value, and largest dynamic field of a row, in UTF-8 bytes (the server's 64 KiB default). */
+  maxJsonBytes?: number;
+}
+
 export function convertRow(
   schema: CollectionSchema,
   input: Record<string, unknown>,
   row: number,
   pkProvided: boolean,
+  limits: ConvertLimits = {},
 ): ConvertedRow {
+  const maxJson = limits.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ElanusError(
       'IllegalArgument',
@@ -249,7 +264,7 @@ export function convertRow(
         break;
       }
       case DataType.JSON:
-        values[i] = toJson(v, f.name, row);
+        values[i] = toJsonValue(v, f.name, row, maxJson);
         break;
       case DataType.Array: {
         if (!Array.isArray(v)) mismatch(f.name, row, `an Array of ${DataTypeName[f.element_type!]}`, v);
@@ -284,14 +299,17 @@ export function convertRow(
       const meta = input[key];
       if (meta && typeof meta === 'object' && !Array.isArray(meta)) {
         dynamic ??= {};
-        Object.assign(dynamic, toJson(meta, key, row) as object);
+        for (const [k, x] of Object.entries(toJsonValue(meta, key, row, maxJson) as object))
+          setOwn(dynamic, k, x);
         continue;
       }
     }
     const v = input[key];
     if (v === undefined) continue;
     dynamic ??= {};
-    dynamic[key] = toJson(v, key, row);
+    setOwn(dynamic, key, toJsonValue(v, key, row, maxJson));
   }
+  // The server keeps the dynamic keys of a row as one JSON value: the limit holds for all of them.
+  if (dynamic) checkJsonBytes(dynamic, '$meta', row, maxJson);
   return { values, dynamic };
 }

@@ -16,6 +16,8 @@ export interface EngineConfig {
   device?: ComputeDevice;
   /** Fewest query vectors per search for which the GPU is used (default 2). */
   gpuMinBatch?: number;
+  /** Largest JSON value (and dynamic field of a row) in UTF-8 bytes; the server's default is 65536. */
+  maxJsonBytes?: number;
 }
 
 /**
@@ -76,5 +78,6 @@ export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
     textEncoderFor: (field: FieldSchema): TextEncoderFn | undefined => createTextEncoder(field),
     device: batchSearcher ? 'webgpu' : kernels.kind,
     ...(batchSearcher ? { batchSearcher } : {}),
+    ...(config.maxJsonBytes !== undefined ? { limits: { maxJsonBytes: config.maxJsonBytes } } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import { Collection, type IndexFactory, type TextEncoderFn } from '../collection/collection.js';
+import type { ConvertLimits } from '../collection/convert.js';
 import { ElanusError } from '../errors/index.js';
 import type { CollectionSchema, FieldSchema } from '../schema/types.js';
 import type { BatchSearcher } from './batch-search.js';
@@ -27,6 +28,8 @@ export interface EngineOptions {
   device?: 'webgpu' | 'wasm' | 'js';
   /** Batched FLAT searches on another device (WebGPU); search methods use it when present. */
   batchSearcher?: BatchSearcher;
+  /** Input limits every collection applies (JSON size). */
+  limits?: ConvertLimits;
 }
 
 /** Collections by name, one writer, and a log of the writes it applied. */
@@ -108,6 +111,7 @@ export class Engine {
     this.nextId = Math.max(this.nextId, id + 1);
     const encoders = restore?.textEncoderFor ?? this.options.textEncoderFor;
     const c = new Collection(schema, id, this.options.indexFactory, encoders);
+    if (this.options.limits) c.limits = this.options.limits;
     this.collections.set(schema.name, c);
     return c;
   }

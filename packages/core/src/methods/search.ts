@@ -99,6 +99,24 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
       try {
         return toFloatVector(q, f, 0);
       } catch (e) {
+        if (
+          e instanceof ElanusError &&
+          e.code !== 'DimensionMismatch' &&
+          (Array.isArray(q) || ArrayBuffer.isView(q))
+        ) {
+          // The right length, a bad element: name it (NaN, Infinity, beyond float32, not a number).
+          const v = q as ArrayLike<unknown>;
+          for (let k = 0; k < v.length; k++) {
+            const x = v[k];
+            if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) {
+              throw new ElanusError(
+                'IllegalArgument',
+                `invalid parameter ${at}: expected finite numbers within float32 range (±3.4e38) in the query vector, got ${typeof x === 'number' ? String(x) : typeof x} at index ${k}`,
+                { param: at },
+              );
+            }
+          }
+        }
         if (e instanceof ElanusError) {
           const got =
             Array.isArray(q) || ArrayBuffer.isView(q) ? `dim ${(q as ArrayLike<number>).length}` : typeof q;

@@ -48,7 +48,11 @@ export async function openIdbClient(config: IdbClientConfig): Promise<IdbClient>
   return PersistentClient.open({
     storage,
     name,
-    createEngine: () => createEngine({ device: config.device ?? 'auto' }),
+    createEngine: () =>
+      createEngine({
+        device: config.device ?? 'auto',
+        ...(config.maxJsonBytes !== undefined ? { maxJsonBytes: config.maxJsonBytes } : {}),
+      }),
     ...(config.coordination ? { coordination: config.coordination } : {}),
     ...(config.sealRows !== undefined ? { sealRows: config.sealRows } : {}),
     ...(config.idleSealMs !== undefined ? { idleSealMs: config.idleSealMs } : {}),

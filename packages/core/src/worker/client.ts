@@ -70,6 +70,16 @@ function terminated(message: string): ElanusError {
 }
 
 /** The config as the worker gets it: without the worker itself and without what cannot be cloned. */
+/** A request the structured clone refuses (a function in a JSON field...) becomes a named library error. */
+function uncloneable(e: unknown): unknown {
+  if (!(e instanceof Error) || e.name !== 'DataCloneError') return e;
+  return new ElanusError(
+    'DataTypeMismatch',
+    `invalid request: it holds a value that cannot be sent to the engine worker (${e.message}); rows may hold JSON values, typed arrays and bigints only`,
+    { param: 'data' },
+  );
+}
+
 function configForWorker(config: ClientConfig): ClientConfig {
   const out: ClientConfig = {};
   for (const [k, v] of Object.entries(config)) {
@@ -213,9 +223,13 @@ export class WorkerClient {
         return;
       }
       conn.pending.add(reject);
-      f(conn.api)
-        .then(resolve, reject)
-        .finally(() => conn.pending.delete(reject));
+      let sent: Promise<R>;
+      try {
+        sent = f(conn.api);
+      } catch (e) {
+        sent = Promise.reject(e);
+      }
+      sent.then(resolve, (e: unknown) => reject(uncloneable(e))).finally(() => conn.pending.delete(reject));
     });
   }
 
