@@ -296,6 +296,9 @@ test('filters narrow the results; a bad expression shows the parser message at i
   // inline and in the summary, not only "has an error".
   await search(page, { query: 'run', mode: 'bm25', filter: 'freq > "ten"' });
   await expect(page.locator('#filter-error')).toBeVisible();
+  // The live syntax check (debounced 250 ms after typing) parses this fine; it must not hide the engine's error.
+  await page.waitForTimeout(400);
+  await expect(page.locator('#filter-error')).toBeVisible();
   await expect(page.locator('#filter-error .msg')).toContainText('freq');
   await expect(page.locator('#summary')).toContainText('freq');
 

@@ -301,7 +301,11 @@ function currentRequest(): SearchRequest {
   };
 }
 
-function showFilterError(message: string | undefined, column?: number): void {
+/** The expression the engine last rejected: the live syntax check must not clear that error (it parses fine). */
+let engineRejected: string | undefined;
+
+function showFilterError(message: string | undefined, column?: number, fromEngine = false): void {
+  engineRejected = message && fromEngine ? ui.filter.value : undefined;
   const caret = ui.filterError.querySelector('.caret');
   const msg = ui.filterError.querySelector('.msg');
   if (!message) {
@@ -371,7 +375,7 @@ async function search(): Promise<void> {
     demo.lastSearch = { query: req.query, mode: req.mode, filter: req.filter, ok: false, seq };
     if (e instanceof FilterError) {
       const { message, column } = filterMessage(e);
-      showFilterError(message, column ?? e.column);
+      showFilterError(message, column ?? e.column, true);
       // The engine's own words (they name the column and the cause), not only that something is wrong.
       ui.summary.textContent = `The filter expression has an error: ${message}`;
     } else {
@@ -411,7 +415,8 @@ function wireSearch(): void {
       if (!expr.trim()) return showFilterError(undefined);
       try {
         parseFilter(expr);
-        showFilterError(undefined);
+        // A search may have answered before this debounce fired: keep the engine's error for this text.
+        if (expr !== engineRejected) showFilterError(undefined);
       } catch (e) {
         const { message, column } = filterMessage(e);
         showFilterError(message, column);
