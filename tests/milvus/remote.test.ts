@@ -1,6 +1,7 @@
 // @elanus/milvus against a real Milvus API (milvus-lite, or MILVUS_URI): the gRPC transport, schema
 // mapping both ways, push of 20,000 rows and search parity, pull into an empty local, deletions.
 import {
+  ConsistencyLevelEnum,
   MilvusClient as CoreClient,
   createEngine,
   DataType,
@@ -334,6 +335,18 @@ describe(`sync of ${N} rows`, () => {
       const fieldsOf = (h: SearchHit[] | SearchHit[][]) =>
         (h as SearchHit[]).map((x) => req.output_fields.map((f) => x[f]));
       expect(fieldsOf(b.results)).toEqual(fieldsOf(a.results));
+    }
+  });
+
+  it('takes consistency_level on reads as the SDK does (enum number or name), on both sides', async () => {
+    const q = row(654_321).vec as number[];
+    for (const level of [ConsistencyLevelEnum.Strong, ConsistencyLevelEnum.Bounded, 'Eventually'] as const) {
+      const req = { collection_name: name, anns_field: 'vec', data: q, limit: 5, consistency_level: level };
+      const a = await l.search(req);
+      const b = await remote.search(req);
+      expect(hits(b.results)).toEqual(hits(a.results));
+      const count = { collection_name: name, filter: 'year > 2000', consistency_level: level };
+      expect((await remote.count(count)).data).toBe((await l.count(count)).data);
     }
   });
 

@@ -2,7 +2,7 @@
 // reference (fixtures/rest-v2.json): exact request bodies, CORS-safe headers, Int64 values beyond 2^53,
 // error envelopes (HTTP 200 + non-zero code), and result shapes converted to the Node SDK's.
 import { readFileSync } from 'node:fs';
-import { ElanusError } from '@elanus/core';
+import { ConsistencyLevelEnum, ElanusError } from '@elanus/core';
 import { describe, expect, it } from 'vitest';
 import { parseJsonLossless, RestClient } from '../src/index.js';
 
@@ -225,6 +225,40 @@ describe('REST v2 fixtures', () => {
     });
     expect(bodyOf(calls[2]!)).toEqual(fx('searchTwo').request);
     expect((two.results as { id: string }[][]).map((r) => r.map((h) => h.id))).toEqual([['1', '2'], ['3']]);
+  });
+
+  it('consistency_level: the SDK enum or a name goes out as consistencyLevel by name; an unknown one is refused', async () => {
+    const { f, calls } = fakeFetch('describe', 'query', 'describe', 'search');
+    const c = client(f);
+    await c.query({
+      collection_name: 'test_collection',
+      filter: 'color like "red%"',
+      limit: 3,
+      output_fields: ['*'],
+      consistency_level: ConsistencyLevelEnum.Bounded,
+    });
+    expect(bodyOf(calls[1]!)).toEqual({ ...(fx('query').request as object), consistencyLevel: 'Bounded' });
+    await c.search({
+      collection_name: 'quick_setup',
+      data: [
+        0.3580376395471989, -0.6023495712049978, 0.18414012509913835, -0.26286205330961354,
+        0.9029438446296592,
+      ],
+      anns_field: 'vector',
+      limit: 3,
+      output_fields: ['color'],
+      consistency_level: 'Eventually',
+    });
+    expect(bodyOf(calls[3]!)).toEqual({
+      ...(fx('search').request as object),
+      consistencyLevel: 'Eventually',
+    });
+    const e = await c
+      .query({ collection_name: 'test_collection', filter: '', consistency_level: 7 as never })
+      .catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ElanusError);
+    expect((e as ElanusError).message).toMatch(/consistency_level: expected one of Strong, .* got 7/);
+    expect(calls).toHaveLength(4);
   });
 
   it('hybrid_search: sub-requests and the reranker', async () => {

@@ -123,7 +123,7 @@ export class LocalClient implements T.VectorClient {
   async query(req: T.QueryReq) {
     return queries.query(this.engine, req);
   }
-  async count(req: T.CollectionReq & { filter?: string; expr?: string }) {
+  async count(req: T.CountReq) {
     return queries.count(this.engine, req);
   }
   async search(req: T.SearchReq) {

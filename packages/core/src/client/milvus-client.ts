@@ -1,7 +1,16 @@
 import { ElanusError } from '../errors/index.js';
 import { type ClientConfig, openBackend, schemeOf } from './open-backend.js';
 import { installSdkExtras, type SdkExtras, type SdkMethodNotImplemented } from './sdk-extras.js';
-import { CLIENT_METHODS, type VectorClient } from './types.js';
+import {
+  CLIENT_METHODS,
+  type GetReq,
+  type HybridSearchReq,
+  type QueryReq,
+  type QueryRowsResults,
+  type SearchReq,
+  type SearchResults,
+  type VectorClient,
+} from './types.js';
 
 export { type ClientConfig, registerTransport } from './open-backend.js';
 
@@ -102,10 +111,16 @@ export class MilvusClient {
 }
 
 // The facade forwards each Milvus method to the backend; declaration merging gives it the full typed API.
+// Reads are typed as the SDK types them: results shaped by the request, row fields `any`.
 export interface MilvusClient
-  extends Omit<VectorClient, 'closeConnection'>,
+  extends Omit<VectorClient, 'closeConnection' | 'search' | 'hybridSearch' | 'query' | 'get'>,
     SdkExtras,
-    Record<SdkMethodNotImplemented, (req?: unknown) => Promise<never>> {}
+    Record<SdkMethodNotImplemented, (req?: unknown) => Promise<never>> {
+  search<T extends SearchReq>(req: T): Promise<SearchResults<T>>;
+  hybridSearch<T extends HybridSearchReq>(req: T): Promise<SearchResults<T>>;
+  query(req: QueryReq): Promise<QueryRowsResults>;
+  get(req: GetReq): Promise<QueryRowsResults>;
+}
 for (const m of CLIENT_METHODS) {
   Object.defineProperty(MilvusClient.prototype, m, {
     value: async function (this: MilvusClient, req: unknown) {

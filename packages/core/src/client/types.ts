@@ -20,6 +20,24 @@ export interface CollectionReq {
   db_name?: string;
 }
 
+/**
+ * The SDK's `ConsistencyLevelEnum` (the proto's numbers). Reads accept it or its name; the local engine
+ * always reads its own writes, so every level behaves as Strong.
+ */
+export const ConsistencyLevelEnum = {
+  Strong: 0,
+  Session: 1,
+  Bounded: 2,
+  Eventually: 3,
+  Customized: 4,
+} as const;
+export type ConsistencyLevelEnum = (typeof ConsistencyLevelEnum)[keyof typeof ConsistencyLevelEnum];
+
+/** The `consistency_level` a read request may carry. */
+export interface ReadConsistency {
+  consistency_level?: ConsistencyLevelEnum | keyof typeof ConsistencyLevelEnum;
+}
+
 export interface PartitionReq extends CollectionReq {
   partition_name: string;
 }
@@ -146,7 +164,7 @@ export interface DeleteReq extends CollectionReq {
   partition_name?: string;
 }
 
-export interface QueryReq extends CollectionReq {
+export interface QueryReq extends CollectionReq, ReadConsistency {
   filter?: string;
   expr?: string;
   filter_params?: Record<string, unknown>;
@@ -157,7 +175,7 @@ export interface QueryReq extends CollectionReq {
   partition_names?: string[];
 }
 
-export interface GetReq extends CollectionReq {
+export interface GetReq extends CollectionReq, ReadConsistency {
   ids: Id[] | bigint[];
   output_fields?: string[];
   partition_names?: string[];
@@ -167,6 +185,15 @@ export interface QueryResults extends StatusRes {
   data: RowData[];
 }
 
+/** A result row as the SDK types it: fields are `any`, so `res.data[0].text.length` compiles as it does there. */
+// biome-ignore lint/suspicious/noExplicitAny: parity with the SDK's QueryResults rows
+export type ResultRow = Record<string, any>;
+
+/** What `MilvusClient.query` / `get` resolve to (the SDK's `QueryResults`). */
+export interface QueryRowsResults extends StatusRes {
+  data: ResultRow[];
+}
+
 export type VectorInput =
   | number[]
   | Float32Array
@@ -174,7 +201,7 @@ export type VectorInput =
   | { indices: number[]; values: number[] }
   | string;
 
-export interface SearchReq extends CollectionReq {
+export interface SearchReq extends CollectionReq, ReadConsistency {
   /** One query vector, or several. Text for BM25 function fields. */
   data?: VectorInput | VectorInput[];
   /** Node SDK alias of `data`. */
@@ -204,9 +231,44 @@ export interface SearchHit {
   [field: string]: unknown;
 }
 
-export interface SearchResults extends StatusRes {
+/** A hit as the SDK types it (`SearchResultData`): output fields are `any`, so `hit.text.length` compiles. */
+export interface SearchResultData {
+  id: string;
+  score: number;
+  // biome-ignore lint/suspicious/noExplicitAny: parity with the SDK's SearchResultData
+  [field: string]: any;
+}
+
+type HitsFor<D> = [D] extends [VectorInput]
+  ? SearchResultData[]
+  : [D] extends [readonly [unknown]]
+    ? SearchResultData[]
+    : [D] extends [readonly [unknown, unknown, ...unknown[]]]
+      ? SearchResultData[][]
+      : SearchResultData[] | SearchResultData[][];
+
+/**
+ * The shape of `results` for a request type, as the SDK's `DetermineResultsType`: one query vector (or a
+ * one-element tuple) gives one list of hits; a tuple of several gives one list per query. An array whose
+ * length the compiler cannot see stays the union, because one vector in it answers with a single list.
+ */
+export type DetermineResultsType<T> = T extends { data: readonly { anns_field: string; data: infer D }[] }
+  ? HitsFor<D>
+  : T extends { data: infer D }
+    ? HitsFor<D>
+    : T extends { vectors: infer D }
+      ? HitsFor<D>
+      : T extends { vector: infer D }
+        ? HitsFor<D>
+        : SearchResultData[] | SearchResultData[][];
+
+/**
+ * Search results. The backends (engine, worker, remote transports) return `SearchResults` with hits whose
+ * fields are `unknown`; `MilvusClient.search<T>()` returns `SearchResults<T>`, typed from the request.
+ */
+export interface SearchResults<T = never> extends StatusRes {
   /** Hits for one query vector, or one list per query vector when several were given. */
-  results: SearchHit[] | SearchHit[][];
+  results: [T] extends [never] ? SearchHit[] | SearchHit[][] : DetermineResultsType<T>;
   recalls: number[];
 }
 
@@ -224,7 +286,7 @@ export interface HybridSearchSingleReq {
   expr?: string;
 }
 
-export interface HybridSearchReq extends CollectionReq {
+export interface HybridSearchReq extends CollectionReq, ReadConsistency {
   data: HybridSearchSingleReq[];
   rerank?: RerankerObj;
   limit?: number;
@@ -232,6 +294,12 @@ export interface HybridSearchReq extends CollectionReq {
   filter?: string;
   filter_params?: Record<string, unknown>;
   output_fields?: string[];
+  partition_names?: string[];
+}
+
+export interface CountReq extends CollectionReq, ReadConsistency {
+  filter?: string;
+  expr?: string;
   partition_names?: string[];
 }
 
@@ -275,7 +343,7 @@ export interface VectorClient {
   deleteEntities(req: DeleteReq): Promise<MutationResult>;
   get(req: GetReq): Promise<QueryResults>;
   query(req: QueryReq): Promise<QueryResults>;
-  count(req: CollectionReq & { filter?: string; expr?: string }): Promise<StatusRes & { data: number }>;
+  count(req: CountReq): Promise<StatusRes & { data: number }>;
   search(req: SearchReq): Promise<SearchResults>;
   hybridSearch(req: HybridSearchReq): Promise<SearchResults>;
   queryIterator(req: QueryIteratorReq): Promise<AsyncIterable<RowData[]>>;

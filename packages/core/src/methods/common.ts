@@ -163,3 +163,21 @@ export function filterParamsOf(req: {
 }) {
   return req.filter_params ?? req.exprValues;
 }
+
+const CONSISTENCY_NAMES = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
+
+/**
+ * Reads accept the SDK's `consistency_level` (its enum number or name). The engine reads its own writes,
+ * so every level is served as Strong; an unknown level is refused rather than ignored.
+ */
+export function checkConsistency(req: { consistency_level?: unknown }): void {
+  const v = req.consistency_level;
+  if (v === undefined || v === null) return;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < CONSISTENCY_NAMES.length) return;
+  if (typeof v === 'string' && CONSISTENCY_NAMES.includes(v)) return;
+  throw new ElanusError(
+    'IllegalArgument',
+    `invalid parameter consistency_level: expected one of ${CONSISTENCY_NAMES.join(', ')} or 0-4 (ConsistencyLevelEnum), got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
+    { param: 'consistency_level' },
+  );
+}

@@ -2,7 +2,15 @@ import type { HybridSearchReq, RerankerObj, SearchHit, SearchResults } from '../
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import type { TopK } from '../index/types.js';
-import { buildRow, filterOf, filterParamsOf, ok, optionalInt, planOutput } from './common.js';
+import {
+  buildRow,
+  checkConsistency,
+  filterOf,
+  filterParamsOf,
+  ok,
+  optionalInt,
+  planOutput,
+} from './common.js';
 import { requireLoaded } from './indexes.js';
 import { annsField, MAX_TOPK, parseQueries, runQuery, searchParamsOf } from './search.js';
 
@@ -66,6 +74,7 @@ export function toGreaterScore(metric: string, d: number): number {
 export function hybridSearch(engine: Engine, req: HybridSearchReq): SearchResults {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
+  checkConsistency(req);
   if (!Array.isArray(req.data) || req.data.length === 0) {
     throw new ElanusError(
       'IllegalArgument',

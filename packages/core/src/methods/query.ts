@@ -1,5 +1,5 @@
 import type {
-  CollectionReq,
+  CountReq,
   GetReq,
   QueryIteratorReq,
   QueryReq,
@@ -10,7 +10,15 @@ import type {
 import type { Collection, PrimaryKey } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
-import { buildRow, filterOf, filterParamsOf, ok, optionalInt, planOutput } from './common.js';
+import {
+  buildRow,
+  checkConsistency,
+  filterOf,
+  filterParamsOf,
+  ok,
+  optionalInt,
+  planOutput,
+} from './common.js';
 import { requireLoaded } from './indexes.js';
 
 const MAX_WINDOW = 16384; // Milvus's default limit on offset + limit.
@@ -39,6 +47,7 @@ export function matchingRowsByPk(
 export function query(engine: Engine, req: QueryReq): QueryResults {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
+  checkConsistency(req);
   const filter = filterOf(req);
   const params = filterParamsOf(req);
   const output = req.output_fields;
@@ -85,6 +94,7 @@ export function query(engine: Engine, req: QueryReq): QueryResults {
 export function get(engine: Engine, req: GetReq): QueryResults {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
+  checkConsistency(req);
   if (!Array.isArray(req.ids)) {
     throw new ElanusError(
       'IllegalArgument',
@@ -104,13 +114,11 @@ export function get(engine: Engine, req: GetReq): QueryResults {
   return { status: ok(), data };
 }
 
-export function count(
-  engine: Engine,
-  req: CollectionReq & { filter?: string; expr?: string },
-): StatusRes & { data: number } {
+export function count(engine: Engine, req: CountReq): StatusRes & { data: number } {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
-  return { status: ok(), data: c.select(filterOf(req), undefined).count() };
+  checkConsistency(req);
+  return { status: ok(), data: c.select(filterOf(req), undefined, req.partition_names).count() };
 }
 
 /**
@@ -120,6 +128,7 @@ export function count(
 export function queryIterator(engine: Engine, req: QueryIteratorReq): AsyncIterable<RowData[]> {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
+  checkConsistency(req);
   const batch = optionalInt(req.batchSize, 'batchSize', 1, MAX_WINDOW, 1000);
   const total =
     req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);

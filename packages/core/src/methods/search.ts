@@ -9,6 +9,7 @@ import { DataType, type FieldSchema, isVectorType, type SparseVector } from '../
 import type { Bitset } from '../util/bitset.js';
 import {
   buildRow,
+  checkConsistency,
   filterOf,
   filterParamsOf,
   type OutputPlan,
@@ -306,6 +307,7 @@ export async function searchAsync(engine: Engine, req: SearchReq): Promise<Searc
 function planSearch(engine: Engine, req: SearchReq): SearchPlan {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
+  checkConsistency(req);
   // The SDK's older form puts anns_field, topk and metric_type in `search_params` (LangChain sends it).
   const sp = req.search_params;
   const f = annsField(c, req.anns_field ?? (sp?.anns_field as string | undefined));
@@ -385,6 +387,7 @@ function finishSearch(p: SearchPlan, tops?: TopK[]): SearchResults {
 export function searchIterator(engine: Engine, req: SearchIteratorReq): AsyncIterable<SearchHit[]> {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
+  checkConsistency(req);
   const batch = optionalInt(req.batchSize, 'batchSize', 1, MAX_TOPK, 100);
   const total =
     req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);

@@ -362,6 +362,8 @@ export class GrpcClient implements VectorClient {
       collection_name: req.collection_name,
       filter: req.filter ?? req.expr ?? '',
       output_fields: ['count(*)'],
+      ...(req.partition_names ? { partition_names: req.partition_names } : {}),
+      ...(req.consistency_level !== undefined ? { consistency_level: req.consistency_level } : {}),
     });
     return { status: res.status, data: Number(res.data[0]?.['count(*)'] ?? 0) };
   }

@@ -2,6 +2,7 @@ import {
   type BoolRes,
   type ClientConfig,
   type CollectionReq,
+  type CountReq,
   type CreateCollectionReq,
   type CreateIndexReq,
   type DeleteReq,
@@ -449,6 +450,7 @@ export class RestClient implements VectorClient {
     if (req.offset !== undefined) body.offset = req.offset;
     if (req.partition_names?.length) body.partitionNames = req.partition_names;
     if (req.filter_params ?? req.exprValues) body.exprParams = req.filter_params ?? req.exprValues;
+    consistencyTo(body, req.consistency_level);
     const rows = (await this.request<Body[]>('entities/query', body)) ?? [];
     if (output?.length === 1 && output[0]!.toLowerCase() === 'count(*)') {
       return { status: ok(), data: rows.map((r) => ({ 'count(*)': String(r['count(*)'] ?? 0) })) };
@@ -465,16 +467,17 @@ export class RestClient implements VectorClient {
       filter: keysFilter(schema, ids),
       ...(req.output_fields ? { output_fields: req.output_fields } : {}),
       ...(req.partition_names ? { partition_names: req.partition_names } : {}),
+      ...(req.consistency_level !== undefined ? { consistency_level: req.consistency_level } : {}),
     });
   }
 
-  async count(
-    req: CollectionReq & { filter?: string; expr?: string },
-  ): Promise<{ status: ResStatus; data: number }> {
+  async count(req: CountReq): Promise<{ status: ResStatus; data: number }> {
     const res = await this.query({
       collection_name: req.collection_name,
       filter: req.filter ?? req.expr ?? '',
       output_fields: ['count(*)'],
+      ...(req.partition_names ? { partition_names: req.partition_names } : {}),
+      ...(req.consistency_level !== undefined ? { consistency_level: req.consistency_level } : {}),
     });
     return { status: ok(), data: Number(res.data[0]?.['count(*)'] ?? 0) };
   }
@@ -521,6 +524,7 @@ export class RestClient implements VectorClient {
     if (req.group_size !== undefined) body.groupSize = req.group_size;
     if (req.strict_group_size !== undefined) body.strictGroupSize = req.strict_group_size;
     if (req.filter_params ?? req.exprValues) body.exprParams = req.filter_params ?? req.exprValues;
+    consistencyTo(body, req.consistency_level);
     const sp = (req.search_params ?? req.params ?? {}) as Record<string, unknown>;
     const inner = (sp.params ?? sp) as Record<string, unknown>;
     const searchParams: Body = {};
@@ -556,6 +560,7 @@ export class RestClient implements VectorClient {
     if (req.rerank) body.rerank = { strategy: req.rerank.strategy, params: req.rerank.params };
     if (req.output_fields) body.outputFields = req.output_fields;
     if (req.partition_names?.length) body.partitionNames = req.partition_names;
+    consistencyTo(body, req.consistency_level);
     const rows = (await this.request<Body[]>('entities/hybrid_search', body)) ?? [];
     return { status: ok(), results: this.hits(rows, schema, req.output_fields), recalls: [] };
   }
@@ -615,4 +620,20 @@ export class RestClient implements VectorClient {
 
 export async function createRestClient(config: RestClientConfig | string): Promise<RestClient> {
   return new RestClient(typeof config === 'string' ? { uri: config } : config);
+}
+
+const CONSISTENCY_NAMES = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'] as const;
+
+/** REST v2 takes the level by name (`consistencyLevel`); the SDK's enum numbers are mapped to it. */
+function consistencyTo(body: Body, level: unknown): void {
+  if (level === undefined || level === null) return;
+  const name = typeof level === 'number' ? CONSISTENCY_NAMES[level] : level;
+  if (typeof name !== 'string' || !(CONSISTENCY_NAMES as readonly string[]).includes(name)) {
+    throw new ElanusError(
+      'IllegalArgument',
+      `invalid parameter consistency_level: expected one of ${CONSISTENCY_NAMES.join(', ')} or 0-4 (ConsistencyLevelEnum), got ${typeof level === 'string' ? JSON.stringify(level) : String(level)}`,
+      { param: 'consistency_level' },
+    );
+  }
+  body.consistencyLevel = name;
 }
