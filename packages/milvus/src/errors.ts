@@ -57,7 +57,12 @@ export function checkStatus(s: StatusLike | undefined | null, what: string): voi
   const reason = st.reason ?? st.message ?? '';
   const e = remoteError(numeric, reason ? `${what}: ${reason}` : `${what} failed`);
   // The SDK names a few errors (error_code: 'CollectionNotExists'): prefer that name when it is one of ours.
-  if (typeof st.error_code === 'string' && st.error_code in ErrorCode && !(numeric in BY_NUMBER)) {
+  if (
+    typeof st.error_code === 'string' &&
+    st.error_code !== 'SUCCESS' &&
+    st.error_code in ErrorCode &&
+    !(numeric in BY_NUMBER)
+  ) {
     const named = new ElanusError(st.error_code as ErrorCode, e.message, e.details);
     Object.defineProperty(named, 'status', { value: numeric, enumerable: true });
     throw named;

@@ -1,8 +1,8 @@
 // Code written for @zilliz/milvus2-sdk-node calls methods beyond the core ones (LangChain's Milvus store
 // calls flushSync after every insert). Every public method of the SDK's MilvusClient must exist on the
 // Elanus facade: answered locally with the SDK's shape, or rejected with NotImplemented naming it.
-import { ElanusError, MilvusClient, SDK_METHODS_NOT_IMPLEMENTED } from '@elanus/core';
-import { MilvusClient as SdkClient } from '@zilliz/milvus2-sdk-node';
+import { ElanusError, ErrorCode, MilvusClient, SDK_METHODS_NOT_IMPLEMENTED } from '@elanus/core';
+import { MilvusClient as SdkClient, ErrorCode as SdkErrorCode } from '@zilliz/milvus2-sdk-node';
 import { describe, expect, it } from 'vitest';
 
 /** SDK plumbing, not API: connection pools, telemetry, caches and the like. */
@@ -88,6 +88,24 @@ describe('the SDK surface on the Elanus facade', () => {
     }
     // Every name in the list is a real SDK method (a typo would hide one).
     expect(SDK_METHODS_NOT_IMPLEMENTED.filter((m) => !methods.includes(m))).toEqual([]);
+  });
+
+  it('ErrorCode.SUCCESS and the SDK names it shares mean what they mean in the SDK', async () => {
+    expect(ErrorCode.SUCCESS).toBe(SdkErrorCode.SUCCESS);
+    for (const k of [
+      'IndexNotExist',
+      'UnexpectedError',
+      'CollectionNotExists',
+      'IllegalArgument',
+      'SchemaMismatch',
+    ])
+      expect(ErrorCode[k as keyof typeof ErrorCode], k).toBe(SdkErrorCode[k as keyof typeof SdkErrorCode]);
+    const c = new MilvusClient({ uri: 'memory://' });
+    const st = await c.createCollection({ collection_name: 'ok', dimension: 2 });
+    expect(st.error_code === ErrorCode.SUCCESS).toBe(true);
+    const e = await c.describeCollection({ collection_name: 'missing' }).catch((err: unknown) => err);
+    expect((e as ElanusError).code).toBe(ErrorCode.CollectionNotExists);
+    await c.closeConnection();
   });
 
   it('flushSync, flushAll, compact, getVersion, checkHealth answer with the SDK shapes', async () => {

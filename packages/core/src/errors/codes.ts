@@ -2,7 +2,7 @@
  * One table of error codes (Milvus names and numeric codes) with parameterised messages.
  * Numeric codes follow the Milvus server's `merr` package where one exists.
  */
-export const ErrorCode = {
+const ERROR_CODES = {
   UnexpectedError: 'UnexpectedError',
   IllegalArgument: 'IllegalArgument',
   ParameterInvalid: 'ParameterInvalid',
@@ -32,7 +32,17 @@ export const ErrorCode = {
   Unavailable: 'Unavailable',
 } as const;
 
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** The code an `ElanusError` carries. */
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/**
+ * Error-code names, plus the SDK's `SUCCESS` so that `res.status.error_code === ErrorCode.SUCCESS`
+ * reads as it does with `@zilliz/milvus2-sdk-node` (no error carries it).
+ */
+export const ErrorCode: Readonly<typeof ERROR_CODES & { SUCCESS: 'Success' }> = Object.freeze({
+  SUCCESS: 'Success',
+  ...ERROR_CODES,
+});
 
 /** Milvus numeric status codes (merr), reported as `status.code`. */
 export const ErrorNumber: Readonly<Record<ErrorCode, number>> = Object.freeze({
