@@ -13,9 +13,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { copyTemplate, esbuildBuild, repo, run, viteBuild, viteDev, webpackBuild } from './bundlers';
 
 const template = join(repo, 'tests/consumer/app');
-// Budgets (min+gzip bytes) for what the minimal app loads before its first call, and in all.
+// Budgets (min+gzip bytes) for what the minimal app loads before its first call, and in all. `all`
+// counts every emitted file, lazy ones included; the inline default worker carries a second copy of
+// the engine (about 60 kB), which is most of the gap between the two.
 const INITIAL_BUDGET = 70_000;
-const TOTAL_BUDGET = 160_000;
+const TOTAL_BUDGET = 170_000;
 
 let root = '';
 let app = '';

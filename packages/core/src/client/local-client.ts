@@ -1,5 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
+import { mentionsText, prepareTextSupport } from '../functions/text-support.js';
 import * as collections from '../methods/collections.js';
 import { ok } from '../methods/common.js';
 import { deleteEntities } from '../methods/delete.js';
@@ -42,6 +43,7 @@ export class LocalClient implements T.VectorClient {
   constructor(readonly engine: Engine) {}
 
   async createCollection(req: CreateCollectionReq) {
+    await prepareTextSupport(mentionsText(req));
     return collections.createCollection(this.engine, req);
   }
   async describeCollection(req: T.CollectionReq) {

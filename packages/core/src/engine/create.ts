@@ -1,6 +1,6 @@
-import type { IndexDef, IndexFactory, TextEncoderFn } from '../collection/collection.js';
+import type { IndexDef, IndexFactory } from '../collection/collection.js';
 import type { SparseColumn } from '../collection/columns.js';
-import { createTextEncoder } from '../functions/bm25-function.js';
+import { textEncoderFor } from '../functions/text-support.js';
 import { createIndex, deserializeIndex } from '../index/index.js';
 import type { DenseVectorColumn } from '../index/types.js';
 import { createKernels, type Kernels } from '../kernels/index.js';
@@ -75,7 +75,7 @@ export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
   }
   return new Engine({
     indexFactory: indexFactory(kernels),
-    textEncoderFor: (field: FieldSchema): TextEncoderFn | undefined => createTextEncoder(field),
+    textEncoderFor: (field: FieldSchema) => textEncoderFor(field),
     device: batchSearcher ? 'webgpu' : kernels.kind,
     ...(batchSearcher ? { batchSearcher } : {}),
     ...(config.maxJsonBytes !== undefined ? { limits: { maxJsonBytes: config.maxJsonBytes } } : {}),

@@ -2,9 +2,10 @@ import type { Collection, IndexDef, PartitionInfo } from '../collection/collecti
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import { TermDictionary } from '../functions/analyzer/term-dictionary.js';
-import { createTextEncoder, type FieldTextEncoder } from '../functions/bm25-function.js';
+import type { FieldTextEncoder } from '../functions/bm25-function.js';
+import { mentionsText, textEncoderFor } from '../functions/text-support.js';
 import { type CollectionSchema, DataType, type SparseVector } from '../schema/types.js';
-import { applyOp, type LogEntry, logKey, opRows, seqOfLogKey } from './log.js';
+import { applyOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';
 import { decodeChunk, encodeSparse, encodeTyped, encodeValues, encodeVectors } from './segment-codec.js';
 import type { StorageBatch, StoredValue } from './types.js';
 
@@ -98,6 +99,24 @@ function checkManifest(v: StoredValue | undefined): Manifest {
   return m;
 }
 
+/** Whether stored collections or logged ops name text-analysed fields (their analyzers must load first). */
+export function storedNeedText(entries: Iterable<[string, StoredValue]>): boolean {
+  for (const [key, value] of entries) {
+    if (key === 'manifest') {
+      // Shape errors are left to checkManifest / the replay, which name them.
+      const cols = (value as unknown as Partial<Manifest> | null)?.collections;
+      if (Array.isArray(cols) && cols.some((cm) => mentionsText(cm?.schema))) return true;
+    } else if (key.startsWith('log/') && logNeedsText((value as unknown as LogEntry | null)?.ops))
+      return true;
+  }
+  return false;
+}
+
+/** Only createCollection ops carry schemas; rows are never walked. */
+export function logNeedsText(ops: readonly LogOp[] | undefined): boolean {
+  return Array.isArray(ops) && ops.some((op) => op?.kind === 'createCollection' && mentionsText(op.schema));
+}
+
 /**
  * Rebuilds an engine from a consistent snapshot of the store (all keys): manifest → segments and
  * stored indexes (no rebuild) → replay of the log tail. `engine` must be empty.
@@ -158,7 +177,7 @@ function restoreCollection(
   const c = engine.create(cm.schema, {
     id: cm.id,
     textEncoderFor: (f) =>
-      dicts.has(f.name) ? createTextEncoder(f, dicts.get(f.name)) : engine.options.textEncoderFor(f),
+      dicts.has(f.name) ? textEncoderFor(f, dicts.get(f.name)) : engine.options.textEncoderFor(f),
   });
   c.created = cm.created;
   c.partitions = cm.partitions.map((p) => ({ ...p }));

@@ -2,10 +2,18 @@ import { LocalClient } from '../client/local-client.js';
 import type { ResStatus, VectorClient } from '../client/types.js';
 import type { Engine, WriteOp } from '../engine/engine.js';
 import { ElanusError, type SerializedElanusError } from '../errors/index.js';
+import { prepareTextSupport } from '../functions/text-support.js';
 import { ok } from '../methods/common.js';
 import { storageError } from './errors.js';
 import { applyOp, encodeOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';
-import { loadEngine, type Manifest, planSeal, type SealedState } from './persistence.js';
+import {
+  loadEngine,
+  logNeedsText,
+  type Manifest,
+  planSeal,
+  type SealedState,
+  storedNeedText,
+} from './persistence.js';
 import { requestPersistence, type StorageEstimate, storageEstimate } from './quota.js';
 import {
   acquireWriterLock,
@@ -411,6 +419,7 @@ export class PersistentClient {
   /** Replaces the engine with one rebuilt from a consistent snapshot of storage. Call on the control chain. */
   private async reloadNow(): Promise<void> {
     const snapshot = await this.storage.readAll(['']);
+    await prepareTextSupport(storedNeedText(snapshot));
     const engine = await this.options.createEngine();
     const state = loadEngine(engine, snapshot);
     engine.onWrite((op) => this.onEngineWrite(engine, op));
@@ -542,6 +551,7 @@ export class PersistentClient {
     if (this.role === 'leader' || seq <= this.state.seq) return;
     if (seq !== this.state.seq + 1 || !entry) return this.catchUp(seq);
     try {
+      await prepareTextSupport(logNeedsText(entry.ops));
       for (const op of entry.ops) applyOp(this.local.engine, op);
       this.state.seq = seq;
     } catch {
@@ -556,6 +566,7 @@ export class PersistentClient {
     const manifest = rows.find(([k]) => k === 'manifest')?.[1] as unknown as Manifest | undefined;
     if (manifest && manifest.seq > this.state.seq) return this.reloadNow();
     try {
+      await prepareTextSupport(storedNeedText(rows));
       for (const [k, v] of rows) {
         if (!k.startsWith('log/')) continue;
         const s = seqOfLogKey(k);
