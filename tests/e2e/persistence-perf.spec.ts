@@ -96,7 +96,7 @@ async function measure(h: Awaited<ReturnType<typeof openHarness>>): Promise<void
     await c.closeConnection();
     const t3 = performance.now();
     const d = new elanus.MilvusClient({ uri });
-    await d.connectPromise();
+    await d.connectPromise;
     const t4 = performance.now();
     const after = (await d.search({ collection_name: 'c', data: q, limit: 10 })).results;
     const t5 = performance.now();

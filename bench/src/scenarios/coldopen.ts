@@ -70,7 +70,7 @@ export async function run(ctx: Ctx): Promise<ScenarioResult> {
   }
   const t0 = now();
   const c = new MilvusClient({ uri: URI });
-  await (c as unknown as { connectPromise(): Promise<void> }).connectPromise?.();
+  await (c as unknown as { connectPromise?: Promise<unknown> }).connectPromise;
   await c.loadCollection({ collection_name: 'c' });
   const t1 = now();
   const after = (await c.search({ collection_name: 'c', data: row(data.queries, DIM, 0), limit: 10 }))

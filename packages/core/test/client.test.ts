@@ -80,6 +80,31 @@ async function books() {
   return client;
 }
 
+describe('addresses and connecting', () => {
+  it('connectPromise is a promise (await client.connectPromise), the same one each time', async () => {
+    const c = new MilvusClient({ uri: 'memory://' });
+    expect(typeof c.connectPromise.then).toBe('function');
+    expect(c.connectPromise).toBe(c.connectPromise);
+    const backend = await c.connectPromise;
+    expect(await c.client()).toBe(backend);
+    expect((await c.listCollections()).collection_names).toEqual([]);
+  });
+
+  it("the SDK's host:port is a remote address: it needs the remote transport, with an error saying which import", async () => {
+    for (const address of ['localhost:19530', '127.0.0.1:19530', '[::1]:19530', 'milvus-0.svc.local:443']) {
+      const c = new MilvusClient({ address }); // accepted up front; the transport is looked up on first use
+      const e = await c.hasCollection({ collection_name: 'x' }).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(ElanusError);
+      expect(e).toMatchObject({ code: 'IllegalArgument' });
+      expect((e as Error).message).toContain(`http://${address} is a remote Milvus`);
+      expect((e as Error).message).toContain('@elanus/milvus');
+    }
+    for (const bad of ['localhost', 'localhost:', ':19530', 'local host:1', 'localhost:123456', 'a:1/b']) {
+      expect(() => new MilvusClient({ address: bad }), bad).toThrow(/host:port/);
+    }
+  });
+});
+
 describe('collections', () => {
   it('creates with the quick form, loads, and describes like the Node SDK', async () => {
     const c = new MilvusClient({ uri: 'memory://' });
@@ -489,6 +514,60 @@ describe('search features', () => {
     const rh = ranged.results as { score: number }[];
     expect(rh.length).toBeGreaterThan(0);
     expect(rh.length).toBe(hits.filter((h) => h.score > 0.2 && h.score <= 0.9).length);
+  });
+
+  it("search by primary keys (ids) answers as a search with those rows' stored vectors; bad ids are named", async () => {
+    const { c, data } = await clustered(300, 8);
+    const filter = 'cat in [1, 2]';
+    for (const anns_field of ['dense', 'sparse'] as const) {
+      const byIds = await c.search({ collection_name: 'c', anns_field, ids: [5, 17], limit: 10, filter });
+      const byData = await c.search({
+        collection_name: 'c',
+        anns_field,
+        data: [data[5]![anns_field], data[17]![anns_field]] as never,
+        limit: 10,
+        filter,
+      });
+      expect(byIds.results).toEqual(byData.results);
+      expect((byIds.results as unknown[][]).map((l) => l.length)).toEqual([10, 10]);
+    }
+    const one = await c.search({ collection_name: 'c', anns_field: 'dense', ids: ['42'], limit: 3 });
+    expect((one.results as { id: string }[])[0]!.id).toBe('42'); // one key: one flat list, as one vector
+    await c.delete({ collection_name: 'c', ids: [17] });
+    await expectError(
+      c.search({ collection_name: 'c', anns_field: 'dense', ids: [5, 17] }),
+      'IllegalArgument',
+      /ids\[1\].*"17", which is not there/,
+    );
+    await expectError(
+      c.search({ collection_name: 'c', anns_field: 'dense', ids: [] }),
+      'IllegalArgument',
+      /ids: expected a non-empty list/,
+    );
+    await expectError(
+      c.search({ collection_name: 'c', anns_field: 'dense', ids: ['x'] as never }),
+      'DataTypeMismatch',
+      /ids\[0\]/,
+    );
+    await expectError(
+      c.search({ collection_name: 'c', anns_field: 'dense', ids: [5], data: data[5]!.dense }),
+      'IllegalArgument',
+      /either ids or data/,
+    );
+  });
+
+  it('search_aggregation is refused by name, not ignored', async () => {
+    const { c, data } = await clustered(20, 8);
+    await expectError(
+      c.search({
+        collection_name: 'c',
+        anns_field: 'dense',
+        data: data[0]!.dense,
+        search_aggregation: {},
+      } as never),
+      'NotImplemented',
+      /search_aggregation/,
+    );
   });
 
   it('group_by_field returns at most group_size hits per group', async () => {

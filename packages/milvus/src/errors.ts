@@ -80,3 +80,21 @@ export function unavailable(message: string, cause?: unknown): ElanusError {
 export function aborted(what: string): ElanusError {
   return new ElanusError('Aborted', `${what} was aborted`);
 }
+
+/**
+ * Search options the local engine has that the transports do not forward (yet): refused by name, so
+ * code moved from memory:// to a server fails loudly instead of searching with no query vectors.
+ */
+export function refuseUnforwarded(req: { ids?: unknown; search_aggregation?: unknown }): void {
+  for (const name of ['ids', 'search_aggregation'] as const) {
+    if (req[name] !== undefined) {
+      throw new ElanusError(
+        'NotImplemented',
+        `invalid parameter ${name}: not forwarded to a remote Milvus yet`,
+        {
+          param: name,
+        },
+      );
+    }
+  }
+}

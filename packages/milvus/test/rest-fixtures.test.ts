@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { ConsistencyLevelEnum, ElanusError } from '@elanus/core';
 import { describe, expect, it } from 'vitest';
-import { parseJsonLossless, RestClient } from '../src/index.js';
+import { MilvusClient, parseJsonLossless, RestClient } from '../src/index.js';
 
 interface Fixture {
   path: string;
@@ -61,6 +61,18 @@ describe('REST v2 fixtures', () => {
     expect(d.schema.fields[1]).toMatchObject({ dim: '5', type_params: [{ key: 'dim', value: '5' }] });
     expect(d.schema.fields[3]).toMatchObject({ element_type: 'Int64', max_capacity: '8' });
     expect(d.schema.fields[4]).toMatchObject({ nullable: true });
+  });
+
+  it("the SDK's address form: host:port (and [v6]:port) reaches the server over http://; connectPromise is a promise", async () => {
+    const { f, calls } = fakeFetch('has', 'has');
+    const c = new MilvusClient({ address: 'milvus.example:19530', token: 'root:Milvus', fetch: f });
+    await expect(c.connectPromise).resolves.toBeInstanceOf(RestClient);
+    expect(c.connectPromise).toBe(c.connectPromise);
+    expect((await c.hasCollection({ collection_name: 'quick_setup' })).value).toBe(true);
+    expect(calls[0]!.url).toBe('http://milvus.example:19530/v2/vectordb/collections/has');
+    const v6 = new MilvusClient({ address: '[::1]:19530', fetch: f });
+    await v6.hasCollection({ collection_name: 'quick_setup' });
+    expect(calls[1]!.url).toBe('http://[::1]:19530/v2/vectordb/collections/has');
   });
 
   it('has / list / get_stats / get_load_state / partitions / indexes', async () => {
@@ -191,6 +203,19 @@ describe('REST v2 fixtures', () => {
       $meta: { note: 'dyn' },
     });
     expect(res.data[1]).toMatchObject({ id: '4', tags: [], info: null, $meta: {} });
+  });
+
+  it('search by ids and search_aggregation are refused by name before any request (not forwarded yet)', async () => {
+    const { f, calls } = fakeFetch();
+    for (const extra of [{ ids: [1] }, { data: [0.1, 0.2], search_aggregation: {} }]) {
+      const e = await client(f)
+        .search({ collection_name: 'c', ...extra } as never)
+        .catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(ElanusError);
+      expect(e).toMatchObject({ code: 'NotImplemented' });
+      expect((e as Error).message).toContain(`invalid parameter ${Object.keys(extra).pop()}:`);
+    }
+    expect(calls).toEqual([]);
   });
 
   it('search: hits in the SDK shape (id string, score), one list per query vector using topks', async () => {

@@ -74,7 +74,7 @@ export async function openDb(name: string, forced: string | null): Promise<Db> {
   for (const [kind, config] of candidates(name, forced)) {
     const client = new MilvusClient(config);
     try {
-      const backend = await withTimeout(client.connectPromise(), OPEN_TIMEOUT_MS, kind.label);
+      const backend = await withTimeout(client.connectPromise, OPEN_TIMEOUT_MS, kind.label);
       // Opening may succeed lazily; a real call proves the backend answers.
       await withTimeout(client.listCollections(), OPEN_TIMEOUT_MS, kind.label);
       const info = (backend as { info?: { device?: string | null } | null }).info;

@@ -1,5 +1,5 @@
 import { ElanusError } from '../errors/index.js';
-import { type ClientConfig, openBackend, schemeOf } from './open-backend.js';
+import { type ClientConfig, openBackend, resolveUri, schemeOf } from './open-backend.js';
 import { installSdkExtras, type SdkExtras, type SdkMethodNotImplemented } from './sdk-extras.js';
 import {
   CLIENT_METHODS,
@@ -46,7 +46,7 @@ export class MilvusClient {
     // Kept off the instance: JSON.stringify(client) or console.log(client) must not show a token.
     secrets.set(this, c);
     // Fail fast on a malformed URI; the backend itself opens lazily on first use.
-    schemeOf(c.uri ?? c.address ?? 'memory://');
+    schemeOf(resolveUri(c));
   }
 
   /** The configuration, with `token`, `password` and a password in the URI shown as `***`. */
@@ -54,15 +54,18 @@ export class MilvusClient {
     return redactConfig(configOf(this));
   }
 
-  /** Resolves once the backend is open (engine created, database loaded, or connection made). */
-  connectPromise(): Promise<VectorClient> {
-    this.backend ??= openBackend(configOf(this));
-    return this.backend;
+  /**
+   * Resolves once the backend is open (engine created, database loaded, or connection made), as the
+   * SDK's `await client.connectPromise`. Reading it starts the open; calls do so on their own too.
+   */
+  get connectPromise(): Promise<VectorClient> {
+    return this.client();
   }
 
-  /** The backend (LocalClient, WorkerClient or a remote client). */
+  /** The backend (LocalClient, WorkerClient or a remote client), opened on first use. */
   client(): Promise<VectorClient> {
-    return this.connectPromise();
+    this.backend ??= openBackend(configOf(this));
+    return this.backend;
   }
 
   /**
@@ -70,7 +73,7 @@ export class MilvusClient {
    * ignore it. A `memory://` worker starts empty; an `idb://` one reopens the database.
    */
   async restart(): Promise<void> {
-    const b = (await this.connectPromise()) as VectorClient & { restart?: () => Promise<void> };
+    const b = (await this.client()) as VectorClient & { restart?: () => Promise<void> };
     await b.restart?.();
   }
 
@@ -88,7 +91,7 @@ export class MilvusClient {
   }
 
   private async extra<T>(method: string): Promise<T> {
-    const b = (await this.connectPromise()) as unknown as Record<string, (() => Promise<T>) | undefined>;
+    const b = (await this.client()) as unknown as Record<string, (() => Promise<T>) | undefined>;
     const fn = b[method];
     if (typeof fn === 'function') return fn.call(b);
     const c = configOf(this);
@@ -124,11 +127,11 @@ export interface MilvusClient
 for (const m of CLIENT_METHODS) {
   Object.defineProperty(MilvusClient.prototype, m, {
     value: async function (this: MilvusClient, req: unknown) {
-      const b = (await this.connectPromise()) as unknown as Record<string, (r: unknown) => Promise<unknown>>;
+      const b = (await this.client()) as unknown as Record<string, (r: unknown) => Promise<unknown>>;
       return b[m]!(req);
     },
     writable: true,
     configurable: true,
   });
 }
-installSdkExtras(MilvusClient.prototype, (self) => (self as MilvusClient).connectPromise());
+installSdkExtras(MilvusClient.prototype, (self) => (self as MilvusClient).client());

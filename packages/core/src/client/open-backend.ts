@@ -40,12 +40,24 @@ export function registerTransport(scheme: string, factory: Factory): void {
   transports.set(scheme.toLowerCase(), factory);
 }
 
+/** `host:port` or `[v6]:port` with no scheme: the SDK's address form for a remote Milvus. */
+const HOST_PORT = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?):\d{1,5}$/i;
+
+/**
+ * The URI a config names: `uri`, else `address`, else `memory://`. The SDK's bare `host:port`
+ * (`localhost:19530`) becomes `http://host:port`, which a registered remote transport serves.
+ */
+export function resolveUri(config: Pick<ClientConfig, 'uri' | 'address'>): string {
+  const raw = config.uri ?? config.address ?? 'memory://';
+  return typeof raw === 'string' && HOST_PORT.test(raw) ? `http://${raw}` : raw;
+}
+
 export function schemeOf(uri: string): string {
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri);
   if (!m) {
     throw new ElanusError(
       'IllegalArgument',
-      `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`,
+      `invalid parameter uri: expected memory://, idb://<name>, http(s)://host:port or host:port, got ${JSON.stringify(uri)}`,
       {
         param: 'uri',
       },
@@ -59,8 +71,10 @@ export function schemeOf(uri: string): string {
  * so a worker opens exactly what the page would have opened in-thread.
  */
 export async function openBackend(config: ClientConfig): Promise<VectorClient> {
-  const uri = config.uri ?? config.address ?? 'memory://';
+  const uri = resolveUri(config);
   const scheme = schemeOf(uri);
+  // Transports read `uri` first, so the resolved form reaches them whichever field was set.
+  if (uri !== config.uri) config = { ...config, uri };
   if (config.worker && (scheme === 'memory' || scheme === 'idb')) {
     const { createWorkerClient } = await import('../worker/client.js');
     return createWorkerClient(config);
@@ -88,7 +102,7 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
   }
   throw new ElanusError(
     'IllegalArgument',
-    `invalid parameter uri: expected memory://, idb://<name> or http(s)://host:port, got ${JSON.stringify(uri)}`,
+    `invalid parameter uri: expected memory://, idb://<name>, http(s)://host:port or host:port, got ${JSON.stringify(uri)}`,
     {
       param: 'uri',
     },

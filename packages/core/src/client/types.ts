@@ -164,15 +164,25 @@ export interface DeleteReq extends CollectionReq {
   partition_name?: string;
 }
 
+/** The SDK's `order_by_fields`: `'price:desc,id'`, `['price:desc']` or `[{ field: 'price', order: 'desc' }]`. */
+export type OrderByFields = string | (string | { field: string; order?: 'asc' | 'desc' })[];
+
 export interface QueryReq extends CollectionReq, ReadConsistency {
   filter?: string;
   expr?: string;
   filter_params?: Record<string, unknown>;
   exprValues?: Record<string, unknown>;
+  /** Field names, dynamic keys, and aggregates: `count(*)`, `count(f)`, `sum(f)`, `avg(f)`, `min(f)`, `max(f)`. */
   output_fields?: string[];
   limit?: number;
   offset?: number;
   partition_names?: string[];
+  /** Groups the aggregates in `output_fields` by these Bool, integer or VarChar fields (one row per group). */
+  group_by_fields?: string[];
+  /** Sorts rows (or groups) by these fields or aggregates; ties keep primary-key order. */
+  order_by_fields?: OrderByFields;
+  /** The SDK's other name for `order_by_fields`. */
+  order_by?: OrderByFields;
 }
 
 export interface GetReq extends CollectionReq, ReadConsistency {
@@ -207,6 +217,8 @@ export interface SearchReq extends CollectionReq, ReadConsistency {
   /** Node SDK alias of `data`. */
   vector?: VectorInput;
   vectors?: VectorInput[];
+  /** Search by primary keys instead of `data`: the stored vectors of these rows are the queries, in order. */
+  ids?: (number | string | bigint)[];
   anns_field?: string;
   limit?: number;
   topk?: number;

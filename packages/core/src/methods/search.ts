@@ -136,6 +136,51 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
   });
 }
 
+/** Options Milvus has and Elanus does not: refused by name rather than ignored, which would change results silently. */
+function unsupportedSearchOptions(req: SearchReq): void {
+  for (const name of ['search_aggregation'] as const) {
+    if ((req as unknown as Record<string, unknown>)[name] !== undefined) {
+      throw new ElanusError('NotImplemented', `invalid parameter ${name}: not supported by Elanus yet`, {
+        param: name,
+      });
+    }
+  }
+}
+
+/** Search by primary keys (the SDK's `ids`): the stored vectors of those rows are the queries, in order. */
+function queriesByIds(c: Collection, f: FieldSchema, ids: unknown, withData: boolean): Query[] {
+  const fail = (param: string, msg: string) =>
+    new ElanusError('IllegalArgument', `invalid parameter ${param}: ${msg}`, { param });
+  if (withData) throw fail('ids', 'expected either ids or data (query vectors), got both');
+  if (!Array.isArray(ids) || ids.length === 0) {
+    throw fail(
+      'ids',
+      `expected a non-empty list of primary keys, got ${Array.isArray(ids) ? 'an empty list' : typeof ids}`,
+    );
+  }
+  if (f.is_function_output) {
+    throw fail(
+      'ids',
+      `expected a field with stored vectors; "${f.name}" is a BM25 function output (search it with query text)`,
+    );
+  }
+  return ids.map((v, i) => {
+    const at = `ids[${i}]`;
+    const row = c.rowOf(c.toPk(v, at));
+    if (row === undefined) {
+      throw fail(
+        at,
+        `expected the primary key of a row of collection "${c.name}", got ${JSON.stringify(String(v))}, which is not there`,
+      );
+    }
+    if (f.data_type === DataType.FloatVector) return c.denseColumn(f.name)!.get(row);
+    if (f.data_type === DataType.SparseFloatVector) return c.sparseColumn(f.name)!.get(row) as SparseVector;
+    throw new ElanusError('NotImplemented', `search on ${f.name}: BinaryVector search is not supported`, {
+      param: 'anns_field',
+    });
+  });
+}
+
 /** Milvus range search: keeps scores inside (radius, range_filter] (similarity) or [range_filter, radius) (L2). */
 function inRange(score: number, metric: string, params: IndexSearchParams): boolean {
   const { radius, range_filter } = params;
@@ -311,13 +356,17 @@ function planSearch(engine: Engine, req: SearchReq): SearchPlan {
   // The SDK's older form puts anns_field, topk and metric_type in `search_params` (LangChain sends it).
   const sp = req.search_params;
   const f = annsField(c, req.anns_field ?? (sp?.anns_field as string | undefined));
+  unsupportedSearchOptions(req);
   const data = req.data ?? req.vectors ?? req.vector;
-  const queries = parseQueries(
-    c,
-    f,
-    data,
-    req.data !== undefined ? 'data' : req.vectors !== undefined ? 'vectors' : 'vector',
-  );
+  const queries =
+    req.ids !== undefined
+      ? queriesByIds(c, f, req.ids, data !== undefined)
+      : parseQueries(
+          c,
+          f,
+          data,
+          req.data !== undefined ? 'data' : req.vectors !== undefined ? 'vectors' : 'vector',
+        );
   const limit = optionalInt(
     req.limit ?? req.topk ?? sp?.topk ?? sp?.limit,
     'limit',

@@ -10,7 +10,7 @@ import {
   type VectorClient,
 } from '@elanus/core';
 import { MilvusClient as SdkClient } from '@zilliz/milvus2-sdk-node';
-import { checkStatus, remoteError, type StatusLike, unavailable } from '../errors.js';
+import { checkStatus, refuseUnforwarded, remoteError, type StatusLike, unavailable } from '../errors.js';
 import { type SchemaInfo, schemaFromDescribe } from '../schema/schema.js';
 import { compareKeys, keyOf, keysFilter, stringLiteral } from '../sync/rows.js';
 import { toStringKeys, wireRow, wireVectors } from '../values.js';
@@ -389,6 +389,7 @@ export class GrpcClient implements VectorClient {
   }
 
   async search(req: SearchReq): Promise<SearchResults> {
+    refuseUnforwarded(req as SearchReq & { search_aggregation?: unknown });
     const { pk, fields, drop } = await this.withPk(req.collection_name, req.output_fields);
     const vectors = wireVectors(req.data ?? req.vectors ?? req.vector);
     // The SDK answers one query vector with a flat list and several with one list each.

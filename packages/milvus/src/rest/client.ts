@@ -30,7 +30,7 @@ import {
   type StatisticsRes,
   type VectorClient,
 } from '@elanus/core';
-import { remoteError, unavailable } from '../errors.js';
+import { refuseUnforwarded, remoteError, unavailable } from '../errors.js';
 import { type SchemaInfo, schemaFromDescribe } from '../schema/schema.js';
 import { allRowsFilter, compareKeys, keyOf, keysFilter, sortKeys } from '../sync/rows.js';
 import { toStringKeys, wireVectors } from '../values.js';
@@ -510,6 +510,7 @@ export class RestClient implements VectorClient {
   }
 
   async search(req: SearchReq): Promise<SearchResults> {
+    refuseUnforwarded(req as SearchReq & { search_aggregation?: unknown });
     const schema = await this.schema(req.collection_name);
     const data = wireVectors(req.data ?? req.vectors ?? req.vector);
     const limit = req.limit ?? req.topk ?? 10;
