@@ -74,6 +74,21 @@ for (const target of TARGETS) {
           filter: 'array_contains(tags, "milvus")',
           output_fields: ['count(*)'],
         });
+        const aggregates = await client.query({
+          collection_name: name,
+          filter: 'id < 130',
+          group_by_fields: ['year'],
+          output_fields: ['year', 'count(*)', 'max(id)'],
+          order_by_fields: 'count(*):desc',
+          limit: 2,
+        });
+        const ordered = await client.query({
+          collection_name: name,
+          filter: 'id < 10',
+          order_by_fields: 'year:desc',
+          limit: 3,
+          output_fields: ['year'],
+        });
         const del = await client.delete({ collection_name: name, filter: 'id < 100' });
         await client.upsert({ collection_name: name, data: [{ ...rows[200]!, year: 2050 }] });
         const got = await client.get({ collection_name: name, ids: [200, 5], output_fields: ['year'] });
@@ -111,6 +126,8 @@ for (const target of TARGETS) {
           firstScore: (search.results as unknown as { score: number }[])[0]?.score,
           text: (text.results as unknown as { text: string }[]).map((h) => h.text),
           count: count.data[0]!['count(*)'],
+          aggregates: aggregates.data,
+          ordered: ordered.data.map((r) => r.id),
           deleted: del.delete_cnt,
           got: got.data,
           hybrid: (hybrid.results as unknown[]).length,
@@ -127,6 +144,12 @@ for (const target of TARGETS) {
     expect(out.text).toHaveLength(3);
     for (const t of out.text) expect(t).toMatch(/vector|browser/);
     expect(out.count).toBe('62');
+    // Years 1900-1909 hold two of the first 130 rows (i and i + 120); ties come in year order.
+    expect(out.aggregates).toEqual([
+      { year: 1900, 'count(*)': '2', 'max(id)': '120' },
+      { year: 1901, 'count(*)': '2', 'max(id)': '121' },
+    ]);
+    expect(out.ordered).toEqual(['9', '8', '7']);
     expect(out.deleted).toBe('100');
     expect(out.got).toEqual([{ id: '200', year: 2050 }]);
     expect(out.hybrid).toBe(3);

@@ -82,12 +82,16 @@ export function aborted(what: string): ElanusError {
 }
 
 /**
- * Search options the local engine has that the transports do not forward (yet): refused by name, so
- * code moved from memory:// to a server fails loudly instead of searching with no query vectors.
+ * Request options the local engine has that a transport does not forward (yet): refused by name, so
+ * code moved from memory:// to a server fails loudly instead of searching with no query vectors or
+ * returning ungrouped rows.
  */
-export function refuseUnforwarded(req: { ids?: unknown; search_aggregation?: unknown }): void {
-  for (const name of ['ids', 'search_aggregation'] as const) {
-    if (req[name] !== undefined) {
+export function refuseUnforwarded(
+  req: object,
+  names: readonly string[] = ['ids', 'search_aggregation'],
+): void {
+  for (const name of names) {
+    if ((req as Record<string, unknown>)[name] !== undefined) {
       throw new ElanusError(
         'NotImplemented',
         `invalid parameter ${name}: not forwarded to a remote Milvus yet`,

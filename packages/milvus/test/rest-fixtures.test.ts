@@ -218,6 +218,29 @@ describe('REST v2 fixtures', () => {
     expect(calls).toEqual([]);
   });
 
+  it('query grouping, ordering and aggregates other than count(*) alone are refused before any request', async () => {
+    const { f, calls } = fakeFetch();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ group_by_fields: ['color'], output_fields: ['count(*)'] }, /invalid parameter group_by_fields:/],
+      [{ order_by_fields: 'price:desc', limit: 3 }, /invalid parameter order_by_fields:/],
+      [{ order_by: 'price', limit: 3 }, /invalid parameter order_by:/],
+      [
+        { output_fields: ['count(*)', 'sum(price)'] },
+        /output_fields: aggregates other than count\(\*\) alone/,
+      ],
+      [{ output_fields: ['avg(price)'] }, /avg\(price\)/],
+    ];
+    for (const [extra, message] of cases) {
+      const e = await client(f)
+        .query({ collection_name: 'c', filter: '', ...extra } as never)
+        .catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(ElanusError);
+      expect(e).toMatchObject({ code: 'NotImplemented' });
+      expect((e as Error).message).toMatch(message);
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('search: hits in the SDK shape (id string, score), one list per query vector using topks', async () => {
     const { f, calls } = fakeFetch('describe', 'search', 'searchTwo');
     const c = client(f);

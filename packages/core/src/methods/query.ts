@@ -20,6 +20,7 @@ import {
   planOutput,
 } from './common.js';
 import { requireLoaded } from './indexes.js';
+import { aggregateRows, isAggregateName, orderRows } from './query-aggregate.js';
 
 const MAX_WINDOW = 16384; // Milvus's default limit on offset + limit.
 
@@ -51,18 +52,24 @@ export function query(engine: Engine, req: QueryReq): QueryResults {
   const filter = filterOf(req);
   const params = filterParamsOf(req);
   const output = req.output_fields;
-  if (output?.some((f) => f.toLowerCase() === 'count(*)')) {
-    if (output.length !== 1) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter output_fields: expected count(*) alone, got ${JSON.stringify(output)}`,
-        {
-          param: 'output_fields',
-        },
-      );
-    }
-    const n = c.select(filter, params, req.partition_names).count();
-    return { status: ok(), data: [{ 'count(*)': String(n) }] };
+  const orderParam = req.order_by_fields !== undefined ? 'order_by_fields' : 'order_by';
+  const orderBy = req.order_by_fields ?? req.order_by;
+  if (req.group_by_fields?.length || (Array.isArray(output) && output.some(isAggregateName))) {
+    // Aggregates need no limit: limit and offset page the groups.
+    const limit = optionalInt(req.limit, 'limit', 1, MAX_WINDOW, Number.MAX_SAFE_INTEGER);
+    const offset = optionalInt(req.offset, 'offset', 0, MAX_WINDOW, 0);
+    const rows = c.select(filter, params, req.partition_names);
+    const matched: number[] = [];
+    rows.forEach((r) => {
+      matched.push(r);
+    });
+    const groups = aggregateRows(c, matched, {
+      output_fields: output ?? [],
+      group_by_fields: req.group_by_fields,
+      order_by_fields: orderBy,
+      orderParam,
+    });
+    return { status: ok(), data: groups.slice(offset, offset + limit) };
   }
   const hasLimit = req.limit !== undefined && req.limit !== null;
   const limit = optionalInt(req.limit, 'limit', 1, MAX_WINDOW, MAX_WINDOW);
@@ -86,7 +93,8 @@ export function query(engine: Engine, req: QueryReq): QueryResults {
     );
   }
   const plan = planOutput(c, output);
-  const rows = matchingRowsByPk(c, filter, params, req.partition_names);
+  let rows = matchingRowsByPk(c, filter, params, req.partition_names);
+  if (orderBy !== undefined) rows = orderRows(c, rows, orderBy, orderParam);
   const page = hasLimit || offset ? rows.slice(offset, offset + limit) : rows;
   return { status: ok(), data: page.map((r) => buildRow(c, r, plan)) };
 }
@@ -129,6 +137,7 @@ export function queryIterator(engine: Engine, req: QueryIteratorReq): AsyncItera
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   checkConsistency(req);
+  refuseInIterator(req);
   const batch = optionalInt(req.batchSize, 'batchSize', 1, MAX_WINDOW, 1000);
   const total =
     req.limit === undefined ? Number.POSITIVE_INFINITY : optionalInt(req.limit, 'limit', 1, 2 ** 31 - 1, 0);
@@ -152,4 +161,22 @@ export function queryIterator(engine: Engine, req: QueryIteratorReq): AsyncItera
       }
     },
   };
+}
+
+/** The iterator pages rows in primary-key order; aggregates and other orders have no pages to resume. */
+function refuseInIterator(req: QueryIteratorReq): void {
+  const named: [string, boolean][] = [
+    ['group_by_fields', !!req.group_by_fields?.length],
+    ['order_by_fields', req.order_by_fields !== undefined || req.order_by !== undefined],
+    ['output_fields', !!req.output_fields?.some(isAggregateName)],
+  ];
+  for (const [param, present] of named) {
+    if (present) {
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter ${param}: queryIterator pages rows in primary-key order and takes no aggregates, group_by_fields or order_by_fields; use query()`,
+        { param },
+      );
+    }
+  }
 }

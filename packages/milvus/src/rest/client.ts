@@ -442,6 +442,16 @@ export class RestClient implements VectorClient {
   }
 
   async query(req: QueryReq): Promise<QueryResults> {
+    // The REST API's query has no grouping or ordering; aggregates other than count(*) alone are refused too.
+    refuseUnforwarded(req, ['group_by_fields', 'order_by_fields', 'order_by']);
+    const aggregates = req.output_fields?.filter((f) => /^\s*(count|sum|avg|min|max)\s*\(/i.test(f)) ?? [];
+    if (aggregates.length && !(req.output_fields?.length === 1 && /^count\(\*\)$/i.test(aggregates[0]!))) {
+      throw new ElanusError(
+        'NotImplemented',
+        `invalid parameter output_fields: aggregates other than count(*) alone (${aggregates.join(', ')}) are not forwarded over REST; use the gRPC transport`,
+        { param: 'output_fields' },
+      );
+    }
     const schema = await this.schema(req.collection_name);
     const body: Body = { collectionName: req.collection_name, filter: req.filter ?? req.expr ?? '' };
     const output = req.output_fields;
