@@ -16,6 +16,7 @@ for (const target of TARGETS) {
         const { MilvusClient, RRFRanker, FunctionType } = elanus;
         const client = new MilvusClient({ uri: t.uri, worker: t.worker });
         const name = 'suite';
+        await client.dropAlias({ alias: 'suite_live' }).catch(() => undefined);
         if ((await client.hasCollection({ collection_name: name })).value)
           await client.dropCollection({ collection_name: name });
         await client.createCollection({
@@ -53,7 +54,9 @@ for (const target of TARGETS) {
           tags: [words[i % 8]!],
           color: i % 3 === 0 ? 'red' : 'blue',
         }));
-        await client.insert({ collection_name: name, data: rows });
+        // Written through an alias: the engine (and, in a worker, the other side) resolves it.
+        await client.createAlias({ collection_name: name, alias: 'suite_live' });
+        await client.insert({ collection_name: 'suite_live', data: rows });
         const search = await client.search({
           collection_name: name,
           anns_field: 'vec',
@@ -118,8 +121,10 @@ for (const target of TARGETS) {
         // Reopen: IndexedDB targets must give back the same collection.
         const again = new MilvusClient({ uri: t.uri, worker: t.worker });
         const reopened = (await again.hasCollection({ collection_name: name })).value
-          ? (await again.getCollectionStatistics({ collection_name: name })).data.row_count
+          ? (await again.getCollectionStatistics({ collection_name: 'suite_live' })).data.row_count
           : null;
+        const aliasAfter =
+          (await again.listAliases({ collection_name: name }).catch(() => null))?.aliases ?? null;
         await again.closeConnection();
         return {
           search: (search.results as unknown as { id: string; color: string }[]).map((h) => [h.id, h.color]),
@@ -134,6 +139,7 @@ for (const target of TARGETS) {
           error,
           rows: stats.data.row_count,
           reopened,
+          aliasAfter,
         };
       },
       { uri: target.uri, worker: target.worker },
@@ -157,6 +163,8 @@ for (const target of TARGETS) {
     expect(out.error!.message).toMatch(/bitwise operators are not supported \(column 6\)/);
     expect(out.rows).toBe('400');
     expect(out.reopened).toBe(target.uri.startsWith('idb://') ? '400' : null);
+    // memory:// starts empty again: no collection, so listAliases of it is refused.
+    expect(out.aliasAfter).toEqual(target.uri.startsWith('idb://') ? ['suite_live'] : null);
     expect(harness.problems.pageErrors).toEqual([]);
   });
 }

@@ -285,6 +285,39 @@ export async function startRestGateway(options: GatewayOptions): Promise<RestGat
       );
       return {};
     },
+    'aliases/create': async (b) => {
+      check(await sdk.createAlias({ collection_name: String(b.collectionName), alias: String(b.aliasName) }));
+      return {};
+    },
+    'aliases/alter': async (b) => {
+      check(await sdk.alterAlias({ collection_name: String(b.collectionName), alias: String(b.aliasName) }));
+      return {};
+    },
+    'aliases/drop': async (b) => {
+      check(await sdk.dropAlias({ alias: String(b.aliasName) }));
+      return {};
+    },
+    'aliases/describe': async (b) => {
+      // The SDK requires a collection_name the server ignores.
+      const r = (await sdk.describeAlias({
+        alias: String(b.aliasName),
+        collection_name: String(b.aliasName),
+      })) as unknown as Body;
+      check(r.status as Status);
+      return { aliasName: r.alias, collectionName: r.collection, dbName: r.db_name || 'default' };
+    },
+    'aliases/list': async (b) => {
+      const names = b.collectionName
+        ? [String(b.collectionName)]
+        : (((await sdk.showCollections()) as unknown as Body).data as Body[]).map((c) => String(c.name));
+      const all: string[] = [];
+      for (const collection_name of names) {
+        const r = (await sdk.listAliases({ collection_name })) as unknown as Body;
+        check(r.status as Status);
+        all.push(...((r.aliases as string[]) ?? []));
+      }
+      return all;
+    },
     'collections/get_stats': async (b) => {
       const r = (await sdk.getCollectionStatistics({
         collection_name: String(b.collectionName),

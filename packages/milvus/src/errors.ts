@@ -7,6 +7,9 @@ const BY_NUMBER: Record<number, ErrorCode> = {
   200: 'PartitionNotExists',
   700: 'IndexNotExist',
   1100: 'IllegalArgument',
+  1600: 'AliasNotFound',
+  1601: 'AliasCollectionNameConflict',
+  1602: 'AliasAlreadyExists',
   65535: 'UnexpectedError',
 };
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import { mentionsText, prepareTextSupport } from '../functions/text-support.js';
+import * as aliases from '../methods/aliases.js';
 import * as collections from '../methods/collections.js';
 import { ok } from '../methods/common.js';
 import { deleteEntities } from '../methods/delete.js';
@@ -35,6 +36,13 @@ function oneStep<R>(opts: T.OperationOptions | undefined, operation: string, tot
   return out;
 }
 
+/** A `collection_name` that is an alias becomes the collection's own name, so logged writes carry it. */
+function unalias<R>(engine: Engine, req: R): R {
+  const n = (req as { collection_name?: unknown } | undefined)?.collection_name;
+  if (typeof n !== 'string' || !engine.isAlias(n)) return req;
+  return { ...req, collection_name: engine.resolve(n) };
+}
+
 /**
  * The in-thread engine behind the Milvus-shaped API. Every call runs to completion synchronously
  * inside the engine, so one call is one atomic write.
@@ -47,7 +55,7 @@ export class LocalClient implements T.VectorClient {
     return collections.createCollection(this.engine, req);
   }
   async describeCollection(req: T.CollectionReq) {
-    return collections.describeCollection(this.engine, req);
+    return collections.describeCollection(this.engine, unalias(this.engine, req));
   }
   async hasCollection(req: T.CollectionReq) {
     return collections.hasCollection(this.engine, req);
@@ -65,84 +73,105 @@ export class LocalClient implements T.VectorClient {
     return collections.renameCollection(this.engine, req);
   }
   async getCollectionStatistics(req: T.CollectionReq) {
-    return collections.getCollectionStatistics(this.engine, req);
+    return collections.getCollectionStatistics(this.engine, unalias(this.engine, req));
   }
   async createPartition(req: T.PartitionReq) {
-    return partitions.createPartition(this.engine, req);
+    return partitions.createPartition(this.engine, unalias(this.engine, req));
   }
   async dropPartition(req: T.PartitionReq) {
-    return partitions.dropPartition(this.engine, req);
+    return partitions.dropPartition(this.engine, unalias(this.engine, req));
   }
   async hasPartition(req: T.PartitionReq) {
-    return partitions.hasPartition(this.engine, req);
+    return partitions.hasPartition(this.engine, unalias(this.engine, req));
   }
   async listPartitions(req: T.CollectionReq) {
-    return partitions.listPartitions(this.engine, req);
+    return partitions.listPartitions(this.engine, unalias(this.engine, req));
   }
   async showPartitions(req: T.CollectionReq) {
-    return partitions.listPartitions(this.engine, req);
+    return partitions.listPartitions(this.engine, unalias(this.engine, req));
   }
   async createIndex(req: T.CreateIndexReq | T.CreateIndexReq[]) {
     const list = Array.isArray(req) ? req : [req];
-    return oneStep(list[0], 'createIndex', list.length, () => indexes.createIndex(this.engine, req));
+    return oneStep(list[0], 'createIndex', list.length, () =>
+      indexes.createIndex(this.engine, unalias(this.engine, req)),
+    );
   }
   async describeIndex(req: T.CollectionReq & { field_name?: string; index_name?: string }) {
-    return indexes.describeIndex(this.engine, req);
+    return indexes.describeIndex(this.engine, unalias(this.engine, req));
   }
   async listIndexes(req: T.CollectionReq) {
-    return indexes.listIndexes(this.engine, req);
+    return indexes.listIndexes(this.engine, unalias(this.engine, req));
   }
   async dropIndex(req: T.CollectionReq & { field_name?: string; index_name?: string }) {
-    return indexes.dropIndex(this.engine, req);
+    return indexes.dropIndex(this.engine, unalias(this.engine, req));
   }
   async loadCollection(req: T.CollectionReq) {
-    return indexes.load(this.engine, req);
+    return indexes.load(this.engine, unalias(this.engine, req));
   }
   async loadCollectionSync(req: T.CollectionReq) {
-    return indexes.load(this.engine, req);
+    return indexes.load(this.engine, unalias(this.engine, req));
   }
   async releaseCollection(req: T.CollectionReq) {
-    return indexes.release(this.engine, req);
+    return indexes.release(this.engine, unalias(this.engine, req));
   }
   async getLoadState(req: T.CollectionReq) {
-    return indexes.getLoadState(this.engine, req);
+    return indexes.getLoadState(this.engine, unalias(this.engine, req));
   }
   async insert(req: T.InsertReq) {
-    return oneStep(req, 'insert', rowCount(req), () => insert(this.engine, req, 'insert'));
+    return oneStep(req, 'insert', rowCount(req), () =>
+      insert(this.engine, unalias(this.engine, req), 'insert'),
+    );
   }
   async upsert(req: T.InsertReq) {
-    return oneStep(req, 'upsert', rowCount(req), () => insert(this.engine, req, 'upsert'));
+    return oneStep(req, 'upsert', rowCount(req), () =>
+      insert(this.engine, unalias(this.engine, req), 'upsert'),
+    );
   }
   async delete(req: T.DeleteReq) {
-    return deleteEntities(this.engine, req);
+    return deleteEntities(this.engine, unalias(this.engine, req));
   }
   async deleteEntities(req: T.DeleteReq) {
-    return deleteEntities(this.engine, req);
+    return deleteEntities(this.engine, unalias(this.engine, req));
   }
   async get(req: T.GetReq) {
-    return queries.get(this.engine, req);
+    return queries.get(this.engine, unalias(this.engine, req));
   }
   async query(req: T.QueryReq) {
-    return queries.query(this.engine, req);
+    return queries.query(this.engine, unalias(this.engine, req));
   }
   async count(req: T.CountReq) {
-    return queries.count(this.engine, req);
+    return queries.count(this.engine, unalias(this.engine, req));
   }
   async search(req: T.SearchReq) {
     // Async: FLAT batches may run on the engine's WebGPU searcher.
-    return searchAsync(this.engine, req);
+    return searchAsync(this.engine, unalias(this.engine, req));
   }
   async hybridSearch(req: T.HybridSearchReq) {
-    return hybridSearch(this.engine, req);
+    return hybridSearch(this.engine, unalias(this.engine, req));
   }
   async queryIterator(req: T.QueryIteratorReq) {
-    return queries.queryIterator(this.engine, req);
+    return queries.queryIterator(this.engine, unalias(this.engine, req));
   }
   async searchIterator(req: T.SearchIteratorReq) {
-    return searchIterator(this.engine, req);
+    return searchIterator(this.engine, unalias(this.engine, req));
   }
   async flush() {
     return ok();
+  }
+  async createAlias(req: T.AliasReq) {
+    return aliases.createAlias(this.engine, req);
+  }
+  async alterAlias(req: T.AliasReq) {
+    return aliases.alterAlias(this.engine, req);
+  }
+  async dropAlias(req: T.DropAliasReq) {
+    return aliases.dropAlias(this.engine, req);
+  }
+  async describeAlias(req: T.DescribeAliasReq) {
+    return aliases.describeAlias(this.engine, req);
+  }
+  async listAliases(req?: T.ListAliasesReq) {
+    return aliases.listAliases(this.engine, req);
   }
   async closeConnection() {}
 }

@@ -142,12 +142,6 @@ export const SDK_METHODS_NOT_IMPLEMENTED = [
   'dropIndexProperties',
   'getIndexStatistics',
   'truncateCollection',
-  // aliases
-  'createAlias',
-  'alterAlias',
-  'dropAlias',
-  'describeAlias',
-  'listAliases',
   // users, roles, privileges
   'createUser',
   'updateUser',

@@ -323,6 +323,32 @@ export interface SearchIteratorReq extends Omit<SearchReq, 'offset'> {
   batchSize: number;
 }
 
+export interface AliasReq extends CollectionReq {
+  alias: string;
+}
+export interface DropAliasReq {
+  alias: string;
+  db_name?: string;
+}
+/** The SDK sends `collection_name` too (its check requires it); the alias alone decides. */
+export interface DescribeAliasReq extends DropAliasReq {
+  collection_name?: string;
+}
+export interface ListAliasesReq {
+  collection_name?: string;
+  db_name?: string;
+}
+export interface DescribeAliasRes extends StatusRes {
+  db_name: string;
+  alias: string;
+  collection: string;
+}
+export interface ListAliasesRes extends StatusRes {
+  db_name: string;
+  aliases: string[];
+  collection_name: string;
+}
+
 /**
  * The Milvus-shaped API. The in-thread engine, the worker proxy and the remote transports all implement it.
  * Method names, snake_case fields and result shapes follow `@zilliz/milvus2-sdk-node`.
@@ -361,6 +387,11 @@ export interface VectorClient {
   queryIterator(req: QueryIteratorReq): Promise<AsyncIterable<RowData[]>>;
   searchIterator(req: SearchIteratorReq): Promise<AsyncIterable<SearchHit[]>>;
   flush(req?: { collection_names?: string[] }): Promise<ResStatus>;
+  createAlias(req: AliasReq): Promise<ResStatus>;
+  alterAlias(req: AliasReq): Promise<ResStatus>;
+  dropAlias(req: DropAliasReq): Promise<ResStatus>;
+  describeAlias(req: DescribeAliasReq): Promise<DescribeAliasRes>;
+  listAliases(req?: ListAliasesReq): Promise<ListAliasesRes>;
   closeConnection(): Promise<void>;
 }
 
@@ -401,5 +432,10 @@ export const CLIENT_METHODS = [
   'queryIterator',
   'searchIterator',
   'flush',
+  'createAlias',
+  'alterAlias',
+  'dropAlias',
+  'describeAlias',
+  'listAliases',
 ] as const satisfies readonly (keyof VectorClient)[];
 export type ClientMethod = (typeof CLIENT_METHODS)[number];

@@ -19,7 +19,12 @@ export type WriteOp =
       partition: string | undefined;
       rows: Record<string, unknown>[];
     }
-  | { kind: 'delete'; collection: string; keys: (bigint | string)[] };
+  | { kind: 'delete'; collection: string; keys: (bigint | string)[] }
+  /** `collection` is the collection the alias points to (for dropAlias: pointed to). */
+  | { kind: 'createAlias' | 'alterAlias' | 'dropAlias'; collection: string; alias: string };
+
+/** Write ops that change no collection's data (seals need not rewrite anything for them). */
+export const ALIAS_OPS: ReadonlySet<string> = new Set(['createAlias', 'alterAlias', 'dropAlias']);
 
 export interface EngineOptions {
   indexFactory: IndexFactory;
@@ -35,6 +40,8 @@ export interface EngineOptions {
 /** Collections by name, one writer, and a log of the writes it applied. */
 export class Engine {
   private readonly collections = new Map<string, Collection>();
+  /** Alias → collection name (Milvus resolves an alias wherever a collection name is read). */
+  private readonly aliasMap = new Map<string, string>();
   private nextId = 1;
   private seq = 0;
   private readonly listeners = new Set<(op: WriteOp, seq: number) => void>();
@@ -68,6 +75,65 @@ export class Engine {
     return [...this.collections.keys()];
   }
 
+  /** The collection name behind `name`: itself, or the collection an alias points to. */
+  resolve(name: string): string {
+    return this.aliasMap.get(name) ?? name;
+  }
+
+  isAlias(name: string): boolean {
+    return this.aliasMap.has(name);
+  }
+
+  /** Aliases as [alias, collection] pairs, optionally of one collection. */
+  aliases(collection?: string): [string, string][] {
+    return [...this.aliasMap].filter(([, c]) => collection === undefined || c === collection);
+  }
+
+  /** Points `alias` at `collection` (create: the alias must be new; alter: it must exist). */
+  setAlias(alias: string, collection: string, mode: 'create' | 'alter' | 'restore'): void {
+    if (this.collections.has(alias)) {
+      throw new ElanusError(
+        'AliasCollectionNameConflict',
+        `alias and collection name conflict[database=default][alias=${alias}]: a collection is named "${alias}"`,
+        { param: 'alias' },
+      );
+    }
+    // An alias names a collection, never another alias (as the server resolves them: one step).
+    if (!this.collections.has(collection)) {
+      throw new ElanusError(
+        'CollectionNotExists',
+        `collection not found[collection=${collection}]${this.aliasMap.has(collection) ? `: "${collection}" is an alias, and an alias cannot point to an alias` : ''}`,
+        { param: 'collection_name' },
+      );
+    }
+    const have = this.aliasMap.get(alias);
+    if (mode === 'create' && have !== undefined && have !== collection) {
+      throw new ElanusError(
+        'AliasAlreadyExists',
+        `alias already exists[database=default][alias=${alias}]: it points to collection "${have}"`,
+        { param: 'alias' },
+      );
+    }
+    if (mode === 'alter' && have === undefined) {
+      throw new ElanusError('AliasNotFound', `alias not found[database=default][alias=${alias}]`, {
+        param: 'alias',
+      });
+    }
+    this.aliasMap.set(alias, collection);
+  }
+
+  /** Removes `alias`; returns the collection it pointed to. */
+  dropAlias(alias: string): string {
+    const have = this.aliasMap.get(alias);
+    if (have === undefined) {
+      throw new ElanusError('AliasNotFound', `alias not found[database=default][alias=${alias}]`, {
+        param: 'alias',
+      });
+    }
+    this.aliasMap.delete(alias);
+    return have;
+  }
+
   get(name: unknown, param = 'collection_name'): Collection {
     if (typeof name !== 'string' || name === '') {
       throw new ElanusError(
@@ -78,7 +144,7 @@ export class Engine {
         },
       );
     }
-    const c = this.collections.get(name);
+    const c = this.collections.get(name) ?? this.collections.get(this.aliasMap.get(name) ?? '');
     if (!c)
       throw new ElanusError('CollectionNotExists', `collection not found[collection=${name}]`, { param });
     return c;
@@ -98,10 +164,10 @@ export class Engine {
     schema: CollectionSchema,
     restore?: { id: number; textEncoderFor?: (field: FieldSchema) => TextEncoderFn | undefined },
   ): Collection {
-    if (this.collections.has(schema.name)) {
+    if (this.collections.has(schema.name) || this.aliasMap.has(schema.name)) {
       throw new ElanusError(
         'CollectionAlreadyExists',
-        `collection already exists[collection=${schema.name}]`,
+        `collection already exists[collection=${schema.name}]${this.aliasMap.has(schema.name) ? ': it is an alias of collection "' + this.aliasMap.get(schema.name) + '"' : ''}`,
         {
           param: 'collection_name',
         },
@@ -117,13 +183,35 @@ export class Engine {
   }
 
   drop(name: string): void {
+    this.checkNotAlias(name, 'drop');
     this.get(name);
+    const held = this.aliases(name).map(([a]) => a);
+    if (held.length) {
+      throw new ElanusError(
+        'IllegalArgument',
+        `unable to drop the collection [${name}] because it has aliases ${JSON.stringify(held)}, please remove all aliases before dropping the collection`,
+        { param: 'collection_name' },
+      );
+    }
     this.collections.delete(name);
   }
 
+  /** Drop and rename take the collection's own name, as the server requires. */
+  private checkNotAlias(name: string, verb: string): void {
+    const target = this.aliasMap.get(name);
+    if (target !== undefined) {
+      throw new ElanusError(
+        'IllegalArgument',
+        `invalid parameter collection_name: cannot ${verb} the collection via alias "${name}"; name the collection "${target}"`,
+        { param: 'collection_name' },
+      );
+    }
+  }
+
   rename(name: string, newName: string): void {
+    this.checkNotAlias(name, 'rename');
     const c = this.get(name);
-    if (this.collections.has(newName)) {
+    if (this.collections.has(newName) || this.aliasMap.has(newName)) {
       throw new ElanusError('CollectionAlreadyExists', `collection already exists[collection=${newName}]`, {
         param: 'new_collection_name',
       });
@@ -131,5 +219,7 @@ export class Engine {
     this.collections.delete(name);
     c.schema = { ...c.schema, name: newName };
     this.collections.set(newName, c);
+    // Aliases follow the collection.
+    for (const [a, target] of this.aliasMap) if (target === name) this.aliasMap.set(a, newName);
   }
 }

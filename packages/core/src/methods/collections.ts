@@ -113,14 +113,14 @@ export function describeCollection(engine: Engine, req: CollectionReq): Describe
     created_timestamp: String(c.created),
     created_utc_timestamp: String(c.created),
     shards_num: 1,
-    aliases: [],
+    aliases: engine.aliases(c.name).map(([a]) => a),
     properties: [],
   };
 }
 
 export function hasCollection(engine: Engine, req: CollectionReq): BoolRes {
   requireString(req?.collection_name, 'collection_name');
-  return { status: ok(), value: engine.has(req.collection_name) };
+  return { status: ok(), value: engine.has(engine.resolve(req.collection_name)) };
 }
 
 export function listCollections(engine: Engine): ShowCollectionsRes {
@@ -143,7 +143,7 @@ export function listCollections(engine: Engine): ShowCollectionsRes {
 export function dropCollection(engine: Engine, req: CollectionReq): ResStatus {
   const name = requireString(req?.collection_name, 'collection_name');
   // The server makes the drop idempotent: a collection that is not there is already dropped.
-  if (!engine.has(name)) return ok();
+  if (!engine.has(name) && !engine.isAlias(name)) return ok();
   engine.drop(name);
   engine.record({ kind: 'dropCollection', collection: req.collection_name });
   return ok();

@@ -28,7 +28,8 @@ export type LogOp =
       /** Primary keys were generated (autoID): replay keeps them instead of generating new ones. */
       autoIds?: boolean;
     }
-  | { kind: 'delete'; collection: string; keys: PrimaryKey[] };
+  | { kind: 'delete'; collection: string; keys: PrimaryKey[] }
+  | { kind: 'createAlias' | 'alterAlias' | 'dropAlias'; collection: string; alias: string };
 
 /** The value stored at `log/<seq>`: the ops of one public write. */
 export interface LogEntry {
@@ -194,6 +195,13 @@ export function applyOp(engine: Engine, op: LogOp): void {
     }
     case 'delete':
       engine.get(op.collection).deleteByKeys(op.keys);
+      return;
+    case 'createAlias':
+    case 'alterAlias':
+      engine.setAlias(op.alias, op.collection, 'restore');
+      return;
+    case 'dropAlias':
+      engine.dropAlias(op.alias);
       return;
   }
 }

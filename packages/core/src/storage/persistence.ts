@@ -1,5 +1,5 @@
 import type { Collection, IndexDef, PartitionInfo } from '../collection/collection.js';
-import type { Engine } from '../engine/engine.js';
+import { ALIAS_OPS, type Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import { TermDictionary } from '../functions/analyzer/term-dictionary.js';
 import type { FieldTextEncoder } from '../functions/bm25-function.js';
@@ -54,6 +54,8 @@ export interface Manifest {
   seq: number;
   nextCollectionId: number;
   collections: CollectionManifest[];
+  /** [alias, collection name] pairs (absent in databases written before aliases existed). */
+  aliases?: [string, string][];
 }
 
 export const emptyManifest = (): Manifest => ({
@@ -132,6 +134,7 @@ export function loadEngine(engine: Engine, entries: Iterable<[string, StoredValu
     epochs.set(c.id, c.epoch);
     if (!restoreIndexes(c, cm, data)) dirty.add(c.id);
   }
+  for (const [alias, collection] of manifest.aliases ?? []) engine.setAlias(alias, collection, 'restore');
   const logSeqs = [...data.keys()]
     .filter((k) => k.startsWith('log/'))
     .map(seqOfLogKey)
@@ -161,6 +164,8 @@ export function markDirty(
   dirty: Set<number>,
 ): void {
   if (op.kind === 'createCollection' && op.id !== undefined) dirty.add(op.id);
+  else if (ALIAS_OPS.has(op.kind))
+    return; // the manifest carries aliases; no rows change
   else if (engine.has(op.collection)) dirty.add(engine.get(op.collection).id);
 }
 
@@ -319,6 +324,7 @@ export function planSeal(
     seq: state.seq,
     nextCollectionId: engine.nextCollectionId,
     collections,
+    aliases: engine.aliases(),
   };
   put.push(['manifest', manifest as unknown as StoredValue]);
   return { batch: { put, remove }, manifest, epochs };

@@ -1,6 +1,6 @@
 import { LocalClient } from '../client/local-client.js';
 import type { ResStatus, VectorClient } from '../client/types.js';
-import type { Engine, WriteOp } from '../engine/engine.js';
+import { ALIAS_OPS, type Engine, type WriteOp } from '../engine/engine.js';
 import { ElanusError, type SerializedElanusError } from '../errors/index.js';
 import { prepareTextSupport } from '../functions/text-support.js';
 import { ok } from '../methods/common.js';
@@ -55,6 +55,9 @@ const WRITES: ReadonlySet<string> = new Set([
   'upsert',
   'delete',
   'deleteEntities',
+  'createAlias',
+  'alterAlias',
+  'dropAlias',
 ]);
 
 interface Job {
@@ -436,6 +439,7 @@ export class PersistentClient {
       this.captureError ??= e;
       return;
     }
+    if (ALIAS_OPS.has(op.kind)) return;
     const name = op.kind === 'renameCollection' ? op.newName : op.collection;
     if (engine.has(name)) this.state.dirty.add(engine.get(name).id);
   }

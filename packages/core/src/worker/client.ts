@@ -339,6 +339,22 @@ export class WorkerClient {
     return (await this.plainCall('renameCollection', req)) as T.ResStatus;
   }
 
+  // An alias can name another collection after these: drop what was cached under any name.
+  async createAlias(req: T.AliasReq): Promise<T.ResStatus> {
+    this.vectorFields.clear();
+    return (await this.plainCall('createAlias', req)) as T.ResStatus;
+  }
+
+  async alterAlias(req: T.AliasReq): Promise<T.ResStatus> {
+    this.vectorFields.clear();
+    return (await this.plainCall('alterAlias', req)) as T.ResStatus;
+  }
+
+  async dropAlias(req: T.DropAliasReq): Promise<T.ResStatus> {
+    this.vectorFields.clear();
+    return (await this.plainCall('dropAlias', req)) as T.ResStatus;
+  }
+
   async createIndex(req: T.CreateIndexReq | T.CreateIndexReq[]): Promise<T.ResStatus> {
     const list = Array.isArray(req) ? req : [req];
     const opts: T.OperationOptions = list[0] ?? {};
@@ -507,6 +523,9 @@ export interface WorkerClient
     | 'createCollection'
     | 'dropCollection'
     | 'renameCollection'
+    | 'createAlias'
+    | 'alterAlias'
+    | 'dropAlias'
     | 'createIndex'
     | 'insert'
     | 'upsert'

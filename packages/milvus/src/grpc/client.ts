@@ -1,7 +1,14 @@
 import {
+  type AliasReq,
   type ClientConfig,
+  type DescribeAliasReq,
+  type DescribeAliasRes,
+  type DropAliasReq,
   ElanusError,
+  type ListAliasesReq,
+  type ListAliasesRes,
   type QueryIteratorReq,
+  type ResStatus,
   type RowData,
   type SearchHit,
   type SearchIteratorReq,
@@ -187,6 +194,11 @@ export class GrpcClient implements VectorClient {
   private forget(collection: string): void {
     this.schemas.delete(collection);
     this.metrics.delete(collection);
+  }
+
+  private forgetAll(): void {
+    this.schemas.clear();
+    this.metrics.clear();
   }
 
   private readonly metrics = new Map<string, Promise<Map<string, string>>>();
@@ -494,6 +506,56 @@ export class GrpcClient implements VectorClient {
 
   async flush(req?: { collection_names?: string[] }) {
     return this.call('flush', req ?? {}) as unknown as ReturnType<VectorClient['flush']>;
+  }
+
+  // ---- aliases: a changed alias names another collection, so cached schemas are dropped ------------
+
+  async createAlias(req: AliasReq): Promise<ResStatus> {
+    this.forgetAll();
+    return this.call('createAlias', req, (r) => r as StatusLike) as Promise<ResStatus>;
+  }
+  async alterAlias(req: AliasReq): Promise<ResStatus> {
+    this.forgetAll();
+    return this.call('alterAlias', req, (r) => r as StatusLike) as Promise<ResStatus>;
+  }
+  async dropAlias(req: DropAliasReq): Promise<ResStatus> {
+    this.forgetAll();
+    return this.call('dropAlias', req, (r) => r as StatusLike) as Promise<ResStatus>;
+  }
+  async describeAlias(req: DescribeAliasReq): Promise<DescribeAliasRes> {
+    // The SDK insists on a collection_name the server ignores: the alias stands in when none is given.
+    const res = await this.call<DescribeAliasRes>('describeAlias', {
+      ...req,
+      collection_name: req.collection_name || req.alias,
+    });
+    return {
+      status: res.status,
+      db_name: res.db_name ?? 'default',
+      alias: res.alias,
+      collection: res.collection,
+    };
+  }
+  async listAliases(req?: ListAliasesReq): Promise<ListAliasesRes> {
+    if (!req?.collection_name) {
+      // The SDK needs a collection: all aliases are those of every collection.
+      const names = (await this.listCollections(req?.db_name ? { db_name: req.db_name } : undefined))
+        .collection_names;
+      const all: string[] = [];
+      for (const n of names) all.push(...(await this.listAliases({ ...req, collection_name: n })).aliases);
+      return {
+        status: { error_code: 'Success', reason: '', code: 0 },
+        db_name: req?.db_name ?? 'default',
+        aliases: all,
+        collection_name: '',
+      };
+    }
+    const res = await this.call<ListAliasesRes>('listAliases', req);
+    return {
+      status: res.status,
+      db_name: res.db_name ?? 'default',
+      aliases: [...(res.aliases ?? [])],
+      collection_name: res.collection_name ?? req?.collection_name ?? '',
+    };
   }
 
   async closeConnection(): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  type AliasReq,
   type BoolRes,
   type ClientConfig,
   type CollectionReq,
@@ -6,12 +7,17 @@ import {
   type CreateCollectionReq,
   type CreateIndexReq,
   type DeleteReq,
+  type DescribeAliasReq,
+  type DescribeAliasRes,
   type DescribeCollectionRes,
   type DescribeIndexRes,
+  type DropAliasReq,
   ElanusError,
   type GetReq,
   type HybridSearchReq,
   type InsertReq,
+  type ListAliasesReq,
+  type ListAliasesRes,
   type ListIndexesRes,
   type LoadStateRes,
   type MutationResult,
@@ -624,6 +630,50 @@ export class RestClient implements VectorClient {
 
   async flush(): Promise<ResStatus> {
     return ok();
+  }
+
+  // ---- aliases (REST v2 /aliases/*); a changed alias names another collection: cached schemas go ----
+
+  async createAlias(req: AliasReq): Promise<ResStatus> {
+    this.#schemas.clear();
+    await this.request('aliases/create', { collectionName: req.collection_name, aliasName: req.alias });
+    return ok();
+  }
+
+  async alterAlias(req: AliasReq): Promise<ResStatus> {
+    this.#schemas.clear();
+    await this.request('aliases/alter', { collectionName: req.collection_name, aliasName: req.alias });
+    return ok();
+  }
+
+  async dropAlias(req: DropAliasReq): Promise<ResStatus> {
+    this.#schemas.clear();
+    await this.request('aliases/drop', { aliasName: req.alias });
+    return ok();
+  }
+
+  async describeAlias(req: DescribeAliasReq): Promise<DescribeAliasRes> {
+    const d = await this.request<{ aliasName?: string; collectionName?: string; dbName?: string }>(
+      'aliases/describe',
+      { aliasName: req.alias },
+    );
+    return {
+      status: ok(),
+      db_name: d?.dbName ?? 'default',
+      alias: d?.aliasName ?? req.alias,
+      collection: d?.collectionName ?? '',
+    };
+  }
+
+  async listAliases(req?: ListAliasesReq): Promise<ListAliasesRes> {
+    const body: Body = req?.collection_name ? { collectionName: req.collection_name } : {};
+    const d = await this.request<unknown>('aliases/list', body);
+    return {
+      status: ok(),
+      db_name: 'default',
+      aliases: Array.isArray(d) ? d.map(String) : [],
+      collection_name: req?.collection_name ?? '',
+    };
   }
 
   async closeConnection(): Promise<void> {}
