@@ -26,10 +26,14 @@ function target(value) {
   return value?.import ?? value?.default;
 }
 
-/** Output files loaded on import: the entry chunk and what it imports statically, transitively. */
-function initialChunks(outputs) {
+/**
+ * Output files loaded on import: the entry chunk and what it imports statically, transitively.
+ * `entry` is the entry file relative to the build's working directory: esbuild marks the targets of
+ * dynamic imports as entry points too, so "the first output with an entryPoint" can be a lazy chunk.
+ */
+function initialChunks(outputs, entry) {
   const seen = new Set();
-  const stack = [Object.keys(outputs).find((o) => outputs[o].entryPoint)];
+  const stack = [Object.keys(outputs).find((o) => outputs[o].entryPoint === entry)];
   while (stack.length) {
     const o = stack.pop();
     if (!o || seen.has(o)) continue;
@@ -65,7 +69,9 @@ async function contributors(sourceFile, outdir) {
   });
   const outputs = result.metafile.outputs;
   const by = {};
-  const inputs = [...initialChunks(outputs)].flatMap((o) => Object.entries(outputs[o].inputs));
+  const inputs = [...initialChunks(outputs, relative(root, sourceFile))].flatMap((o) =>
+    Object.entries(outputs[o].inputs),
+  );
   for (const [input, { bytesInOutput }] of inputs) {
     const dep = input.match(/.*node_modules\/((?:@[^/]+\/)?[^/]+)/);
     const key = dep
@@ -133,7 +139,7 @@ try {
         const sizes = Object.fromEntries(
           Object.keys(outputs).map((o) => [o, o.endsWith('.js') ? gz(readFileSync(join(root, o))) : 0]),
         );
-        const initial = initialChunks(outputs);
+        const initial = initialChunks(outputs, relative(root, file));
         row.initial = [...initial].reduce((s, o) => s + sizes[o], 0);
         row.lazy = Object.keys(outputs)
           .filter((o) => !initial.has(o))

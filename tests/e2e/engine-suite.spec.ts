@@ -95,6 +95,12 @@ for (const target of TARGETS) {
         const del = await client.delete({ collection_name: name, filter: 'id < 100' });
         await client.upsert({ collection_name: name, data: [{ ...rows[200]!, year: 2050 }] });
         const got = await client.get({ collection_name: name, ids: [200, 5], output_fields: ['year'] });
+        await client.upsert({ collection_name: name, partial_update: true, data: [{ id: 300, year: 3000 }] });
+        const partial = await client.get({
+          collection_name: name,
+          ids: [300],
+          output_fields: ['year', 'color', 'tags'],
+        });
         const hybrid = await client.hybridSearch({
           collection_name: name,
           data: [
@@ -135,6 +141,7 @@ for (const target of TARGETS) {
           ordered: ordered.data.map((r) => r.id),
           deleted: del.delete_cnt,
           got: got.data,
+          partial: partial.data,
           hybrid: (hybrid.results as unknown[]).length,
           error,
           rows: stats.data.row_count,
@@ -158,6 +165,8 @@ for (const target of TARGETS) {
     expect(out.ordered).toEqual(['9', '8', '7']);
     expect(out.deleted).toBe('100');
     expect(out.got).toEqual([{ id: '200', year: 2050 }]);
+    // A partial upsert changes the year and keeps the other fields (dynamic color included).
+    expect(out.partial).toEqual([{ id: '300', year: 3000, color: 'red', tags: ['vector'] }]);
     expect(out.hybrid).toBe(3);
     expect(out.error).toMatchObject({ name: 'ElanusError', code: 'InvalidFilter', isElanus: true });
     expect(out.error!.message).toMatch(/bitwise operators are not supported \(column 6\)/);

@@ -16,7 +16,7 @@ export {
   type SdkExtras,
 } from './client/sdk-extras.js';
 export type * from './client/types.js';
-export { ConsistencyLevelEnum } from './client/types.js';
+export { ConsistencyLevelEnum, FieldPartialUpdateOpType } from './client/types.js';
 export type { BatchSearcher, BatchSearchStats } from './engine/batch-search.js';
 export { type Capabilities, capabilities, resolveDevice } from './engine/capabilities.js';
 export { type ComputeDevice, createEngine, type EngineConfig } from './engine/create.js';

@@ -218,6 +218,18 @@ describe('REST v2 fixtures', () => {
     expect(calls).toEqual([]);
   });
 
+  it('partial upserts are refused before any request (REST would replace whole rows)', async () => {
+    const { f, calls } = fakeFetch();
+    for (const extra of [{ partial_update: true }, { field_ops: [{ field_name: 'tags', op: 1 }] }]) {
+      const e = await client(f)
+        .upsert({ collection_name: 'c', data: [{ id: 1 }], ...extra } as never)
+        .catch((err: unknown) => err);
+      expect(e).toMatchObject({ code: 'NotImplemented' });
+      expect((e as Error).message).toContain(`invalid parameter ${Object.keys(extra)[0]}:`);
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('query grouping, ordering and aggregates other than count(*) alone are refused before any request', async () => {
     const { f, calls } = fakeFetch();
     const cases: [Record<string, unknown>, RegExp][] = [

@@ -7,7 +7,7 @@ import { ok } from '../methods/common.js';
 import { deleteEntities } from '../methods/delete.js';
 import { hybridSearch } from '../methods/hybrid-search.js';
 import * as indexes from '../methods/indexes.js';
-import { insert } from '../methods/insert.js';
+import { insert, isPartialUpsert } from '../methods/insert.js';
 import * as partitions from '../methods/partitions.js';
 import * as queries from '../methods/query.js';
 import { searchAsync, searchIterator } from '../methods/search.js';
@@ -48,10 +48,28 @@ function unalias<R>(engine: Engine, req: R): R {
  * inside the engine, so one call is one atomic write.
  */
 export class LocalClient implements T.VectorClient {
+  /** Set while a call loads a lazy module: later calls wait for it, so calls still apply in call order. */
+  gate: Promise<void> | undefined;
+
   constructor(readonly engine: Engine) {}
 
+  /** Loads a lazy module; the caller's continuation runs before any call that arrived meanwhile. */
+  private load<M>(importer: () => Promise<M>): Promise<M> {
+    const p = importer();
+    const g = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.gate = g;
+    void g.then(() => {
+      if (this.gate === g) this.gate = undefined;
+    });
+    return p;
+  }
+
   async createCollection(req: CreateCollectionReq) {
-    await prepareTextSupport(mentionsText(req));
+    // Only text fields wait for the analyzers; any other createCollection applies at once, in call order.
+    if (mentionsText(req)) await this.load(() => prepareTextSupport(true));
     return collections.createCollection(this.engine, req);
   }
   async describeCollection(req: T.CollectionReq) {
@@ -123,8 +141,11 @@ export class LocalClient implements T.VectorClient {
     );
   }
   async upsert(req: T.InsertReq) {
+    const partial = isPartialUpsert(req)
+      ? await this.load(() => import('../methods/partial-update.js'))
+      : undefined;
     return oneStep(req, 'upsert', rowCount(req), () =>
-      insert(this.engine, unalias(this.engine, req), 'upsert'),
+      insert(this.engine, unalias(this.engine, req), 'upsert', partial),
     );
   }
   async delete(req: T.DeleteReq) {
@@ -137,7 +158,10 @@ export class LocalClient implements T.VectorClient {
     return queries.get(this.engine, unalias(this.engine, req));
   }
   async query(req: T.QueryReq) {
-    return queries.query(this.engine, unalias(this.engine, req));
+    const planner = queries.needsPlanner(req)
+      ? await this.load(() => import('../methods/query-aggregate.js'))
+      : undefined;
+    return queries.query(this.engine, unalias(this.engine, req), planner);
   }
   async count(req: T.CountReq) {
     return queries.count(this.engine, unalias(this.engine, req));
@@ -174,4 +198,24 @@ export class LocalClient implements T.VectorClient {
     return aliases.listAliases(this.engine, req);
   }
   async closeConnection() {}
+}
+
+// Every call waits for a lazy load already in flight (see `load`): without it, a call made right after a
+// partial upsert or an aggregate query could be applied before it.
+for (const m of Object.getOwnPropertyNames(LocalClient.prototype)) {
+  if (m === 'constructor' || m === 'load') continue;
+  const desc = Object.getOwnPropertyDescriptor(LocalClient.prototype, m);
+  const fn = desc?.value as ((this: LocalClient, ...a: unknown[]) => Promise<unknown>) | undefined;
+  if (typeof fn !== 'function') continue;
+  Object.defineProperty(LocalClient.prototype, m, {
+    ...desc,
+    value(this: LocalClient, ...args: unknown[]) {
+      // Checked again after each wait: a call released with others may have started another load.
+      const run = (): Promise<unknown> => {
+        const gate = this.gate;
+        return gate ? gate.then(run) : fn.apply(this, args);
+      };
+      return run();
+    },
+  });
 }

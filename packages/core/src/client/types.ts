@@ -136,10 +136,28 @@ export interface LoadStateRes extends StatusRes {
   state: 'LoadStateNotExist' | 'LoadStateNotLoad' | 'LoadStateLoading' | 'LoadStateLoaded';
 }
 
+/** The SDK's `FieldPartialUpdateOpType`: what a partial upsert does with a field (same numbers). */
+export const FieldPartialUpdateOpType = Object.freeze({
+  REPLACE: 0,
+  ARRAY_APPEND: 1,
+  ARRAY_REMOVE: 2,
+} as const);
+export type FieldPartialUpdateOpType =
+  (typeof FieldPartialUpdateOpType)[keyof typeof FieldPartialUpdateOpType];
+
+export interface FieldPartialUpdateOp {
+  field_name: string;
+  op: FieldPartialUpdateOpType | keyof typeof FieldPartialUpdateOpType;
+}
+
 export interface InsertReq extends CollectionReq, OperationOptions {
   data?: RowData[];
   fields_data?: RowData[];
   partition_name?: string;
+  /** upsert only: update the fields each row gives and keep the others (rows with new keys are inserted). */
+  partial_update?: boolean;
+  /** upsert only: per-field operations (ARRAY_APPEND / ARRAY_REMOVE on ARRAY fields); implies partial_update. */
+  field_ops?: FieldPartialUpdateOp[];
 }
 
 export interface MutationResult extends StatusRes {

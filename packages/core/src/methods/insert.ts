@@ -3,6 +3,14 @@ import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import { idsResult, ok } from './common.js';
 
+/** Partial-upsert code, loaded by the client only for upserts that ask for it. */
+export type PartialUpdater = Pick<typeof import('./partial-update.js'), 'completeRows' | 'partialUpdateOf'>;
+
+/** Whether an upsert is partial (and so needs the partial-update code). */
+export function isPartialUpsert(req: InsertReq): boolean {
+  return req?.partial_update !== undefined || req?.field_ops !== undefined;
+}
+
 function rowsOf(req: InsertReq): Record<string, unknown>[] {
   const data = req?.data ?? req?.fields_data;
   if (!Array.isArray(data)) {
@@ -27,9 +35,30 @@ function rowsOf(req: InsertReq): Record<string, unknown>[] {
 }
 
 /** insert and upsert: the whole batch is validated before anything is written. */
-export function insert(engine: Engine, req: InsertReq, mode: 'insert' | 'upsert' = 'insert'): MutationResult {
+export function insert(
+  engine: Engine,
+  req: InsertReq,
+  mode: 'insert' | 'upsert' = 'insert',
+  partial?: PartialUpdater,
+): MutationResult {
   const c = engine.get(req?.collection_name);
-  const rows = rowsOf(req);
+  if (mode === 'insert') {
+    for (const param of ['partial_update', 'field_ops'] as const) {
+      if (req[param] !== undefined) {
+        throw new ElanusError(
+          'IllegalArgument',
+          `invalid parameter ${param}: applies to upsert only, and this is an insert`,
+          { param },
+        );
+      }
+    }
+  }
+  let rows = rowsOf(req);
+  if (mode === 'upsert' && isPartialUpsert(req)) {
+    if (!partial) throw new ElanusError('UnexpectedError', 'partial-update code was not loaded');
+    const ops = partial.partialUpdateOf(c, req);
+    if (ops) rows = partial.completeRows(c, rows, ops);
+  }
   const keys = c.insert(rows, req.partition_name, mode);
   const n = String(rows.length);
   if (engine.hasListeners) {

@@ -9,6 +9,7 @@ import type { Collection } from '../collection/collection.js';
 import { ElanusError } from '../errors/index.js';
 import { DataType, DataTypeName, type FieldSchema } from '../schema/types.js';
 import { formatValue } from './common.js';
+import { isAggregateName } from './query.js';
 
 type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
@@ -20,7 +21,7 @@ interface Aggregate {
   field: number;
 }
 
-const AGGREGATE = /^\s*(count|sum|avg|min|max)\s*\(\s*(\*|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/i;
+const AGGREGATE_PARTS = /^\s*(count|sum|avg|min|max)\s*\(\s*(\*|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/i;
 const INTEGER = new Set<number>([DataType.Int8, DataType.Int16, DataType.Int32, DataType.Int64]);
 const NUMERIC = new Set<number>([...INTEGER, DataType.Float, DataType.Double]);
 const GROUPABLE = new Set<number>([...INTEGER, DataType.Bool, DataType.VarChar]);
@@ -30,13 +31,8 @@ function typeName(f: FieldSchema): string {
   return DataTypeName[f.data_type] ?? String(f.data_type);
 }
 
-/** True when `output` names an aggregate such as `count(*)`. */
-export function isAggregateName(output: string): boolean {
-  return AGGREGATE.test(output);
-}
-
 function parseAggregate(c: Collection, text: string): Aggregate {
-  const m = AGGREGATE.exec(text)!;
+  const m = AGGREGATE_PARTS.exec(text)!;
   const fn = m[1]!.toLowerCase() as AggregateFn;
   const arg = m[2]!;
   if (arg === '*') {

@@ -20,7 +20,32 @@ import {
   planOutput,
 } from './common.js';
 import { requireLoaded } from './indexes.js';
-import { aggregateRows, isAggregateName, orderRows } from './query-aggregate.js';
+
+/** The aggregation and ordering code, loaded by the client only for queries that need it. */
+export type QueryPlanner = Pick<typeof import('./query-aggregate.js'), 'aggregateRows' | 'orderRows'>;
+
+const AGGREGATE = /^\s*(count|sum|avg|min|max)\s*\(\s*(\*|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/i;
+
+/** True when `output` names an aggregate such as `count(*)` or `avg(price)`. */
+export function isAggregateName(output: unknown): boolean {
+  return typeof output === 'string' && AGGREGATE.test(output);
+}
+
+/** Whether a query groups, aggregates or orders (and so needs the planner). */
+export function needsPlanner(req: QueryReq): boolean {
+  return (
+    !!req?.group_by_fields?.length ||
+    req?.order_by_fields !== undefined ||
+    req?.order_by !== undefined ||
+    (Array.isArray(req?.output_fields) && req.output_fields.some(isAggregateName))
+  );
+}
+
+function plannerOf(planner: QueryPlanner | undefined): QueryPlanner {
+  if (!planner)
+    throw new ElanusError('UnexpectedError', 'query planner was not loaded for an aggregate query');
+  return planner;
+}
 
 const MAX_WINDOW = 16384; // Milvus's default limit on offset + limit.
 
@@ -45,7 +70,7 @@ export function matchingRowsByPk(
   return rows;
 }
 
-export function query(engine: Engine, req: QueryReq): QueryResults {
+export function query(engine: Engine, req: QueryReq, planner?: QueryPlanner): QueryResults {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   checkConsistency(req);
@@ -63,7 +88,7 @@ export function query(engine: Engine, req: QueryReq): QueryResults {
     rows.forEach((r) => {
       matched.push(r);
     });
-    const groups = aggregateRows(c, matched, {
+    const groups = plannerOf(planner).aggregateRows(c, matched, {
       output_fields: output ?? [],
       group_by_fields: req.group_by_fields,
       order_by_fields: orderBy,
@@ -94,7 +119,7 @@ export function query(engine: Engine, req: QueryReq): QueryResults {
   }
   const plan = planOutput(c, output);
   let rows = matchingRowsByPk(c, filter, params, req.partition_names);
-  if (orderBy !== undefined) rows = orderRows(c, rows, orderBy, orderParam);
+  if (orderBy !== undefined) rows = plannerOf(planner).orderRows(c, rows, orderBy, orderParam);
   const page = hasLimit || offset ? rows.slice(offset, offset + limit) : rows;
   return { status: ok(), data: page.map((r) => buildRow(c, r, plan)) };
 }

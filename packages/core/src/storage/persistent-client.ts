@@ -588,7 +588,7 @@ export class PersistentClient {
 export interface PersistentClient extends Omit<VectorClient, 'flush' | 'closeConnection'> {}
 
 for (const m of Object.getOwnPropertyNames(LocalClient.prototype)) {
-  if (m === 'constructor' || m === 'flush' || m === 'closeConnection') continue;
+  if (m === 'constructor' || m === 'flush' || m === 'closeConnection' || m === 'load') continue;
   Object.defineProperty(PersistentClient.prototype, m, {
     value(this: PersistentClient, req: unknown) {
       return this.call(m, req);

@@ -401,6 +401,8 @@ export class RestClient implements VectorClient {
   // ---- data ----------------------------------------------------------------------------------
 
   private async write(kind: 'insert' | 'upsert', req: InsertReq): Promise<MutationResult> {
+    // Rows missing fields would reach the server as whole rows: refuse instead of replacing them.
+    refuseUnforwarded(req, ['partial_update', 'field_ops']);
     const rows = req.data ?? req.fields_data ?? [];
     const schema = await this.schema(req.collection_name);
     const body: Body = { collectionName: req.collection_name, data: rows.map((r) => rowToRest(r, schema)) };
