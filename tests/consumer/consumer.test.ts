@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,7 +17,9 @@ const template = join(repo, 'tests/consumer/app');
 // counts every emitted file, lazy ones included; the inline default worker carries a second copy of
 // the engine (about 60 kB), which is most of the gap between the two.
 const INITIAL_BUDGET = 70_000;
-const TOTAL_BUDGET = 170_000;
+// 170 → 180 kB: query aggregates, partial upsert, aliases and search by ids (each counted twice:
+// the page's lazy chunks and the inline worker's copy).
+const TOTAL_BUDGET = 180_000;
 
 let root = '';
 let app = '';
@@ -69,14 +71,27 @@ function jsFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** min+gzip bytes of the scripts index.html names (initial) and of every emitted script (total). */
+/**
+ * min+gzip bytes of what loads before the first call (initial: the scripts index.html names and what they
+ * import statically, transitively; esbuild splits shared code into chunks the entry imports) and of
+ * every emitted script (total).
+ */
 function measure(dir: string): { initial: number; total: number; files: number } {
   const gz = (f: string) => gzipSync(readFileSync(f), { level: 9 }).length;
   const html = readFileSync(join(dir, 'index.html'), 'utf8');
-  const named = [...html.matchAll(/src="\.?\/?([^"]+\.js)"/g)].map((m) => join(dir, m[1] ?? ''));
+  const initial = new Set<string>();
+  const stack = [...html.matchAll(/src="\.?\/?([^"]+\.js)"/g)].map((m) => join(dir, m[1] ?? ''));
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (initial.has(f)) continue;
+    initial.add(f);
+    // Static imports only (`from"./x.js"`, `import"./x.js"`); `import("./x.js")` loads later.
+    for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](\.\.?\/[^"']+\.js)["']/g))
+      stack.push(join(dirname(f), m[1] ?? ''));
+  }
   const all = jsFiles(dir);
   return {
-    initial: named.reduce((s, f) => s + gz(f), 0),
+    initial: [...initial].reduce((s, f) => s + gz(f), 0),
     total: all.reduce((s, f) => s + gz(f), 0),
     files: all.length,
   };
