@@ -87,11 +87,13 @@ run_tier() {
 # ---- tiers -------------------------------------------------------------------------------------------
 # Workspace packages in build order: core first (the others depend on it and read its dist/types).
 packages() {
+  # core, then model: the framework adapters' declarations import theirs.
   echo core
+  echo model
   local d
   for d in packages/*/; do
     d=$(basename "$d")
-    [[ $d != core && -f packages/$d/package.json ]] && echo "$d"
+    [[ $d != core && $d != model && -f packages/$d/package.json ]] && echo "$d"
   done
 }
 
