@@ -332,6 +332,41 @@ test('a terminated or crashed worker rejects pending calls with WorkerTerminated
   expect(out.restarted).toBe(true);
 });
 
+test('a worker terminated through its own Worker object (no event fires) fails its calls, then restarts', async ({
+  harness,
+}) => {
+  const out = await harness.inPage(async (elanus) => {
+    type WC = { worker: Worker | undefined };
+    const client = new elanus.MilvusClient({ uri: 'memory://', worker: true });
+    await client.createCollection({ collection_name: 'a', dimension: 4 });
+    const wc = (await client.client()) as unknown as WC;
+    const raw = wc.worker!;
+    raw.terminate(); // as app code holding the Worker might: the client is not told
+    const started = performance.now();
+    const hung = new Promise((r) => setTimeout(() => r('hung for 10 s'), 10_000));
+    const first = await Promise.race([
+      client.count({ collection_name: 'a' }).then(
+        () => 'resolved',
+        (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }),
+      ),
+      hung,
+    ]);
+    const ms = performance.now() - started;
+    // The next call starts a new worker (a new, empty memory:// engine).
+    const next = await client.hasCollection({ collection_name: 'a' });
+    const replaced = wc.worker !== undefined && wc.worker !== raw;
+    await client.closeConnection();
+    return { first, ms, next: next.value, replaced };
+  });
+  console.log(`outside terminate noticed in ${out.ms.toFixed(0)} ms`);
+  expect(out.first).toMatchObject({
+    code: 'WorkerTerminated',
+    message: expect.stringMatching(/terminated from outside/),
+  });
+  expect(out.next).toBe(false);
+  expect(out.replaced).toBe(true);
+});
+
 test('idb:// in a worker opens what the page would open', async ({ harness }) => {
   const out = await harness.inPage(async (elanus) => {
     const name = `idb://worker-spec-${Date.now()}`;

@@ -54,6 +54,8 @@ interface Connection {
   progress: Map<number, (p: T.Progress) => void>;
   info: WorkerInfo | null;
   detach(): void;
+  /** Stops waiting for the worker's liveness lock (see `watch`). */
+  unwatch?: () => void;
 }
 
 type Request = { onProgress?: unknown; signal?: unknown } & Record<string, unknown>;
@@ -196,12 +198,14 @@ export class WorkerClient {
       progress,
       info: null,
       detach() {
+        conn.unwatch?.();
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
         worker.removeEventListener('messageerror', onMessageError);
       },
     };
     this.conn = conn;
+    void this.watch(conn);
     try {
       conn.info = await this.exec(conn, (api) => api.open(configForWorker(this.config)));
     } catch (e) {
@@ -213,6 +217,31 @@ export class WorkerClient {
       throw e;
     }
     return conn;
+  }
+
+  /**
+   * Notices a worker that stopped without telling anyone (`terminate()` on the Worker object itself fires
+   * no event, so its calls would wait forever): the worker holds a Web Lock while it lives
+   * (`EngineHost.hold`), and this side waits for the same lock.
+   */
+  private async watch(conn: Connection): Promise<void> {
+    const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+    if (!locks) return;
+    const name = `elanus-worker-${globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2)}`;
+    let held = false;
+    try {
+      held = await this.exec(conn, (api) => api.hold(name));
+    } catch {
+      return; // the worker died first: fail() has run
+    }
+    if (!held || conn.dead) return;
+    const stop = new AbortController();
+    conn.unwatch = () => stop.abort();
+    locks
+      .request(name, { signal: stop.signal }, () => {
+        this.fail(conn, 'the engine worker stopped: it was terminated from outside, or its realm ended');
+      })
+      .catch(() => undefined); // aborted: the connection ended normally
   }
 
   /** Runs one call on a connection; a dying worker rejects it with WorkerTerminated. */

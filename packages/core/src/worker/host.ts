@@ -104,6 +104,24 @@ export class EngineHost {
     return { device: engine?.options.device ?? null, capabilities: await capabilities() };
   }
 
+  /**
+   * Holds a Web Lock named by the page for as long as this worker lives. The page then asks for the same
+   * lock and gets it only once this worker is gone: terminated through its Worker object (which fires no
+   * event), crashed, or its page closed. Resolves when held; false where Web Locks do not exist.
+   */
+  hold(name: string): Promise<boolean> {
+    const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+    if (!locks || typeof name !== 'string') return Promise.resolve(false);
+    return new Promise<boolean>((acquired) => {
+      locks
+        .request(name, () => {
+          acquired(true);
+          return new Promise<void>(() => {}); // released only with the worker
+        })
+        .catch(() => acquired(false));
+    });
+  }
+
   transferHandlersRegistered(): boolean {
     return transferHandlersRegistered();
   }
