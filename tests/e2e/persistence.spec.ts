@@ -393,3 +393,82 @@ test('export to one file and import into another browser profile', async ({ harn
     await other.close();
   }
 });
+
+test('the writer page closes while another page streams forwarded writes: each is stored exactly once', async ({
+  context,
+}) => {
+  const a = await openHarness(await context.newPage());
+  const b = await openHarness(await context.newPage());
+  for (const h of [a, b]) {
+    await h.inPage(async (elanus) => {
+      const w = window as unknown as { db: InstanceType<typeof elanus.MilvusClient> };
+      w.db = new elanus.MilvusClient({ uri: 'idb://handover', worker: true });
+      await w.db.client();
+    });
+  }
+  await a.inPage(async () => {
+    const w = window as unknown as { db: { createCollection(r: unknown): Promise<unknown> } };
+    // autoID keys: a write applied twice would show as an extra row, not as an error.
+    await w.db.createCollection({
+      collection_name: 'c',
+      fields: [
+        { name: 'id', data_type: 'Int64', is_primary_key: true, autoID: true },
+        { name: 'n', data_type: 'Int32' },
+        { name: 'vector', data_type: 'FloatVector', dim: 2 },
+      ],
+      index_params: { field_name: 'vector', index_type: 'FLAT', metric_type: 'L2' },
+    });
+  });
+  // 200 single-row writes from the follower page, not awaited one by one; the writer page closes mid-way.
+  const N = 200;
+  await b.inPage(async (_e, n) => {
+    const w = window as unknown as {
+      db: { insert(r: unknown): Promise<{ IDs: { int_id: { data: string[] } } }> };
+      results: Promise<unknown[]>;
+      done: number;
+    };
+    w.done = 0;
+    w.results = Promise.allSettled(
+      Array.from({ length: n }, (_, i) =>
+        w.db
+          .insert({ collection_name: 'c', data: [{ n: i, vector: [i, 1] }] })
+          .then((r) => r.IDs.int_id.data[0])
+          .finally(() => {
+            w.done++;
+          }),
+      ),
+    );
+  }, N);
+  // Close the writer once some writes are answered, so that others are still in flight.
+  const answered = () => b.inPage(async () => (window as unknown as { done: number }).done);
+  await expect.poll(answered, { intervals: [5] }).toBeGreaterThan(0);
+  const answeredBeforeClose = await answered();
+  await a.page.close();
+  const out = await b.inPage(async () => {
+    const w = window as unknown as {
+      db: { query(r: unknown): Promise<{ data: { id: string; n: number }[] }> };
+      results: Promise<PromiseSettledResult<string>[]>;
+    };
+    const settled = await w.results;
+    const rows = (
+      await w.db.query({ collection_name: 'c', filter: 'n >= 0', output_fields: ['n'], limit: 1000 })
+    ).data;
+    return {
+      failed: settled
+        .filter((r) => r.status === 'rejected')
+        .map((r) => String((r as PromiseRejectedResult).reason)),
+      ids: settled
+        .filter((r) => r.status === 'fulfilled')
+        .map((r) => (r as PromiseFulfilledResult<string>).value),
+      rows: rows.map((r) => ({ id: String(r.id), n: r.n })),
+    };
+  });
+  console.log(
+    `handover mid-stream: ${answeredBeforeClose} of ${N} answered before the writer closed; ${out.ids.length} acknowledged, ${out.failed.length} failed, ${out.rows.length} rows`,
+  );
+  expect(out.failed).toEqual([]);
+  expect(out.rows).toHaveLength(N);
+  expect(new Set(out.rows.map((r) => r.n)).size).toBe(N); // each write once
+  // Every acknowledged key is the stored row's key.
+  expect(new Set(out.ids)).toEqual(new Set(out.rows.map((r) => r.id)));
+});

@@ -541,3 +541,58 @@ describe('several tabs', () => {
     await c.closeConnection();
   });
 });
+
+describe('forwarded writes apply exactly once across a writer handover', () => {
+  /** The writer applies and commits forwarded writes but never answers: as if it closed right after. */
+  function mute(tab: object): void {
+    const t = tab as { post(msg: { t: string }): void };
+    const post = t.post.bind(tab);
+    t.post = (msg) => {
+      if (msg.t !== 'res') post(msg);
+    };
+  }
+
+  async function scenario(order: 'follower-promoted' | 'other-tab-promoted', sealFirst: boolean) {
+    const storage = new MemoryStorage();
+    const coordination = { locks: new FakeLocks(), channel: (n: string) => new BroadcastChannel(n) };
+    const name = `once-${Math.random()}`;
+    const a = await openOn(storage, { coordination, name });
+    // The lock queue is FIFO: the tab opened second becomes the next writer.
+    const first = await openOn(storage, { coordination, name });
+    const second = await openOn(storage, { coordination, name });
+    const [sender, heir] = order === 'follower-promoted' ? [first, first] : [second, first];
+    await a.createCollection({
+      collection_name: 'c',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: true },
+        { name: 'vector', data_type: DataType.FloatVector, dim: 2 },
+      ],
+      index_params: { field_name: 'vector', index_type: 'FLAT', metric_type: 'L2' },
+    });
+    mute(a);
+    // autoID: applying the write twice would store two rows, not fail.
+    const pending = sender.insert({ collection_name: 'c', data: [{ vector: [1, 2] }] });
+    await vi.waitFor(async () => expect((await a.count({ collection_name: 'c' })).data).toBe(1));
+    if (sealFirst) await a.flush(); // the write's id now lives in the manifest, not in a log entry
+    await a.closeConnection();
+    const res = await pending;
+    await vi.waitFor(() => expect(heir.mode).toBe('leader'));
+    await vi.waitFor(async () => expect((await sender.count({ collection_name: 'c' })).data).toBe(1));
+    const stored = await heir.query({ collection_name: 'c', filter: 'id > 0', output_fields: ['id'] });
+    const out = { res, stored: stored.data, heirCount: (await heir.count({ collection_name: 'c' })).data };
+    await first.closeConnection();
+    await second.closeConnection();
+    return out;
+  }
+
+  for (const order of ['follower-promoted', 'other-tab-promoted'] as const) {
+    for (const sealFirst of [false, true]) {
+      it(`${order}${sealFirst ? ', after a seal' : ''}: the retry is answered with the first result`, async () => {
+        const { res, stored, heirCount } = await scenario(order, sealFirst);
+        expect(heirCount).toBe(1);
+        expect(res.insert_cnt).toBe('1');
+        expect((res.IDs as { int_id: { data: string[] } }).int_id.data).toEqual([String(stored[0]!.id)]);
+      });
+    }
+  }
+});

@@ -20,8 +20,9 @@
  *   database in one tab) keep a replica that follows the writer's commits over BroadcastChannel and
  *   forward their writes to it (callbacks and abort signals of forwarded requests are dropped). A
  *   forwarded write resolves once the local replica includes it. When the writer closes, the next tab
- *   takes over; a write forwarded to a writer that vanished fails with `Unavailable` (it may or may not
- *   have been applied). Without Web Locks (old browsers, Node) the client assumes it is the only writer.
+ *   takes over; a write forwarded to a writer that vanished goes to the next one under the same id, and
+ *   is applied exactly once (a writer that committed it answers the retry with the stored result).
+ *   Without Web Locks (old browsers, Node) the client assumes it is the only writer.
  * - `importDatabase` and `dropDatabase` refuse (`Unavailable`) while any client has the database open.
  *
  * The engine loads lazily (on the first `idb://` client), so importing this entry stays small.

@@ -34,6 +34,8 @@ export type LogOp =
 /** The value stored at `log/<seq>`: the ops of one public write. */
 export interface LogEntry {
   ops: LogOp[];
+  /** A write forwarded by another tab: its id and result, so a retry of it is answered, not re-applied. */
+  write?: { id: string; result: unknown };
 }
 
 /** `log/<seq>`, zero-padded so that keys sort by sequence number. */

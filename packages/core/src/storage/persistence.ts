@@ -56,6 +56,8 @@ export interface Manifest {
   collections: CollectionManifest[];
   /** [alias, collection name] pairs (absent in databases written before aliases existed). */
   aliases?: [string, string][];
+  /** The latest forwarded writes by id, with their results (see LogEntry.write), oldest first. */
+  recentWrites?: [string, unknown][];
 }
 
 export const emptyManifest = (): Manifest => ({

@@ -72,7 +72,12 @@ interface Job {
   ops?: LogOp[];
   /** Set when the engine applied the job but its log entry could not be made. */
   diverged?: unknown;
+  /** A forwarded write's id: a retry of an applied one gets its stored result (exactly once). */
+  writeId?: string;
 }
+
+/** Forwarded writes remembered by id (in log entries, then in the manifest): far more than ever wait on a handover. */
+const RECENT_WRITES = 4096;
 
 /** Log entries up to this size travel to the other tabs in the commit notice itself. */
 const MAX_POSTED_BYTES = 4 << 20;
@@ -86,9 +91,6 @@ function entryBytes(entry: LogEntry): number {
   }
   return n;
 }
-
-/** Grace for answers still in flight from a writer that just gave up the lock. */
-const HANDOVER_GRACE_MS = 1000;
 
 function serializeError(e: unknown): SerializedElanusError {
   if (e instanceof ElanusError) return e.toJSON();
@@ -125,7 +127,9 @@ function cloneableRequest(req: unknown): unknown {
  * - Several tabs: the holder of the database's Web Lock is the writer. Other tabs keep a replica that
  *   follows the writer's committed entries (BroadcastChannel) and forward their writes to it; a
  *   forwarded write resolves once this tab's replica includes it. When the writer tab closes, the next
- *   tab in the lock queue reloads from storage and becomes the writer.
+ *   tab in the lock queue reloads from storage and becomes the writer. Forwarded writes carry an id: the
+ *   new writer answers one the old writer committed from its log (or manifest) instead of applying it
+ *   again, and runs the others, so a handover neither loses nor doubles a write.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the Milvus methods are defined on the prototype below.
 export class PersistentClient {
@@ -148,8 +152,16 @@ export class PersistentClient {
   private readonly tabId = Math.random().toString(36).slice(2) + Date.now().toString(36);
   private readonly forwarded = new Map<
     number,
-    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+    {
+      resolve: (v: unknown) => void;
+      reject: (e: unknown) => void;
+      method: string;
+      req: unknown;
+      writeId: string;
+    }
   >();
+  /** Results of forwarded writes by id, committed ones only (a writer answers a retry from here). */
+  private readonly applied = new Map<string, unknown>();
   private nextRequestId = 1;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last background seal failure (a later seal retries). */
@@ -260,9 +272,16 @@ export class PersistentClient {
     return this.enqueue(method, req);
   }
 
-  private enqueue(method: string, req: unknown, internal = false): Promise<unknown> {
+  private enqueue(method: string, req: unknown, internal = false, writeId?: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.jobs.push({ method, req, resolve, reject, internal });
+      this.jobs.push({
+        method,
+        req,
+        resolve,
+        reject,
+        internal,
+        ...(writeId !== undefined ? { writeId } : {}),
+      });
       this.kick();
     });
   }
@@ -291,6 +310,11 @@ export class PersistentClient {
           await this.commitGroup(group);
           group = [];
           await this.sealJob(job);
+          continue;
+        }
+        if (job.writeId !== undefined && this.applied.has(job.writeId)) {
+          // Applied and committed before (by this or an earlier writer): answer, do not apply again.
+          job.resolve(this.applied.get(job.writeId));
           continue;
         }
         await this.apply(job);
@@ -332,7 +356,12 @@ export class PersistentClient {
     if (group.length === 0) return;
     const entries: [number, LogEntry][] = [];
     let seq = this.state.seq;
-    for (const j of group) if (j.ops && j.ops.length > 0) entries.push([++seq, { ops: j.ops }]);
+    for (const j of group) {
+      if (!j.ops || j.ops.length === 0) continue;
+      const entry: LogEntry = { ops: j.ops };
+      if (j.writeId !== undefined && j.error === undefined) entry.write = { id: j.writeId, result: j.value };
+      entries.push([++seq, entry]);
+    }
     if (entries.length > 0) {
       try {
         await this.storage.commit({ put: entries.map(([s, e]) => [logKey(s), e as unknown as StoredValue]) });
@@ -350,6 +379,7 @@ export class PersistentClient {
         return;
       }
       for (const [s, entry] of entries) {
+        if (entry.write) this.remember(entry.write.id, entry.write.result);
         this.state.seq = s;
         this.state.logSeqs.push(s);
         for (const op of entry.ops) this.state.logRows += opRows(op);
@@ -395,10 +425,18 @@ export class PersistentClient {
     }
   }
 
+  private remember(id: string, result: unknown): void {
+    this.applied.delete(id);
+    this.applied.set(id, result);
+    if (this.applied.size > RECENT_WRITES) this.applied.delete(this.applied.keys().next().value as string);
+  }
+
   private async seal(): Promise<void> {
     const s = this.state;
     if (s.logSeqs.length === 0 && s.dirty.size === 0) return;
     const { batch, manifest, epochs } = planSeal(this.local.engine, s);
+    // The log entries that carried forwarded-write ids go away: the manifest keeps the ids.
+    manifest.recentWrites = [...this.applied];
     await this.storage.commit(batch);
     s.manifest = manifest;
     s.epochs = epochs;
@@ -425,6 +463,12 @@ export class PersistentClient {
     await prepareTextSupport(storedNeedText(snapshot));
     const engine = await this.options.createEngine();
     const state = loadEngine(engine, snapshot);
+    this.applied.clear();
+    for (const [id, result] of state.manifest.recentWrites ?? []) this.remember(id, result);
+    for (const [key, value] of snapshot) {
+      const w = key.startsWith('log/') ? (value as unknown as LogEntry).write : undefined;
+      if (w && seqOfLogKey(key) > state.manifest.seq) this.remember(w.id, w.result);
+    }
     engine.onWrite((op) => this.onEngineWrite(engine, op));
     this.local = new LocalClient(engine);
     this.state = state;
@@ -451,27 +495,30 @@ export class PersistentClient {
     this.role = 'leader';
     await this.runControl(() => this.reloadNow());
     this.post({ t: 'leader' });
-    this.failForwarded();
+    // Writes this tab forwarded to the old writer run here now, by id: one the old writer committed is
+    // answered from the log instead of applied twice.
+    for (const [id, f] of [...this.forwarded]) {
+      this.forwarded.delete(id);
+      this.enqueue(f.method, f.req, false, f.writeId).then(f.resolve, f.reject);
+    }
   }
 
   /**
-   * The writer changed: requests forwarded to the previous one may never be answered. After a grace
-   * for answers still in flight they fail (they may or may not have been applied: retrying could
-   * apply one twice).
+   * A new writer: requests forwarded to the previous one may never be answered, so they go again, with
+   * the same ids. The new writer applies each at most once (see `applied`); a late answer from the old
+   * writer settles first and the repeat is ignored.
    */
-  private failForwarded(): void {
-    if (this.forwarded.size === 0) return;
-    const waiting = [...this.forwarded.keys()];
-    setTimeout(() => {
-      const err = new ElanusError(
-        'Unavailable',
-        `the writer tab of database "${this.name}" closed before answering; the write may or may not have been applied`,
-      );
-      for (const id of waiting) {
-        this.forwarded.get(id)?.reject(err);
-        this.forwarded.delete(id);
-      }
-    }, HANDOVER_GRACE_MS);
+  private resendForwarded(): void {
+    for (const [id, f] of this.forwarded) {
+      this.post({
+        t: 'req',
+        from: this.tabId,
+        id,
+        method: f.method,
+        req: cloneableRequest(f.req),
+        writeId: f.writeId,
+      });
+    }
   }
 
   // ---- tabs ---------------------------------------------------------------------------------
@@ -491,9 +538,10 @@ export class PersistentClient {
       );
     }
     const id = this.nextRequestId++;
+    const writeId = `${this.tabId}:${id}`;
     return new Promise((resolve, reject) => {
-      this.forwarded.set(id, { resolve, reject });
-      this.post({ t: 'req', from: this.tabId, id, method, req: cloneableRequest(req) });
+      this.forwarded.set(id, { resolve, reject, method, req, writeId });
+      this.post({ t: 'req', from: this.tabId, id, method, req: cloneableRequest(req), writeId });
     });
   }
 
@@ -507,7 +555,12 @@ export class PersistentClient {
           return;
         }
         if (this.role !== 'leader') return;
-        this.enqueue(msg.method, msg.req).then(
+        this.enqueue(
+          msg.method,
+          msg.req,
+          false,
+          typeof msg.writeId === 'string' ? msg.writeId : undefined,
+        ).then(
           (value) => this.post({ t: 'res', to: msg.from, id: msg.id, ok: true, value, seq: this.state.seq }),
           (e) =>
             this.post({
@@ -542,7 +595,7 @@ export class PersistentClient {
         );
         return;
       case 'leader':
-        if (this.role === 'follower') this.failForwarded();
+        if (this.role === 'follower') this.resendForwarded();
         return;
       case 'reset':
         if (this.role === 'leader') return;

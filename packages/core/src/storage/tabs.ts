@@ -39,7 +39,7 @@ export const channelName = (db: string): string => `elanus:db:${db}`;
 /** Messages on a database's channel. */
 export type TabMessage =
   /** A follower asks the writer to run a write. */
-  | { t: 'req'; from: string; id: number; method: string; req: unknown }
+  | { t: 'req'; from: string; id: number; method: string; req: unknown; writeId?: string }
   /** The writer's answer; `seq` = its last committed sequence number once the write committed. */
   | { t: 'res'; to: string; id: number; ok: boolean; value?: unknown; error?: unknown; seq: number }
   /** The writer committed log entry `seq` (its ops included so followers need not read them back). */
