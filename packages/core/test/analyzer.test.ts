@@ -154,6 +154,39 @@ describe('custom analyzers', () => {
     expect(tok({ tokenizer: 'whitespace', filter: ['cncharonly'] }, 'abc 中文 x中')).toEqual(['中文', 'x中']);
   });
 
+  test('icu tokenizer: ICU word segments with punctuation and spaces kept, removepunct drops them', () => {
+    // The Milvus docs' own example, for both.
+    expect(tok({ tokenizer: 'icu' }, 'Привет! Как дела?')).toEqual([
+      'Привет',
+      '!',
+      ' ',
+      'Как',
+      ' ',
+      'дела',
+      '?',
+    ]);
+    expect(tok({ tokenizer: 'icu', filter: ['removepunct'] }, 'Привет! Как дела?')).toEqual([
+      'Привет',
+      'Как',
+      'дела',
+    ]);
+    expect(tok({ tokenizer: { type: 'icu' } }, 'Hello!')).toEqual(['Hello', '!']);
+    // Dictionary-based words where the script has no spaces: never one token per sentence, never per character.
+    for (const text of ['東京は日本の首都です', '向量数据库很快', 'สวัสดีครับ']) {
+      const words = tok({ tokenizer: 'icu', filter: ['removepunct'] }, text);
+      expect(words.join('')).toBe(text);
+      expect(words.length).toBeGreaterThan(1);
+      expect(words.length).toBeLessThan(Array.from(text).length);
+    }
+    expect(tok({ tokenizer: 'icu', filter: ['lowercase', 'removepunct'] }, 'Größe, ÉTÉ.')).toEqual([
+      'größe',
+      'été',
+    ]);
+    expect(errorOf(() => createAnalyzer({ tokenizer: { type: 'icu', locale: 'ja' } })).message).toMatch(
+      /analyzer_params\.tokenizer\.locale: expected one of the keys type/,
+    );
+  });
+
   test('standard tokenizer with uax29: true follows UAX #29 word boundaries', () => {
     const a = { tokenizer: { type: 'standard', uax29: true } };
     expect(tok(a, "O'Reilly can't jump 32.3 feet from 216.239.63.104")).toEqual([
@@ -180,7 +213,7 @@ describe('parameter errors', () => {
       [{ type: 3 }, /analyzer_params\.type: expected a string, got 3/],
       [
         { tokenizer: 'spaces' },
-        /analyzer_params\.tokenizer: expected "standard" or "whitespace", got "spaces"/,
+        /analyzer_params\.tokenizer: expected "standard", "whitespace" or "icu", got "spaces"/,
       ],
       [{ filter: ['lowercase'] }, /analyzer_params\.tokenizer/],
       [{ tokenizer: 'standard', filter: 'lowercase' }, /analyzer_params\.filter: expected an array/],
@@ -212,6 +245,7 @@ describe('parameter errors', () => {
   test('Milvus features Elanus lacks are NotImplemented, not silently different', () => {
     for (const params of [
       { tokenizer: 'jieba' },
+      { tokenizer: 'lindera' },
       { tokenizer: 'standard', filter: [{ type: 'stemmer', language: 'french' }] },
       { tokenizer: 'standard', filter: [{ type: 'stop', stop_words: ['_french_'] }] },
       { tokenizer: 'standard', filter: [{ type: 'synonym' }] },

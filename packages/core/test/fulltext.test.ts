@@ -129,3 +129,58 @@ describe('full-text search (BM25 function)', () => {
     expect(ids).toContain('5');
   });
 });
+
+describe('full-text search in languages without spaces (icu tokenizer)', () => {
+  it('BM25 over Chinese, Japanese and Thai documents finds each by a word of it', async () => {
+    const client = new MilvusClient({ uri: 'memory://' });
+    const analyzer_params = { tokenizer: 'icu', filter: ['lowercase', 'removepunct'] };
+    await client.createCollection({
+      collection_name: 'multi',
+      fields: [
+        { name: 'id', data_type: 'Int64', is_primary_key: true },
+        {
+          name: 'text',
+          data_type: 'VarChar',
+          max_length: 200,
+          enable_analyzer: true,
+          enable_match: true,
+          analyzer_params,
+        },
+        { name: 'sparse', data_type: 'SparseFloatVector' },
+      ],
+      functions: [
+        {
+          name: 'bm25',
+          type: FunctionType.BM25,
+          input_field_names: ['text'],
+          output_field_names: ['sparse'],
+        },
+      ],
+      index_params: [{ field_name: 'sparse', index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' }],
+    });
+    await client.insert({
+      collection_name: 'multi',
+      data: [
+        { id: 1, text: '向量数据库可以快速检索相似的内容。' },
+        { id: 2, text: '東京は日本の首都です。' },
+        { id: 3, text: 'กรุงเทพมหานครเป็นเมืองหลวงของประเทศไทย' },
+        { id: 4, text: 'Привет! Как дела?' },
+      ],
+    });
+    const top = async (q: string) =>
+      (
+        await client.search({ collection_name: 'multi', anns_field: 'sparse', data: q, limit: 1 })
+      ).results.map((h) => h.id);
+    expect(await top('数据库')).toEqual(['1']);
+    expect(await top('首都')).toEqual(['2']);
+    expect(await top('ประเทศไทย')).toEqual(['3']);
+    expect(await top('дела')).toEqual(['4']);
+    // text_match uses the same analyzer.
+    const matched = await client.query({
+      collection_name: 'multi',
+      filter: 'text_match(text, "日本")',
+      output_fields: ['id'],
+    });
+    expect(matched.data.map((r) => r.id)).toEqual(['2']);
+  });
+});

@@ -68,6 +68,31 @@ function pushChunks(out: string[], s: string, max: number): void {
   for (let i = 0; i < chars.length; i += max) out.push(chars.slice(i, i + max).join(''));
 }
 
+/**
+ * Milvus's `icu` tokenizer: ICU word-break segments, dictionary-based for Chinese, Japanese, Thai and the
+ * like, with punctuation and spaces kept as tokens of their own ("Привет! Как дела?" gives
+ * ["Привет", "!", " ", "Как", " ", "дела", "?"]; the `removepunct` filter drops them). Intl.Segmenter
+ * is ICU in browsers and Node, so no dictionary ships with Elanus.
+ */
+export function icuTokenizer(): Tokenizer {
+  const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+  if (Segmenter === undefined) {
+    throw new ElanusError(
+      'NotImplemented',
+      'the icu tokenizer needs Intl.Segmenter, which this runtime lacks',
+      {
+        param: 'analyzer_params.tokenizer',
+      },
+    );
+  }
+  const seg = new Segmenter('und', { granularity: 'word' });
+  return (text) => {
+    const out: string[] = [];
+    for (const s of seg.segment(text)) out.push(s.segment);
+    return out;
+  };
+}
+
 const DEFAULT_MAX_TOKEN_LENGTH = 255;
 const MAX_TOKEN_LENGTH_LIMIT = 1024 * 1024;
 
@@ -107,9 +132,11 @@ export function buildTokenizer(spec: unknown, path = 'analyzer_params.tokenizer'
     case 'whitespace':
       if (opts) checkKeys(opts, ['type'], path);
       return whitespaceTokenizer;
+    case 'icu':
+      if (opts) checkKeys(opts, ['type'], path);
+      return icuTokenizer();
     case 'jieba':
     case 'lindera':
-    case 'icu':
     case 'language_identifier':
     case 'char_group':
       throw new ElanusError(
@@ -120,7 +147,7 @@ export function buildTokenizer(spec: unknown, path = 'analyzer_params.tokenizer'
         },
       );
     default:
-      return invalidParam(path, '"standard" or "whitespace"', name);
+      return invalidParam(path, '"standard", "whitespace" or "icu"', name);
   }
 }
 
