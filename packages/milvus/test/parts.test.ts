@@ -284,3 +284,40 @@ describe('gRPC URIs', () => {
     expect(inspect(c, { depth: 5 })).not.toContain('very-secret');
   });
 });
+
+describe('GrpcClient error mapping', () => {
+  const withSdk = (sdk: Record<string, unknown>) => {
+    const c = new GrpcClient({ uri: 'grpc://127.0.0.1:1' });
+    (c as unknown as { sdkClient: unknown }).sdkClient = sdk;
+    return c;
+  };
+
+  it('a status object the SDK throws becomes an ElanusError with the server reason and code', async () => {
+    const c = withSdk({
+      async createCollection() {
+        throw {
+          error_code: 'UnexpectedError',
+          reason: 'field data type SparseFloatVector is not supported',
+          code: 1100,
+        };
+      },
+    });
+    const e = await c.createCollection({ collection_name: 'x', dimension: 2 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ElanusError);
+    expect((e as ElanusError).message).toBe(
+      'createCollection: field data type SparseFloatVector is not supported',
+    );
+    expect((e as ElanusError).code).toBe('IllegalArgument');
+    expect((e as ElanusError & { status: number }).status).toBe(1100);
+  });
+
+  it('any other thrown non-Error is shown as JSON, never as [object Object]', async () => {
+    const c = withSdk({
+      async hasCollection() {
+        throw { weird: true };
+      },
+    });
+    const e = await c.hasCollection({ collection_name: 'x' }).catch((x: unknown) => x);
+    expect((e as Error).message).toBe('hasCollection: {"weird":true}');
+  });
+});

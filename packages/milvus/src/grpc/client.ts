@@ -22,6 +22,16 @@ import { type SchemaInfo, schemaFromDescribe } from '../schema/schema.js';
 import { compareKeys, keyOf, keysFilter, stringLiteral } from '../sync/rows.js';
 import { toStringKeys, wireRow, wireVectors } from '../values.js';
 
+/** A thrown non-Error as text: its JSON where it has one (never "[object Object]"). */
+function describeThrown(e: unknown): string {
+  if (e === null || typeof e !== 'object') return String(e);
+  try {
+    return JSON.stringify(e) ?? String(e);
+  } catch {
+    return String(e);
+  }
+}
+
 export interface GrpcClientConfig extends ClientConfig {
   /** `grpc://host:port`, `http://host:port` (plain), `https://host:port` / `grpcs://` (TLS); the port is required. */
   uri?: string;
@@ -159,8 +169,21 @@ export class GrpcClient implements VectorClient {
 
   private mapThrown(e: unknown, method: string): ElanusError {
     if (e instanceof ElanusError) return e;
+    // Some SDK calls throw the server's status object itself (createCollection on a 2.3 server does).
+    if (
+      !(e instanceof Error) &&
+      e !== null &&
+      typeof e === 'object' &&
+      ('reason' in e || 'error_code' in e)
+    ) {
+      try {
+        checkStatus(e as StatusLike, method);
+      } catch (mapped) {
+        if (mapped instanceof ElanusError) return mapped;
+      }
+    }
     const code = (e as { code?: unknown }).code;
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = e instanceof Error ? e.message : describeThrown(e);
     if (typeof code === 'number' && GRPC_UNAVAILABLE.has(code)) {
       // Drop the channel: grpc-js backs off after failures, a fresh client reconnects at once.
       const old = this.sdkClient;
