@@ -66,6 +66,25 @@ step_venv() {
   stamp_write "$stamp" "$h"
 }
 
+# A real Milvus server (2.3.5 standalone from PyPI) for the `server` tier, in its own venv: it is one
+# 57 MB wheel with no dependencies, and keeping it apart leaves milvus-lite's pins alone.
+step_venv_server() {
+  local stamp=.venv-server/.elanus-stamp h py
+  py=$(command -v python3 || true)
+  [[ -n "$py" ]] || die "python3 is needed for the server tier (Milvus standalone)"
+  h="$(hash_inputs scripts/requirements-milvus-server.txt)-$("$py" --version 2>&1 | tr ' ' _)"
+  if stamp_ok "$stamp" "$h" && [[ -x .venv-server/bin/milvus-server ]]; then return; fi
+  log "setup: Python venv .venv-server (Milvus 2.3.5 standalone)"
+  if ! "$py" -m venv --clear .venv-server; then
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv
+    "$py" -m venv --clear .venv-server
+  fi
+  .venv-server/bin/pip install -q --disable-pip-version-check -r scripts/requirements-milvus-server.txt
+  [[ -x .venv-server/bin/milvus-server ]] || die ".venv-server/bin/milvus-server missing after pip install"
+  stamp_write "$stamp" "$h"
+}
+
 # Later preparation steps (model files, demo corpus) drop scripts here; they run in name order and
 # must be idempotent themselves (lib.sh has stamp helpers).
 step_hooks() {
@@ -77,12 +96,13 @@ step_hooks() {
   done
 }
 
-ALL_STEPS=(chromium pnpm deps venv hooks)
+ALL_STEPS=(chromium pnpm deps venv venv-server hooks)
 steps=("$@")
 [[ ${#steps[@]} -gt 0 ]] || steps=("${ALL_STEPS[@]}")
 for s in "${steps[@]}"; do
   case "$s" in
     chromium | pnpm | deps | venv | hooks) "step_$s" ;;
+    venv-server) step_venv_server ;;
     *) die "unknown setup step '$s' (steps: ${ALL_STEPS[*]})" ;;
   esac
 done

@@ -3,14 +3,14 @@
 # "N passed, M failed[, K skipped]" and exits non-zero if anything failed.
 #   bash scripts/test.sh                  all tiers
 #   bash scripts/test.sh unit browser     a subset, in the canonical order
-# Tiers: typecheck lint build size exports consumer docs unit browser milvus
+# Tiers: typecheck lint build size exports consumer docs unit browser milvus server
 # Braces: bash parses the whole script before running it, so editing it mid-run is safe.
 {
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ELANUS_ROOT"
 
-ALL_TIERS=(typecheck lint build size exports consumer docs unit browser milvus)
+ALL_TIERS=(typecheck lint build size exports consumer docs unit browser milvus server)
 # Per-run folder, so that two runs in one checkout do not clobber each other's reports; the finished
 # run's reports end up in .cache/test-results/last/.
 REPORTS=.cache/test-results/run.$$
@@ -182,6 +182,14 @@ tier_browser() {
   runner_counts playwright "$report" "$rc" "playwright"
 }
 
+# A genuine Milvus standalone (2.3.5 from PyPI): the differential search suite and sync against it.
+tier_server() {
+  local report=$REPORTS/server.json rc
+  vitest run --config vitest.server.config.ts --reporter=default --reporter=json --outputFile.json="$report"
+  rc=$?
+  runner_counts vitest "$report" "$rc" "vitest (server)"
+}
+
 tier_milvus() {
   local report=$REPORTS/milvus.json rc
   vitest run --config vitest.milvus.config.ts --reporter=default --reporter=json --outputFile.json="$report"
@@ -217,6 +225,7 @@ fi
 steps=()
 [[ -n "${want[browser]:-}${want[consumer]:-}" ]] && steps+=(chromium)
 [[ -n "${want[milvus]:-}" ]] && steps+=(venv)
+[[ -n "${want[server]:-}" ]] && steps+=(venv-server)
 steps+=(hooks)
 for step in "${steps[@]}"; do
   if ! bash scripts/setup.sh "$step"; then

@@ -11,6 +11,7 @@ import { milvusClient } from './milvus-client';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MILVUS_BIN = join(ROOT, '.venv/bin/milvus-lite');
+const STANDALONE_BIN = join(ROOT, '.venv-server/bin/milvus-server');
 
 export interface MilvusServer {
   /** `127.0.0.1:PORT`, the form the Node SDK needs (without a port it dials 443). */
@@ -23,7 +24,16 @@ export interface MilvusServer {
 export interface StartOptions {
   /** Milliseconds to wait for the server to answer gRPC (default 90 s: first start imports pyarrow/faiss). */
   readyTimeoutMs?: number;
+  /**
+   * `lite`: milvus-lite 3.x (the Python reimplementation). `standalone`: the Milvus 2.3.5 server binary from
+   * the PyPI package `milvus` (.venv-server); it binds fixed side ports (embedded etcd 2379/2380, metrics
+   * 9091), so one runs per machine at a time.
+   */
+  kind?: 'lite' | 'standalone';
 }
+
+/** Side ports the standalone server always binds: taken ones mean another standalone is running. */
+const STANDALONE_FIXED_PORTS = [2379, 2380, 9091];
 
 /** Creates .venv (scripts/setup.sh venv) when milvus-lite is not installed yet. */
 export function ensureVenv(): void {
@@ -59,7 +69,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The server runs under bash: bash leads the process group (so one kill reaches both), and polls that
 // the Node process that started it is alive, so a SIGKILLed test runner does not leave a server behind.
 const WATCHDOG = `
-"$MILVUS_BIN" server --data-dir "$BASE_DIR/data" --host 127.0.0.1 --port "$PORT" &
+if [ "$KIND" = standalone ]; then
+  "$STANDALONE_BIN" --data "$BASE_DIR/data" --proxy-port "$PORT" &
+else
+  "$MILVUS_BIN" server --data-dir "$BASE_DIR/data" --host 127.0.0.1 --port "$PORT" &
+fi
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM INT HUP
 while kill -0 "$OWNER_PID" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done
@@ -70,7 +84,22 @@ kill -0 "$OWNER_PID" 2>/dev/null || rm -rf "$BASE_DIR"
 `;
 
 export async function startMilvusServer(options: StartOptions = {}): Promise<MilvusServer> {
-  ensureVenv();
+  const kind = options.kind ?? 'lite';
+  const name = kind === 'lite' ? 'milvus-lite' : 'Milvus standalone';
+  if (kind === 'lite') ensureVenv();
+  else {
+    if (!existsSync(STANDALONE_BIN)) {
+      const r = spawnSync('bash', [join(ROOT, 'scripts/setup.sh'), 'venv-server'], { stdio: 'inherit' });
+      if (r.status !== 0 || !existsSync(STANDALONE_BIN)) throw new Error('could not create .venv-server');
+    }
+    for (const p of STANDALONE_FIXED_PORTS) {
+      if (await portAnswers(p)) {
+        throw new Error(
+          `port ${p} is taken: the Milvus standalone binds it (embedded etcd/metrics), so another one is running here`,
+        );
+      }
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'elanus-milvus-'));
   const logFile = join(dir, 'server.log');
   const port = await freePort();
@@ -81,6 +110,8 @@ export async function startMilvusServer(options: StartOptions = {}): Promise<Mil
     env: {
       ...process.env,
       MILVUS_BIN,
+      STANDALONE_BIN,
+      KIND: kind,
       BASE_DIR: dir,
       PORT: String(port),
       OWNER_PID: String(process.pid),
@@ -89,7 +120,7 @@ export async function startMilvusServer(options: StartOptions = {}): Promise<Mil
   });
   closeSync(logFd);
   const pgid = child.pid;
-  if (pgid === undefined) throw new Error('could not spawn milvus-lite');
+  if (pgid === undefined) throw new Error(`could not spawn ${name}`);
 
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) =>
@@ -147,8 +178,8 @@ export async function startMilvusServer(options: StartOptions = {}): Promise<Mil
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   try {
     while (!(await portAnswers(port))) {
-      if (exited) throw new Error(`milvus-lite exited before listening:\n${logTail()}`);
-      if (Date.now() > deadline) throw new Error(`milvus-lite did not listen on ${address}:\n${logTail()}`);
+      if (exited) throw new Error(`${name} exited before listening:\n${logTail()}`);
+      if (Date.now() > deadline) throw new Error(`${name} did not listen on ${address}:\n${logTail()}`);
       await sleep(200);
     }
     // Listening is not serving: wait for a real gRPC call to succeed.
@@ -161,8 +192,8 @@ export async function startMilvusServer(options: StartOptions = {}): Promise<Mil
         } catch (e) {
           if (Date.now() > deadline) throw e;
         }
-        if (exited) throw new Error(`milvus-lite exited:\n${logTail()}`);
-        if (Date.now() > deadline) throw new Error(`milvus-lite did not answer on ${address}:\n${logTail()}`);
+        if (exited) throw new Error(`${name} exited:\n${logTail()}`);
+        if (Date.now() > deadline) throw new Error(`${name} did not answer on ${address}:\n${logTail()}`);
         await sleep(250);
       }
     } finally {
