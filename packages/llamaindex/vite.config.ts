@@ -4,4 +4,5 @@ import { libraryConfig } from '../../scripts/vite-lib';
 // Keys are the dist/<name>.js files named in package.json `exports`.
 export default libraryConfig(fileURLToPath(new URL('.', import.meta.url)), {
   index: 'src/index.ts',
+  embedding: 'src/embedding.ts',
 });

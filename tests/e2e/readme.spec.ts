@@ -1,15 +1,15 @@
 // The README's TypeScript examples, extracted and run in Chromium through the public API, so they cannot
 // rot: each ```ts block runs as written, its `@elanus/core` imports bound to the harness page's module.
 // Names a snippet uses without defining (`vector`, `queryVector`: an app's embeddings) get 384-d values.
-import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
+import { importsOf, readmeBlocks } from '../support/readme-blocks';
 import { expect, test } from './fixtures';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const all = [...README.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
-const importsOf = (block: string) => [...block.matchAll(/from\s*'([^']+)'/g)].map((m) => m[1]!);
-// Blocks that use a framework adapter run in Node with the real model: packages/langchain/test/readme-example.test.ts.
-const inNode = (block: string) => importsOf(block).some((f) => f.startsWith('@elanus/langchain'));
+const all = readmeBlocks();
+// Blocks that use a framework adapter run in Node with the real model: packages/langchain/test/readme-example.test.ts
+// and packages/llamaindex/test/embedding.test.ts.
+const inNode = (block: string) =>
+  importsOf(block).some((f) => f.startsWith('@elanus/langchain') || f.startsWith('@elanus/llamaindex'));
 const blocks = all.filter((b) => !inNode(b));
 
 /** The block as the body of an async function of `elanus`, returning the variables it declared. */
