@@ -325,7 +325,11 @@ describe('errors', () => {
     expect(err('array_length(arr_i) == 1.5').message).toContain('array_length');
     expect(err('text_match(ns, "a")').message).toContain('does not enable match');
     expect(err('text_match(i32, "a")').message).toContain('non-string');
-    expect(err('text_match(s, "a", minimum_should_match=2)').message).toContain('not supported');
+    expect(err('text_match(s, "a", minimum_should_match=1001)').message).toContain(
+      'between 1 and 1000, got 1001',
+    );
+    expect(err('text_match(s, "a", minimum_should_match="2")').message).toContain('constant integer');
+    expect(err('text_match(s, "a", maximum=2)').message).toContain('unknown text_match option `maximum`');
     expect(err('foo(i32)').message).toContain('unknown function `foo`');
     expect(err('phrase_match(s, "a")').message).toContain('phrase_match is not supported');
     expect(err('i32 == {x}').message).toContain('template parameter {x} is not provided');

@@ -184,3 +184,46 @@ describe('full-text search in languages without spaces (icu tokenizer)', () => {
     expect(matched.data.map((r) => r.id)).toEqual(['2']);
   });
 });
+
+describe('text_match with minimum_should_match', () => {
+  it('keeps the rows holding at least N of the query words (after analysis)', async () => {
+    const client = new MilvusClient({ uri: 'memory://' });
+    await client.createCollection({
+      collection_name: 'm',
+      fields: [
+        { name: 'id', data_type: 'Int64', is_primary_key: true },
+        { name: 'v', data_type: 'FloatVector', dim: 2 },
+        { name: 'text', data_type: 'VarChar', max_length: 200, enable_analyzer: true, enable_match: true },
+      ],
+      index_params: [{ field_name: 'v', index_type: 'FLAT', metric_type: 'L2' }],
+    });
+    const texts = [
+      'red apple pie',
+      'green apple',
+      'red cherry pie with apple',
+      'blue sky',
+      'Apple, APPLE and apple',
+    ];
+    await client.insert({ collection_name: 'm', data: texts.map((text, id) => ({ id, v: [0, 1], text })) });
+    const ids = async (filter: string) =>
+      (await client.query({ collection_name: 'm', filter, output_fields: ['id'] })).data.map((r) =>
+        Number(r.id),
+      );
+    // A reference over the same tokens (the standard analyzer lower-cases words).
+    const words = (t: string) => new Set(t.toLowerCase().match(/[a-z]+/g));
+    const expected = (q: string, n: number) =>
+      texts.flatMap((t, i) => ([...words(q)].filter((w) => words(t).has(w)).length >= n ? [i] : []));
+    for (const [q, n] of [
+      ['red apple pie', 1],
+      ['red apple pie', 2],
+      ['red apple pie', 3],
+      ['apple apple', 2], // the query has one distinct word: nothing can match twice
+    ] as const) {
+      expect(await ids(`text_match(text, "${q}", minimum_should_match=${n})`), `${q} / ${n}`).toEqual(
+        expected(q, n),
+      );
+    }
+    expect(await ids('text_match(text, "red apple pie", minimum_should_match=3)')).toEqual([0, 2]);
+    expect(await ids('text_match(text, "apple apple", minimum_should_match=2)')).toEqual([]);
+  });
+});

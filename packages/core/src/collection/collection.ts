@@ -46,8 +46,12 @@ export interface IndexFactory {
 export interface TextEncoderFn {
   encodeDocument(text: string): SparseVector;
   encodeQuery(text: string): SparseVector;
-  /** `text_match`: does the row's text share a token with the query? */
-  matcher(texts: ArrayLike<string | null>, query: string): (row: number) => boolean;
+  /** `text_match`: does the row's text share at least `minimumShouldMatch` (default 1) of the query's tokens? */
+  matcher(
+    texts: ArrayLike<string | null>,
+    query: string,
+    minimumShouldMatch?: number,
+  ): (row: number) => boolean;
 }
 
 type Column = ScalarColumn | DenseVectorColumn | SparseColumn;
@@ -153,11 +157,11 @@ export class Collection implements FilterSource {
     return this.dynamicValues[row];
   }
 
-  textMatch(field: string, query: string): ((row: number) => boolean) | undefined {
+  textMatch(field: string, query: string, minimumShouldMatch = 1): ((row: number) => boolean) | undefined {
     const enc = this.textEncoders.get(field);
     const view = this.column(field);
     if (!enc || !view || view.kind !== 'string') return undefined;
-    return enc.matcher(view.values, query);
+    return enc.matcher(view.values, query, minimumShouldMatch);
   }
 
   // ---- rows ---------------------------------------------------------------------------------

@@ -653,9 +653,10 @@ export class TextMatchPred implements Pred {
   constructor(
     readonly field: string,
     readonly query: string,
+    readonly minimumShouldMatch = 1,
   ) {}
   bind(env: Env): Bound {
-    const fn = env.source.textMatch?.(this.field, this.query);
+    const fn = env.source.textMatch?.(this.field, this.query, this.minimumShouldMatch);
     if (!fn) {
       throw textMatchUnavailable(this.field);
     }

@@ -18,8 +18,15 @@ export interface FilterSource {
   column(field: string): ColumnView | undefined;
   /** The dynamic-field object (`$meta`) of a row, if the collection has dynamic fields. */
   dynamic(row: number): Record<string, unknown> | undefined;
-  /** Analyzer for `text_match(field, 'words')`: returns true when the row's text shares a token with the query. */
-  textMatch?(field: string, query: string): ((row: number) => boolean) | undefined;
+  /**
+   * Analyzer for `text_match(field, 'words', minimum_should_match=N)`: true when the row's text has at least
+   * N (default 1) of the query's distinct tokens.
+   */
+  textMatch?(
+    field: string,
+    query: string,
+    minimumShouldMatch?: number,
+  ): ((row: number) => boolean) | undefined;
 }
 
 export type FilterParams = Record<string, unknown>;

@@ -19,13 +19,26 @@ export function createTextEncoder(field: FieldSchema, dictionary = new TermDicti
     dictionary,
     encodeDocument: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: true }),
     encodeQuery: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: false }),
-    matcher(texts, query) {
+    matcher(texts, query, minimumShouldMatch = 1) {
       const wanted = new Set(analyzer.tokenize(query));
-      if (wanted.size === 0) return () => false;
+      // More required than the query has distinct tokens: nothing can match, as on the server.
+      if (wanted.size === 0 || minimumShouldMatch > wanted.size) return () => false;
+      if (minimumShouldMatch <= 1) {
+        return (row) => {
+          const t = texts[row];
+          if (typeof t !== 'string') return false;
+          for (const tok of analyzer.tokenize(t)) if (wanted.has(tok)) return true;
+          return false;
+        };
+      }
       return (row) => {
         const t = texts[row];
         if (typeof t !== 'string') return false;
-        for (const tok of analyzer.tokenize(t)) if (wanted.has(tok)) return true;
+        const seen = new Set<string>();
+        for (const tok of analyzer.tokenize(t)) {
+          if (wanted.has(tok)) seen.add(tok);
+          if (seen.size >= minimumShouldMatch) return true;
+        }
         return false;
       };
     },

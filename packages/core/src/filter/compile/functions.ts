@@ -133,15 +133,16 @@ function textMatch(cx: CompileContext, ast: CallExpr): Pred {
   const q = cx.operand(ast.args[1]!);
   if (q.t !== 'const' || q.c.k !== 'str')
     return cx.fail('the query of text_match must be a string', ast.args[1]!.pos);
+  let minimumShouldMatch = 1;
   for (const opt of ast.options) {
     if (opt.name !== 'minimum_should_match') cx.fail(`unknown text_match option \`${opt.name}\``, opt.pos);
     const v = cx.operand(opt.value);
     if (v.t !== 'const' || v.c.k !== 'int')
-      cx.fail('minimum_should_match should be a constant integer', opt.pos);
+      return cx.fail('minimum_should_match should be a constant integer', opt.pos);
     if (v.c.v < 1n || v.c.v > 1000n)
       cx.fail(`minimum_should_match should be between 1 and 1000, got ${v.c.v}`, opt.pos);
-    if (v.c.v !== 1n) cx.fail('minimum_should_match other than 1 is not supported', opt.pos);
+    minimumShouldMatch = Number(v.c.v);
   }
   cx.fields.add(field.name);
-  return new TextMatchPred(field.name, q.c.v);
+  return new TextMatchPred(field.name, q.c.v, minimumShouldMatch);
 }
