@@ -164,16 +164,26 @@ describe('collections', () => {
         index_params: { field_name: 'vec', index_type: 'IVF_MAGIC' },
       }),
       'IllegalArgument',
-      /index_type: expected one of FLAT, HNSW, AUTOINDEX/,
+      /index_type: expected one of FLAT, HNSW, IVF_FLAT, IVF_SQ8, IVF_PQ, AUTOINDEX/,
     );
+    await expectError(
+      c.createCollection({
+        collection_name: 'x',
+        fields: schemaFields,
+        index_params: { field_name: 'vec', index_type: 'DISKANN' },
+      }),
+      'NotImplemented',
+      /index_type: DISKANN is a Milvus index type Elanus does not build yet; expected one of FLAT/,
+    );
+    // IVF_PQ without m: the missing parameter is named.
     await expectError(
       c.createCollection({
         collection_name: 'x',
         fields: schemaFields,
         index_params: { field_name: 'vec', index_type: 'IVF_PQ' },
       }),
-      'NotImplemented',
-      /index_type: IVF_PQ is a Milvus index type Elanus does not build yet; expected one of FLAT/,
+      'IllegalArgument',
+      /invalid parameter m: expected an integer dividing dim/,
     );
     await expectError(
       c.createCollection({

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import { mentionsText, prepareTextSupport } from '../functions/text-support.js';
+import { mentionsLazyIndex, prepareLazyIndexes } from '../index/lazy-indexes.js';
 import * as aliases from '../methods/aliases.js';
 import * as collections from '../methods/collections.js';
 import { ok } from '../methods/common.js';
@@ -70,6 +71,7 @@ export class LocalClient implements T.VectorClient {
   async createCollection(req: CreateCollectionReq) {
     // Only text fields wait for the analyzers; any other createCollection applies at once, in call order.
     if (mentionsText(req)) await this.load(() => prepareTextSupport(true));
+    if (mentionsLazyIndex(req)) await this.load(() => prepareLazyIndexes(true));
     return collections.createCollection(this.engine, req);
   }
   async describeCollection(req: T.CollectionReq) {
@@ -110,6 +112,7 @@ export class LocalClient implements T.VectorClient {
   }
   async createIndex(req: T.CreateIndexReq | T.CreateIndexReq[]) {
     const list = Array.isArray(req) ? req : [req];
+    if (mentionsLazyIndex(list)) await this.load(() => prepareLazyIndexes(true));
     return oneStep(list[0], 'createIndex', list.length, () =>
       indexes.createIndex(this.engine, unalias(this.engine, req)),
     );

@@ -222,9 +222,11 @@ export interface QueryRowsResults extends StatusRes {
   data: ResultRow[];
 }
 
+/** A query vector: dense numbers, a sparse map, BinaryVector bytes (a byte list or Uint8Array), or BM25 text. */
 export type VectorInput =
   | number[]
   | Float32Array
+  | Uint8Array
   | Record<string, number>
   | { indices: number[]; values: number[] }
   | string;

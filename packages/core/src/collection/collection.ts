@@ -560,10 +560,16 @@ export class Collection implements FilterSource {
     this.indexes.delete(field);
   }
 
+  /** The stored BinaryVector of a row (a copy). */
+  binaryValue(field: string, row: number): Uint8Array {
+    const v = (this.columns[this.fieldIndex(field)] as ScalarColumn).get(row);
+    return new Uint8Array(v as Uint8Array);
+  }
+
   /** Runs one query on a field's index. */
   searchField(
     field: string,
-    query: Float32Array | SparseVector,
+    query: Float32Array | SparseVector | Uint8Array,
     k: number,
     allow: Bitset,
     params: IndexSearchParams,

@@ -30,17 +30,31 @@ const AUTO_GPU_MIN_WORK = 1 << 22;
 const AUTO: Record<string, { type: string; params: Record<string, unknown> }> = {
   dense: { type: 'HNSW', params: { M: 16, efConstruction: 200 } },
   sparse: { type: 'SPARSE_INVERTED_INDEX', params: {} },
+  binary: { type: 'BIN_FLAT', params: {} },
 };
 
 export function indexFactory(kernels: Kernels): IndexFactory {
   return {
     denseColumn: (dim) => kernels.createColumn(dim),
     create(def: IndexDef, field: FieldSchema, column: DenseVectorColumn | SparseColumn) {
-      const kind = field.data_type === DataType.SparseFloatVector ? 'sparse' : 'dense';
+      const kind =
+        field.data_type === DataType.SparseFloatVector
+          ? 'sparse'
+          : field.data_type === DataType.BinaryVector
+            ? 'binary'
+            : 'dense';
       const auto = def.index_type === 'AUTOINDEX' ? AUTO[kind]! : undefined;
       const type = auto?.type ?? def.index_type;
       const params = auto ? { ...auto.params, ...def.params } : def.params;
-      return createIndex(kind as 'dense', type, def.metric_type, params, column as never, kernels) as never;
+      return createIndex(
+        kind as 'binary',
+        type,
+        def.metric_type,
+        params,
+        column as never,
+        kernels,
+        field.dim,
+      ) as never;
     },
     restore(
       _def: IndexDef,

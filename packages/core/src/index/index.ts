@@ -1,16 +1,19 @@
 import { ElanusError, invalidParam } from '../errors/index.js';
-import type { DenseMetric, Kernels } from '../kernels/types.js';
+import type { Kernels } from '../kernels/types.js';
 import type { MetricType, SparseVector } from '../schema/types.js';
-import { FlatIndex } from './flat.js';
-import { HnswIndex } from './hnsw.js';
-import { intParam, numParam } from './params.js';
+import type { BinaryVectorColumn } from './bin-flat.js';
+import { entryForTag, type FieldKind, INDEX_TYPES, type IndexEntry, indexTypesFor } from './registry.js';
 import { readTag } from './serial.js';
 import type { SparseVectorColumn } from './sparse-column.js';
-import { SparseInvertedIndex } from './sparse-inverted.js';
 import type { DenseVectorColumn, VectorIndex } from './types.js';
 
+export { type BinaryMetric, type BinaryVectorColumn, BinFlatIndex, binaryDistance } from './bin-flat.js';
 export { exactSearch, FlatIndex } from './flat.js';
 export { HnswIndex, type HnswOptions, type HnswSearchStats } from './hnsw.js';
+export type { IvfCode, IvfOptions } from './ivf.js';
+export { ivfModule, mentionsLazyIndex, prepareLazyIndexes } from './lazy-indexes.js';
+export { IVF_DEFAULTS } from './params.js';
+export { type FieldKind, HNSW_DEFAULTS, INDEX_TYPES, indexTypesFor } from './registry.js';
 export { ArraySparseColumn, type SparseVectorColumn } from './sparse-column.js';
 export {
   type SparseIndexOptions,
@@ -20,26 +23,63 @@ export {
 } from './sparse-inverted.js';
 export type { DenseVectorColumn, IndexSearchParams, SparseIndex, TopK, VectorIndex } from './types.js';
 
-export type FieldKind = 'dense' | 'sparse';
-
-/** HNSW defaults when AUTOINDEX picks it (and when M / efConstruction are omitted). */
-export const HNSW_DEFAULTS = { M: 16, efConstruction: 200 } as const;
-
-const DENSE_METRICS: readonly string[] = ['L2', 'IP', 'COSINE'];
-const SPARSE_METRICS: readonly string[] = ['IP', 'BM25'];
-
 function checkMetric(metric: string, allowed: readonly string[], indexType: string): void {
   if (!allowed.includes(metric)) {
     invalidParam('metric_type', `one of ${allowed.join(', ')} for ${indexType}`, metric);
   }
 }
 
+/** AUTOINDEX per field kind: HNSW for dense vectors, the WAND inverted index for sparse ones. */
+const AUTO: Record<FieldKind, string> = {
+  dense: 'HNSW',
+  sparse: 'SPARSE_INVERTED_INDEX',
+  binary: 'BIN_FLAT',
+};
+
+function entryFor(fieldKind: FieldKind, indexType: string): { type: string; entry: IndexEntry } {
+  if (!Object.hasOwn(AUTO, fieldKind)) invalidParam('fieldKind', '"dense", "sparse" or "binary"', fieldKind);
+  const upper = typeof indexType === 'string' ? indexType.toUpperCase() : indexType;
+  const type = upper === 'AUTOINDEX' ? AUTO[fieldKind] : upper;
+  const entry = INDEX_TYPES.get(type);
+  if (!entry || entry.kind !== fieldKind) {
+    const field = {
+      dense: 'a FLOAT_VECTOR field',
+      sparse: 'a SPARSE_FLOAT_VECTOR field',
+      binary: 'a BINARY_VECTOR field',
+    }[fieldKind];
+    invalidParam(
+      'index_type',
+      `one of ${[...indexTypesFor(fieldKind), 'AUTOINDEX'].join(', ')} for ${field}`,
+      indexType,
+    );
+  }
+  return { type, entry };
+}
+
 /**
- * Creates an empty index over a column (call `addRange` to index its rows). Parameters are validated:
- * a bad one throws ElanusError `IllegalArgument` naming it, the expected range and the value.
- * Dense: FLAT, HNSW (M in [2, 2048], efConstruction in [1, 2^31-1], optional seed), AUTOINDEX (= HNSW
- * with M 16, efConstruction 200). Sparse: SPARSE_INVERTED_INDEX, SPARSE_WAND, AUTOINDEX (all the same
- * WAND implementation), metric IP or BM25, drop_ratio_build in [0, 1), bm25_k1 in [1.2, 2], bm25_b in [0, 1].
+ * Checks an index definition without building anything: the type exists for the field kind, the metric
+ * is one it accepts and every build parameter is in range. Throws IllegalArgument naming the parameter,
+ * the expected range and the value.
+ */
+export function checkIndexParams(
+  fieldKind: FieldKind,
+  indexType: string,
+  metric: MetricType,
+  params: Record<string, unknown>,
+  dim: number,
+): void {
+  const { type, entry } = entryFor(fieldKind, indexType);
+  checkMetric(metric, entry.metrics, type);
+  entry.parse(params ?? {}, dim);
+}
+
+/**
+ * Creates an empty index over a column (call `addRange` to index its rows). Parameters are validated
+ * first (see `checkIndexParams`). Dense: FLAT; HNSW (M in [2, 2048], efConstruction in [1, 2^31-1]);
+ * IVF_FLAT, IVF_SQ8 (nlist in [1, 65536], default 128); IVF_PQ (also m dividing dim, nbits in [1, 8],
+ * default 8); AUTOINDEX = HNSW with M 16, efConstruction 200; each takes an optional `seed`.
+ * Sparse: SPARSE_INVERTED_INDEX, SPARSE_WAND, AUTOINDEX (all the same WAND implementation), metric IP
+ * or BM25, drop_ratio_build in [0, 1), bm25_k1 in [1.2, 2], bm25_b in [0, 1].
  */
 export function createIndex(
   fieldKind: 'dense',
@@ -58,52 +98,34 @@ export function createIndex(
   kernels?: Kernels,
 ): VectorIndex<SparseVector>;
 export function createIndex(
+  fieldKind: 'binary',
+  indexType: string,
+  metric: MetricType,
+  params: Record<string, unknown>,
+  column: BinaryVectorColumn,
+  kernels?: Kernels,
+  dim?: number,
+): VectorIndex<Uint8Array>;
+export function createIndex(
   fieldKind: FieldKind,
   indexType: string,
   metric: MetricType,
   params: Record<string, unknown>,
-  column: DenseVectorColumn | SparseVectorColumn,
+  column: DenseVectorColumn | SparseVectorColumn | BinaryVectorColumn,
   kernels?: Kernels,
-): VectorIndex | VectorIndex<SparseVector> {
-  const type = typeof indexType === 'string' ? indexType.toUpperCase() : indexType;
-  const p = params ?? {};
-  if (fieldKind === 'dense') {
+  binaryDim?: number,
+): VectorIndex | VectorIndex<SparseVector> | VectorIndex<Uint8Array> {
+  const { type, entry } = entryFor(fieldKind, indexType);
+  checkMetric(metric, entry.metrics, type);
+  const dim = fieldKind === 'dense' ? (column as DenseVectorColumn).dim : (binaryDim ?? 0);
+  const opts = entry.parse(params ?? {}, dim);
+  if (entry.kind === 'dense') {
     if (!kernels) throw new ElanusError('IllegalArgument', 'a dense index needs kernels');
-    const col = column as DenseVectorColumn;
-    if (type === 'FLAT') {
-      checkMetric(metric, DENSE_METRICS, type);
-      return new FlatIndex(col, kernels, metric as DenseMetric);
-    }
-    if (type === 'HNSW' || type === 'AUTOINDEX') {
-      checkMetric(metric, DENSE_METRICS, type);
-      const M = intParam(p, 'M', 2, 2048, HNSW_DEFAULTS.M);
-      const efConstruction = intParam(p, 'efConstruction', 1, 2 ** 31 - 1, HNSW_DEFAULTS.efConstruction);
-      const seed = intParam(p, 'seed', 0, 2 ** 32 - 1, 42);
-      return new HnswIndex(col, kernels, metric as DenseMetric, { M, efConstruction, seed });
-    }
-    return invalidParam('index_type', 'one of FLAT, HNSW, AUTOINDEX for a FLOAT_VECTOR field', indexType);
+    return entry.build(column as DenseVectorColumn, kernels, metric, opts, type);
   }
-  if (fieldKind === 'sparse') {
-    if (type === 'SPARSE_INVERTED_INDEX' || type === 'SPARSE_WAND' || type === 'AUTOINDEX') {
-      checkMetric(metric, SPARSE_METRICS, type);
-      const dropRatioBuild = numParam(p, 'drop_ratio_build', 0, 1, 0, true);
-      const k1 = numParam(p, 'bm25_k1', 1.2, 2, 1.2);
-      const b = numParam(p, 'bm25_b', 0, 1, 0.75);
-      const name = type === 'SPARSE_WAND' ? 'SPARSE_WAND' : 'SPARSE_INVERTED_INDEX';
-      return new SparseInvertedIndex(
-        column as SparseVectorColumn,
-        metric as 'IP' | 'BM25',
-        { dropRatioBuild, k1, b },
-        name,
-      );
-    }
-    return invalidParam(
-      'index_type',
-      'one of SPARSE_INVERTED_INDEX, SPARSE_WAND, AUTOINDEX for a SPARSE_FLOAT_VECTOR field',
-      indexType,
-    );
-  }
-  return invalidParam('fieldKind', '"dense" or "sparse"', fieldKind);
+  if (entry.kind === 'binary')
+    return entry.build(column as BinaryVectorColumn, kernels as Kernels, metric, opts, type);
+  return entry.build(column as SparseVectorColumn, kernels as Kernels, metric, opts, type);
 }
 
 /** Reloads an index from `serialize()` output; the kind is read from the first part. */
@@ -119,13 +141,18 @@ export function deserializeIndex(
 ): VectorIndex<SparseVector>;
 export function deserializeIndex(
   parts: ArrayBuffer[],
-  column: DenseVectorColumn | SparseVectorColumn,
+  column: DenseVectorColumn | SparseVectorColumn | BinaryVectorColumn,
   kernels?: Kernels,
-): VectorIndex | VectorIndex<SparseVector> {
-  const tag = readTag(parts[0]);
-  if (tag === 'SPIV') return SparseInvertedIndex.deserialize(parts, column as SparseVectorColumn);
+): VectorIndex | VectorIndex<SparseVector> | VectorIndex<Uint8Array> {
+  const entry = entryForTag(readTag(parts[0]));
+  if (!entry) {
+    throw new ElanusError(
+      'UnexpectedError',
+      `cannot deserialize index: unknown format ${JSON.stringify(readTag(parts[0]))}`,
+    );
+  }
+  if (entry.kind === 'sparse') return entry.restore(parts, column as SparseVectorColumn, kernels as Kernels);
+  if (entry.kind === 'binary') return entry.restore(parts, column as BinaryVectorColumn, kernels as Kernels);
   if (!kernels) throw new ElanusError('IllegalArgument', 'a dense index needs kernels');
-  if (tag === 'FLAT') return FlatIndex.deserialize(parts, column as DenseVectorColumn, kernels);
-  if (tag === 'HNSW') return HnswIndex.deserialize(parts, column as DenseVectorColumn, kernels);
-  throw new ElanusError('UnexpectedError', `cannot deserialize index: unknown format ${JSON.stringify(tag)}`);
+  return entry.restore(parts, column as DenseVectorColumn, kernels);
 }

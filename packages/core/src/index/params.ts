@@ -4,6 +4,9 @@ import type { MetricType } from '../schema/types.js';
 // Index and search parameter parsing. Milvus clients send params as numbers or numeric strings;
 // both are accepted. A bad value throws IllegalArgument naming the parameter, the expectation and the value.
 
+/** Milvus's IVF defaults (nlist, search nprobe, PQ nbits). */
+export const IVF_DEFAULTS = { nlist: 128, nprobe: 8, nbits: 8 } as const;
+
 function toNumber(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string' && v.trim() !== '') return Number(v);

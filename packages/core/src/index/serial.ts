@@ -3,7 +3,8 @@ import type { MetricType } from '../schema/types.js';
 
 // Binary headers of serialized indexes: a Float64Array of [magic, version, ...fields].
 
-const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'BM25'];
+// Append only: codes are stored in serialized indexes.
+const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'BM25', 'HAMMING', 'JACCARD'];
 
 export function metricCode(m: MetricType): number {
   return METRICS.indexOf(m);

@@ -9,17 +9,16 @@ import type {
 import type { Collection, IndexDef } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
+import { checkIndexParams, indexTypesFor as registryTypes } from '../index/index.js';
 import { DataType, DataTypeName, type FieldSchema, isVectorType, type MetricType } from '../schema/types.js';
 import { ok } from './common.js';
 
-const DENSE_TYPES = ['FLAT', 'HNSW', 'AUTOINDEX'];
-const SPARSE_TYPES = ['SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'AUTOINDEX'];
+const DENSE_TYPES = [...registryTypes('dense'), 'AUTOINDEX'];
+const SPARSE_TYPES = [...registryTypes('sparse'), 'AUTOINDEX'];
+const BINARY_TYPES = [...registryTypes('binary'), 'AUTOINDEX'];
 const SCALAR_TYPES = ['INVERTED', 'STL_SORT', 'TRIE', 'BITMAP', 'AUTOINDEX'];
 /** Milvus's vector index types that Elanus does not build: named apart, so a ported app learns why. */
 const MILVUS_TYPES_NOT_BUILT = [
-  'IVF_FLAT',
-  'IVF_SQ8',
-  'IVF_PQ',
   'IVF_RABITQ',
   'HNSW_SQ',
   'HNSW_PQ',
@@ -97,8 +96,20 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
       );
   } else if (f.data_type === DataType.BinaryVector) {
     metric_type = (metric ?? 'HAMMING') as MetricType;
+    if (!['HAMMING', 'JACCARD'].includes(metric_type))
+      fail('metric_type', 'one of HAMMING, JACCARD for a BinaryVector field', metricRaw);
   } else {
     metric_type = '' as MetricType;
+  }
+  if (isVectorType(f.data_type)) {
+    // Every build parameter is checked here, before any index of the request is built.
+    const kind =
+      f.data_type === DataType.FloatVector
+        ? 'dense'
+        : f.data_type === DataType.SparseFloatVector
+          ? 'sparse'
+          : 'binary';
+    checkIndexParams(kind, indexType, metric_type, params, f.dim ?? 0);
   }
   const index_name = typeof req.index_name === 'string' && req.index_name !== '' ? req.index_name : f.name;
   return { field_name: f.name, index_name, index_type: indexType, metric_type, params: { ...params } };
@@ -107,7 +118,7 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
 function indexTypesFor(f: FieldSchema): string[] {
   if (f.data_type === DataType.FloatVector) return DENSE_TYPES;
   if (f.data_type === DataType.SparseFloatVector) return SPARSE_TYPES;
-  if (f.data_type === DataType.BinaryVector) return ['BIN_FLAT'];
+  if (f.data_type === DataType.BinaryVector) return BINARY_TYPES;
   if (f.data_type === DataType.JSON) return [];
   return SCALAR_TYPES;
 }

@@ -22,7 +22,7 @@ import { requireLoaded } from './indexes.js';
 export const MAX_TOPK = 16384;
 const DEFAULT_TOPK = 100; // the Node SDK's default
 
-export type Query = Float32Array | SparseVector;
+export type Query = Float32Array | SparseVector | Uint8Array;
 
 /** The vector field a search targets: `anns_field`, or the only vector field. */
 export function annsField(c: Collection, name: string | undefined, param = 'anns_field'): FieldSchema {
@@ -52,7 +52,7 @@ export function annsField(c: Collection, name: string | undefined, param = 'anns
 
 function isSingle(f: FieldSchema, data: unknown): boolean {
   if (typeof data === 'string') return true;
-  if (ArrayBuffer.isView(data)) return true;
+  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer) return true;
   if (Array.isArray(data)) {
     if (data.length === 0) return false;
     return typeof data[0] === 'number';
@@ -130,10 +130,39 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
         throw e;
       }
     }
-    throw new ElanusError('NotImplemented', `search on ${f.name}: BinaryVector search is not supported`, {
-      param: 'anns_field',
-    });
+    return toBinaryQuery(q, f, at);
   });
+}
+
+/** A BinaryVector query: dim/8 bytes as a Uint8Array, an ArrayBuffer or a list of byte values (the SDK's form). */
+function toBinaryQuery(q: unknown, f: FieldSchema, at: string): Uint8Array {
+  const bytes = f.dim! / 8;
+  const expected = `a binary query vector of ${bytes} bytes (dim ${f.dim}) for field "${f.name}"`;
+  let v: Uint8Array | undefined;
+  if (q instanceof Uint8Array) v = q;
+  else if (q instanceof ArrayBuffer) v = new Uint8Array(q);
+  else if (Array.isArray(q)) {
+    for (let i = 0; i < q.length; i++) {
+      const b = q[i];
+      if (!Number.isInteger(b) || (b as number) < 0 || (b as number) > 255) {
+        throw new ElanusError(
+          'IllegalArgument',
+          `invalid parameter ${at}: expected ${expected}, got ${JSON.stringify(b)} at index ${i} (bytes are integers in [0, 255])`,
+          { param: at },
+        );
+      }
+    }
+    v = Uint8Array.from(q as number[]);
+  }
+  if (!v || v.length !== bytes) {
+    const got = v ? `${v.length} bytes` : typeof q;
+    throw new ElanusError(
+      v ? 'DimensionMismatch' : 'IllegalArgument',
+      `invalid parameter ${at}: expected ${expected}, got ${got}`,
+      { param: at },
+    );
+  }
+  return v;
 }
 
 /** Options Milvus has and Elanus does not: refused by name rather than ignored, which would change results silently. */
@@ -175,9 +204,7 @@ function queriesByIds(c: Collection, f: FieldSchema, ids: unknown, withData: boo
     }
     if (f.data_type === DataType.FloatVector) return c.denseColumn(f.name)!.get(row);
     if (f.data_type === DataType.SparseFloatVector) return c.sparseColumn(f.name)!.get(row) as SparseVector;
-    throw new ElanusError('NotImplemented', `search on ${f.name}: BinaryVector search is not supported`, {
-      param: 'anns_field',
-    });
+    return c.binaryValue(f.name, row);
   });
 }
 
@@ -185,7 +212,7 @@ function queriesByIds(c: Collection, f: FieldSchema, ids: unknown, withData: boo
 function inRange(score: number, metric: string, params: IndexSearchParams): boolean {
   const { radius, range_filter } = params;
   if (radius === undefined && range_filter === undefined) return true;
-  if (metric === 'L2') {
+  if (metric === 'L2' || metric === 'HAMMING' || metric === 'JACCARD') {
     return (radius === undefined || score < radius) && (range_filter === undefined || score >= range_filter);
   }
   return (radius === undefined || score > radius) && (range_filter === undefined || score <= range_filter);

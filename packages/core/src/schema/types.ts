@@ -35,6 +35,9 @@ export type MetricType = (typeof MetricType)[keyof typeof MetricType];
 export const IndexType = {
   FLAT: 'FLAT',
   HNSW: 'HNSW',
+  IVF_FLAT: 'IVF_FLAT',
+  IVF_SQ8: 'IVF_SQ8',
+  IVF_PQ: 'IVF_PQ',
   AUTOINDEX: 'AUTOINDEX',
   SPARSE_INVERTED_INDEX: 'SPARSE_INVERTED_INDEX',
   SPARSE_WAND: 'SPARSE_WAND',

@@ -4,6 +4,7 @@ import { ElanusError } from '../errors/index.js';
 import { TermDictionary } from '../functions/analyzer/term-dictionary.js';
 import type { FieldTextEncoder } from '../functions/bm25-function.js';
 import { mentionsText, textEncoderFor } from '../functions/text-support.js';
+import { mentionsLazyIndex } from '../index/lazy-indexes.js';
 import { type CollectionSchema, DataType, type SparseVector } from '../schema/types.js';
 import { applyOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';
 import { decodeChunk, encodeSparse, encodeTyped, encodeValues, encodeVectors } from './segment-codec.js';
@@ -114,6 +115,26 @@ export function storedNeedText(entries: Iterable<[string, StoredValue]>): boolea
       return true;
   }
   return false;
+}
+
+/** Whether stored collections or logged ops name a lazily loaded index type (see index/lazy-indexes.ts). */
+export function storedNeedLazyIndexes(entries: Iterable<[string, StoredValue]>): boolean {
+  for (const [key, value] of entries) {
+    if (key === 'manifest') {
+      const cols = (value as unknown as Partial<Manifest> | null)?.collections;
+      if (Array.isArray(cols) && cols.some((cm) => mentionsLazyIndex(cm))) return true;
+    } else if (key.startsWith('log/') && logNeedsLazyIndexes((value as unknown as LogEntry | null)?.ops))
+      return true;
+  }
+  return false;
+}
+
+/** Only createCollection and createIndex ops name index types; rows are never walked. */
+export function logNeedsLazyIndexes(ops: readonly LogOp[] | undefined): boolean {
+  return (
+    Array.isArray(ops) &&
+    ops.some((op) => (op?.kind === 'createCollection' || op?.kind === 'createIndex') && mentionsLazyIndex(op))
+  );
 }
 
 /** Only createCollection ops carry schemas; rows are never walked. */

@@ -3,15 +3,18 @@ import type { ResStatus, VectorClient } from '../client/types.js';
 import { ALIAS_OPS, type Engine, type WriteOp } from '../engine/engine.js';
 import { ElanusError, type SerializedElanusError } from '../errors/index.js';
 import { prepareTextSupport } from '../functions/text-support.js';
+import { prepareLazyIndexes } from '../index/lazy-indexes.js';
 import { ok } from '../methods/common.js';
 import { storageError } from './errors.js';
 import { applyOp, encodeOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';
 import {
   loadEngine,
+  logNeedsLazyIndexes,
   logNeedsText,
   type Manifest,
   planSeal,
   type SealedState,
+  storedNeedLazyIndexes,
   storedNeedText,
 } from './persistence.js';
 import { requestPersistence, type StorageEstimate, storageEstimate } from './quota.js';
@@ -461,6 +464,7 @@ export class PersistentClient {
   private async reloadNow(): Promise<void> {
     const snapshot = await this.storage.readAll(['']);
     await prepareTextSupport(storedNeedText(snapshot));
+    await prepareLazyIndexes(storedNeedLazyIndexes(snapshot));
     const engine = await this.options.createEngine();
     const state = loadEngine(engine, snapshot);
     this.applied.clear();
@@ -609,6 +613,7 @@ export class PersistentClient {
     if (seq !== this.state.seq + 1 || !entry) return this.catchUp(seq);
     try {
       await prepareTextSupport(logNeedsText(entry.ops));
+      await prepareLazyIndexes(logNeedsLazyIndexes(entry.ops));
       for (const op of entry.ops) applyOp(this.local.engine, op);
       this.state.seq = seq;
     } catch {
@@ -624,6 +629,7 @@ export class PersistentClient {
     if (manifest && manifest.seq > this.state.seq) return this.reloadNow();
     try {
       await prepareTextSupport(storedNeedText(rows));
+      await prepareLazyIndexes(storedNeedLazyIndexes(rows));
       for (const [k, v] of rows) {
         if (!k.startsWith('log/')) continue;
         const s = seqOfLogKey(k);
