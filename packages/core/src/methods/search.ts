@@ -135,15 +135,19 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
 }
 
 /** A BinaryVector query: dim/8 bytes as a Uint8Array, an ArrayBuffer or a list of byte values (the SDK's form). */
-function toBinaryQuery(q: unknown, f: FieldSchema, at: string): Uint8Array {
+function toBinaryQuery(input: unknown, f: FieldSchema, at: string): Uint8Array {
+  let q = input;
   const bytes = f.dim! / 8;
   const expected = `a binary query vector of ${bytes} bytes (dim ${f.dim}) for field "${f.name}"`;
   let v: Uint8Array | undefined;
   if (q instanceof Uint8Array) v = q;
   else if (q instanceof ArrayBuffer) v = new Uint8Array(q);
-  else if (Array.isArray(q)) {
-    for (let i = 0; i < q.length; i++) {
-      const b = q[i];
+  else if (Array.isArray(q) || (ArrayBuffer.isView(q) && !(q instanceof DataView))) {
+    // Other typed arrays (the worker boundary may hand one over) are read as byte values and checked.
+    const list = Array.from(q as ArrayLike<number>);
+    q = list;
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i];
       if (!Number.isInteger(b) || (b as number) < 0 || (b as number) > 255) {
         throw new ElanusError(
           'IllegalArgument',
