@@ -14,6 +14,7 @@ export const SCENARIOS: ScenarioDef[] = [
   { name: 'filter', runtimes: ['node', 'page'], load: () => import('./scenarios/filter.js') },
   { name: 'hnsw', runtimes: ['node', 'page'], load: () => import('./scenarios/hnsw.js') },
   { name: 'hnsw-real', runtimes: ['node'], load: () => import('./scenarios/hnsw-real.js') },
+  { name: 'ivf', runtimes: ['node'], load: () => import('./scenarios/ivf.js') },
   { name: 'bm25', runtimes: ['node', 'page'], load: () => import('./scenarios/bm25.js') },
   { name: 'hybrid', runtimes: ['node', 'page'], load: () => import('./scenarios/hybrid.js') },
   { name: 'insert', runtimes: ['node', 'page'], load: () => import('./scenarios/insert.js') },
