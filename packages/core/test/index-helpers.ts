@@ -1,16 +1,9 @@
 // Shared fixtures for the index tests: seeded generators and brute-force references.
+import { seededRandom } from '../src/index/kmeans.js';
 import type { DenseMetric } from '../src/kernels/types.js';
 
-/** Seeded uniform generator in [0, 1) (mulberry-style mixing), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform generator in [0, 1), the one k-means uses, so failures reproduce. */
+export const rng = seededRandom;
 
 /** Standard normal via Box-Muller. */
 export function gauss(r: () => number): () => number {

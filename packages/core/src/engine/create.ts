@@ -1,10 +1,10 @@
 import type { IndexDef, IndexFactory } from '../collection/collection.js';
 import type { SparseColumn } from '../collection/columns.js';
 import { textEncoderFor } from '../functions/text-support.js';
-import { createIndex, deserializeIndex } from '../index/index.js';
+import { createIndex, deserializeIndex, fieldKindOf } from '../index/index.js';
 import type { DenseVectorColumn } from '../index/types.js';
 import { createKernels, type Kernels } from '../kernels/index.js';
-import { DataType, type FieldSchema } from '../schema/types.js';
+import type { FieldSchema } from '../schema/types.js';
 import type { BatchSearcher } from './batch-search.js';
 import { type ComputeDevice, capabilities, resolveDevice } from './capabilities.js';
 import { Engine } from './engine.js';
@@ -37,12 +37,7 @@ export function indexFactory(kernels: Kernels): IndexFactory {
   return {
     denseColumn: (dim) => kernels.createColumn(dim),
     create(def: IndexDef, field: FieldSchema, column: DenseVectorColumn | SparseColumn) {
-      const kind =
-        field.data_type === DataType.SparseFloatVector
-          ? 'sparse'
-          : field.data_type === DataType.BinaryVector
-            ? 'binary'
-            : 'dense';
+      const kind = fieldKindOf(field.data_type);
       const auto = def.index_type === 'AUTOINDEX' ? AUTO[kind]! : undefined;
       const type = auto?.type ?? def.index_type;
       const params = auto ? { ...auto.params, ...def.params } : def.params;

@@ -1,7 +1,7 @@
-import { ElanusError, invalidParam } from '../errors/index.js';
+import { invalidParam } from '../errors/index.js';
 import type { Bitset } from '../util/bitset.js';
 import { TopKHeap } from './heap.js';
-import { checkK, rangeParams } from './params.js';
+import { checkAddRange, checkK, rangeParams } from './params.js';
 import { metricCode, metricFromCode, part, partAt, readHeader, writeHeader } from './serial.js';
 import { indexedPrefix, Tombstones } from './tombstones.js';
 import type { IndexSearchParams, TopK, VectorIndex } from './types.js';
@@ -57,12 +57,7 @@ export class BinFlatIndex implements VectorIndex<Uint8Array> {
   }
 
   addRange(from: number, to: number): void {
-    if (to > this.column.length || from < 0 || from > to) {
-      throw new ElanusError(
-        'UnexpectedError',
-        `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`,
-      );
-    }
+    checkAddRange(from, to, this.column.length);
     if (to > this.n) this.n = to;
   }
 

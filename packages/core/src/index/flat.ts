@@ -3,7 +3,7 @@ import { checkDim } from '../kernels/js-column.js';
 import type { DenseMetric, Kernels, VectorScanner } from '../kernels/types.js';
 import type { Bitset } from '../util/bitset.js';
 import { TopKHeap } from './heap.js';
-import { checkK, type RangeBounds, rangeParams } from './params.js';
+import { checkAddRange, checkK, type RangeBounds, rangeParams } from './params.js';
 import { metricCode, metricFromCode, part, partAt, readHeader, writeHeader } from './serial.js';
 import { indexedPrefix, Tombstones } from './tombstones.js';
 import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from './types.js';
@@ -127,12 +127,7 @@ export class FlatIndex implements VectorIndex {
   }
 
   addRange(from: number, to: number): void {
-    if (to > this.column.length || from < 0 || from > to) {
-      throw new ElanusError(
-        'UnexpectedError',
-        `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`,
-      );
-    }
+    checkAddRange(from, to, this.column.length);
     if (to > this.n) this.n = to;
   }
 

@@ -13,7 +13,7 @@ export { HnswIndex, type HnswOptions, type HnswSearchStats } from './hnsw.js';
 export type { IvfCode, IvfOptions } from './ivf.js';
 export { ivfModule, mentionsLazyIndex, prepareLazyIndexes } from './lazy-indexes.js';
 export { IVF_DEFAULTS } from './params.js';
-export { type FieldKind, HNSW_DEFAULTS, INDEX_TYPES, indexTypesFor } from './registry.js';
+export { type FieldKind, fieldKindOf, HNSW_DEFAULTS, INDEX_TYPES, indexTypesFor } from './registry.js';
 export { ArraySparseColumn, type SparseVectorColumn } from './sparse-column.js';
 export {
   type SparseIndexOptions,

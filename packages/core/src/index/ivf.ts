@@ -5,7 +5,7 @@ import type { VectorCodec } from './codec.js';
 import { checkQuery, exactSearch } from './flat.js';
 import { TopKHeap } from './heap.js';
 import { assignNearest, kmeans, normalizeInPlace, sampleRows } from './kmeans.js';
-import { checkK, IVF_DEFAULTS, intParam, rangeParams } from './params.js';
+import { checkAddRange, checkK, IVF_DEFAULTS, intParam, rangeParams } from './params.js';
 import { PqCodec } from './pq.js';
 import { metricCode, metricFromCode, part, partAt, readHeader, writeHeader } from './serial.js';
 import { Sq8Codec } from './sq8.js';
@@ -111,12 +111,7 @@ export class IvfIndex implements VectorIndex {
   }
 
   addRange(from: number, to: number): void {
-    if (to > this.column.length || from < 0 || from > to) {
-      throw new ElanusError(
-        'UnexpectedError',
-        `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`,
-      );
-    }
+    checkAddRange(from, to, this.column.length);
     const start = Math.max(from, this.n);
     if (to <= start) return;
     this.n = to;

@@ -1,4 +1,4 @@
-import { invalidParam } from '../errors/index.js';
+import { ElanusError, invalidParam } from '../errors/index.js';
 import type { MetricType } from '../schema/types.js';
 
 // Index and search parameter parsing. Milvus clients send params as numbers or numeric strings;
@@ -85,4 +85,14 @@ export function rangeParams(params: Record<string, unknown>, metric: MetricType)
 /** `k` must be a positive integer. */
 export function checkK(k: number): void {
   if (!Number.isInteger(k) || k < 1) invalidParam('limit', 'a positive integer', k);
+}
+
+/** `addRange(from, to)` must stay inside the column: an engine bug otherwise, never user input. */
+export function checkAddRange(from: number, to: number, columnLength: number): void {
+  if (to > columnLength || from < 0 || from > to) {
+    throw new ElanusError(
+      'UnexpectedError',
+      `addRange(${from}, ${to}) outside the column (${columnLength} rows)`,
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import { invalidParam } from '../errors/index.js';
 import type { DenseMetric, Kernels } from '../kernels/types.js';
-import type { MetricType, SparseVector } from '../schema/types.js';
+import { DataType, type MetricType, type SparseVector } from '../schema/types.js';
 import { type BinaryMetric, type BinaryVectorColumn, BinFlatIndex } from './bin-flat.js';
 import { FlatIndex } from './flat.js';
 import { HnswIndex } from './hnsw.js';
@@ -16,6 +16,13 @@ import type { DenseVectorColumn, VectorIndex } from './types.js';
 // index type is one file implementing VectorIndex plus one entry here.
 
 export type FieldKind = 'dense' | 'sparse' | 'binary';
+
+/** The index family of a vector field's data type (FloatVector, SparseFloatVector, BinaryVector). */
+export function fieldKindOf(dataType: DataType): FieldKind {
+  if (dataType === DataType.SparseFloatVector) return 'sparse';
+  if (dataType === DataType.BinaryVector) return 'binary';
+  return 'dense';
+}
 
 /** HNSW defaults when AUTOINDEX picks it (and when M / efConstruction are omitted). */
 export const HNSW_DEFAULTS = { M: 16, efConstruction: 200 } as const;

@@ -9,7 +9,7 @@ import type {
 import type { Collection, IndexDef } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
-import { checkIndexParams, indexTypesFor as registryTypes } from '../index/index.js';
+import { checkIndexParams, fieldKindOf, indexTypesFor as registryTypes } from '../index/index.js';
 import { DataType, DataTypeName, type FieldSchema, isVectorType, type MetricType } from '../schema/types.js';
 import { ok } from './common.js';
 
@@ -103,13 +103,7 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
   }
   if (isVectorType(f.data_type)) {
     // Every build parameter is checked here, before any index of the request is built.
-    const kind =
-      f.data_type === DataType.FloatVector
-        ? 'dense'
-        : f.data_type === DataType.SparseFloatVector
-          ? 'sparse'
-          : 'binary';
-    checkIndexParams(kind, indexType, metric_type, params, f.dim ?? 0);
+    checkIndexParams(fieldKindOf(f.data_type), indexType, metric_type, params, f.dim ?? 0);
   }
   const index_name = typeof req.index_name === 'string' && req.index_name !== '' ? req.index_name : f.name;
   return { field_name: f.name, index_name, index_type: indexType, metric_type, params: { ...params } };
