@@ -18,8 +18,9 @@ const template = join(repo, 'tests/consumer/app');
 // the engine (about 60 kB), which is most of the gap between the two.
 const INITIAL_BUDGET = 70_000;
 // 170 → 180 kB: query aggregates, partial upsert, aliases and search by ids (each counted twice:
-// the page's lazy chunks and the inline worker's copy).
-const TOTAL_BUDGET = 180_000;
+// the page's lazy chunks and the inline worker's copy). 180 → 195 kB: the lazily loaded IVF family
+// (k-means, SQ8, PQ; vite total 186.4 kB), the initial chunk unchanged.
+const TOTAL_BUDGET = 195_000;
 
 let root = '';
 let app = '';
