@@ -5,6 +5,6 @@ import { libraryConfig } from '../../scripts/vite-lib';
 export default libraryConfig(fileURLToPath(new URL('.', import.meta.url)), {
   index: 'src/index.ts',
   worker: 'src/worker/index.ts',
-  idb: 'src/storage/idb.ts',
+  idb: 'src/storage/index.ts',
   webgpu: 'src/kernels/webgpu.ts',
 });

@@ -3,8 +3,8 @@
  * queries/s over an nprobe sweep, next to faiss-cpu (from the setup's .venv) on the same data and
  * parameters, and IVF_SQ8's scan rate against FLAT's float32 scan. Node only.
  */
-import { FlatIndex } from '../../../packages/core/src/index/flat.js';
-import { type IvfCode, IvfIndex } from '../../../packages/core/src/index/ivf.js';
+import { FlatIndex } from '../../../packages/core/src/indexes/flat.js';
+import { type IvfCode, IvfIndex } from '../../../packages/core/src/indexes/ivf.js';
 import { recallAt } from '../lib/baseline.js';
 import { compareRates, judgedRatio, ratioText, type ThroughputSide } from '../lib/compare.js';
 import { clusteredVectors, row } from '../lib/data.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binaryDistance } from '../src/index/bin-flat.js';
 import { MilvusClient } from '../src/index.js';
+import { binaryDistance } from '../src/indexes/bin-flat.js';
 import { DataType } from '../src/schema/types.js';
 import { MemoryStorage } from '../src/storage/memory.js';
 import { rng } from './index-helpers.js';

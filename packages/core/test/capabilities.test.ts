@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../src/client/types.js';
 import type { BatchSearchRequest } from '../src/engine/batch-search.js';
-import { FlatIndex } from '../src/index/flat.js';
-import type { TopK } from '../src/index/types.js';
 import type { BatchSearcher, BatchSearchStats } from '../src/index.js';
 import {
   type Capabilities,
@@ -13,6 +11,8 @@ import {
   MilvusClient,
   resolveDevice,
 } from '../src/index.js';
+import { FlatIndex } from '../src/indexes/flat.js';
+import type { TopK } from '../src/indexes/types.js';
 import { createKernels } from '../src/kernels/index.js';
 
 function caps(over: Partial<Capabilities>): Capabilities {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlatIndex } from '../src/index/flat.js';
+import { FlatIndex } from '../src/indexes/flat.js';
 import { createKernels } from '../src/kernels/index.js';
 import type { Kernels } from '../src/kernels/types.js';
 import { Bitset } from '../src/util/bitset.js';

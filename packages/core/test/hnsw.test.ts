@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FlatIndex } from '../src/index/flat.js';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { FlatIndex } from '../src/indexes/flat.js';
+import { HnswIndex } from '../src/indexes/hnsw.js';
 import { createKernels } from '../src/kernels/index.js';
 import type { KernelColumn, Kernels } from '../src/kernels/types.js';
 import { Bitset } from '../src/util/bitset.js';

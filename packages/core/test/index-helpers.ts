@@ -1,5 +1,5 @@
 // Shared fixtures for the index tests: seeded generators and brute-force references.
-import { seededRandom } from '../src/index/kmeans.js';
+import { seededRandom } from '../src/indexes/kmeans.js';
 import type { DenseMetric } from '../src/kernels/types.js';
 
 /** Seeded uniform generator in [0, 1), the one k-means uses, so failures reproduce. */

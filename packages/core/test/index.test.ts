@@ -7,7 +7,7 @@ import {
   FlatIndex,
   HnswIndex,
   SparseInvertedIndex,
-} from '../src/index/index.js';
+} from '../src/indexes/factory.js';
 import { createKernels } from '../src/kernels/index.js';
 import { clustered } from './index-helpers.js';
 

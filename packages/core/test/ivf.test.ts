@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FlatIndex } from '../src/index/flat.js';
-import { checkIndexParams, createIndex, deserializeIndex, prepareLazyIndexes } from '../src/index/index.js';
-import { IvfIndex } from '../src/index/ivf.js';
-import { kmeans } from '../src/index/kmeans.js';
+import {
+  checkIndexParams,
+  createIndex,
+  deserializeIndex,
+  prepareLazyIndexes,
+} from '../src/indexes/factory.js';
+import { FlatIndex } from '../src/indexes/flat.js';
+import { IvfIndex } from '../src/indexes/ivf.js';
+import { kmeans } from '../src/indexes/kmeans.js';
 import { createKernels } from '../src/kernels/index.js';
 import type { KernelColumn, Kernels } from '../src/kernels/types.js';
 import { Bitset } from '../src/util/bitset.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ArraySparseColumn } from '../src/index/sparse-column.js';
-import { SparseInvertedIndex } from '../src/index/sparse-inverted.js';
+import { ArraySparseColumn } from '../src/indexes/sparse-column.js';
+import { SparseInvertedIndex } from '../src/indexes/sparse-inverted.js';
 import type { SparseVector } from '../src/schema/types.js';
 import { Bitset } from '../src/util/bitset.js';
 import { rng } from './index-helpers.js';

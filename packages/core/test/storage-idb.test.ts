@@ -10,7 +10,7 @@ import {
   importDatabase,
   listDatabases,
   openIdbClient,
-} from '../src/storage/idb.js';
+} from '../src/storage/index.js';
 import { IndexedDBStorage } from '../src/storage/indexeddb.js';
 import { dump, expectError } from './storage-helpers.js';
 

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
 import { mentionsText, prepareTextSupport } from '../functions/text-support.js';
-import { mentionsLazyIndex, prepareLazyIndexes } from '../index/lazy-indexes.js';
+import { mentionsLazyIndex, prepareLazyIndexes } from '../indexes/lazy-indexes.js';
 import * as aliases from '../methods/aliases.js';
 import * as collections from '../methods/collections.js';
 import { ok } from '../methods/common.js';

@@ -90,7 +90,7 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
     return new LocalClient(engine);
   }
   if (scheme === 'idb') {
-    const { openIdbClient } = await import('../storage/open-idb.js');
+    const { openIdbClient } = await import('../storage/idb-client.js');
     return openIdbClient(config);
   }
   if (scheme === 'http' || scheme === 'https' || scheme === 'grpc') {

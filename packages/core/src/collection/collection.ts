@@ -1,7 +1,7 @@
 import { ElanusError } from '../errors/index.js';
 import { type CompiledFilter, compileFilter } from '../filter/index.js';
 import type { ColumnView, FilterParams, FilterSource } from '../filter/types.js';
-import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from '../index/types.js';
+import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from '../indexes/types.js';
 import {
   type CollectionSchema,
   DataType,

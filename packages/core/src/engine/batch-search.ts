@@ -1,4 +1,4 @@
-import type { DenseVectorColumn, TopK } from '../index/types.js';
+import type { DenseVectorColumn, TopK } from '../indexes/types.js';
 import type { DenseMetric } from '../kernels/types.js';
 import type { Bitset } from '../util/bitset.js';
 

@@ -1,8 +1,8 @@
 import type { IndexDef, IndexFactory } from '../collection/collection.js';
 import type { SparseColumn } from '../collection/columns.js';
 import { textEncoderFor } from '../functions/text-support.js';
-import { createIndex, deserializeIndex, fieldKindOf } from '../index/index.js';
-import type { DenseVectorColumn } from '../index/types.js';
+import { createIndex, deserializeIndex, fieldKindOf } from '../indexes/factory.js';
+import type { DenseVectorColumn } from '../indexes/types.js';
 import { createKernels, type Kernels } from '../kernels/index.js';
 import type { FieldSchema } from '../schema/types.js';
 import type { BatchSearcher } from './batch-search.js';

@@ -1,4 +1,4 @@
-import type { DenseVectorColumn } from '../index/types.js';
+import type { DenseVectorColumn } from '../indexes/types.js';
 import { JsVectorColumn } from './js-column.js';
 import { type DenseMetric, inverseNorm, type Kernels, ScanHelpers, type VectorScanner } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { DenseVectorColumn } from '../index/types.js';
+import type { DenseVectorColumn } from '../indexes/types.js';
 
 /** Metrics the dense kernels compute. */
 export type DenseMetric = 'IP' | 'COSINE' | 'L2';

@@ -1,4 +1,4 @@
-import type { DenseVectorColumn } from '../index/types.js';
+import type { DenseVectorColumn } from '../indexes/types.js';
 import { JsScanner } from './js-kernels.js';
 import {
   type DenseMetric,

@@ -10,8 +10,8 @@
  * @packageDocumentation
  */
 import type { BatchSearcher, BatchSearchRequest, BatchSearchStats } from '../engine/batch-search.js';
-import { TopKHeap } from '../index/heap.js';
-import type { DenseVectorColumn, TopK } from '../index/types.js';
+import { TopKHeap } from '../indexes/heap.js';
+import type { DenseVectorColumn, TopK } from '../indexes/types.js';
 import type { DenseMetric, KernelColumn, Kernels, VectorScanner } from './types.js';
 import { inverseNorm, METRIC_CODE } from './types.js';
 

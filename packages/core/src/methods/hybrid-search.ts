@@ -1,7 +1,7 @@
 import type { HybridSearchReq, RerankerObj, SearchHit, SearchResults } from '../client/types.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
-import type { TopK } from '../index/types.js';
+import type { TopK } from '../indexes/types.js';
 import {
   buildRow,
   checkConsistency,

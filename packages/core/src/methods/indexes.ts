@@ -9,7 +9,7 @@ import type {
 import type { Collection, IndexDef } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
-import { checkIndexParams, fieldKindOf, indexTypesFor as registryTypes } from '../index/index.js';
+import { checkIndexParams, fieldKindOf, indexTypesFor as registryTypes } from '../indexes/factory.js';
 import { DataType, DataTypeName, type FieldSchema, isVectorType, type MetricType } from '../schema/types.js';
 import { ok } from './common.js';
 

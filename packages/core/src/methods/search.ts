@@ -3,7 +3,7 @@ import type { Collection } from '../collection/collection.js';
 import { toFloatVector, toSparseVector } from '../collection/convert.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError } from '../errors/index.js';
-import type { IndexSearchParams, TopK } from '../index/types.js';
+import type { IndexSearchParams, TopK } from '../indexes/types.js';
 import type { DenseMetric } from '../kernels/types.js';
 import { DataType, type FieldSchema, isVectorType, type SparseVector } from '../schema/types.js';
 import type { Bitset } from '../util/bitset.js';

@@ -4,7 +4,7 @@ import { ElanusError } from '../errors/index.js';
 import { TermDictionary } from '../functions/analyzer/term-dictionary.js';
 import type { FieldTextEncoder } from '../functions/bm25-function.js';
 import { mentionsText, textEncoderFor } from '../functions/text-support.js';
-import { mentionsLazyIndex } from '../index/lazy-indexes.js';
+import { mentionsLazyIndex } from '../indexes/lazy-indexes.js';
 import { type CollectionSchema, DataType, type SparseVector } from '../schema/types.js';
 import { applyOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';
 import { decodeChunk, encodeSparse, encodeTyped, encodeValues, encodeVectors } from './segment-codec.js';
@@ -117,7 +117,7 @@ export function storedNeedText(entries: Iterable<[string, StoredValue]>): boolea
   return false;
 }
 
-/** Whether stored collections or logged ops name a lazily loaded index type (see index/lazy-indexes.ts). */
+/** Whether stored collections or logged ops name a lazily loaded index type (see indexes/lazy-indexes.ts). */
 export function storedNeedLazyIndexes(entries: Iterable<[string, StoredValue]>): boolean {
   for (const [key, value] of entries) {
     if (key === 'manifest') {

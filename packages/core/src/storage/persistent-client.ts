@@ -3,7 +3,7 @@ import type { ResStatus, VectorClient } from '../client/types.js';
 import { ALIAS_OPS, type Engine, type WriteOp } from '../engine/engine.js';
 import { ElanusError, type SerializedElanusError } from '../errors/index.js';
 import { prepareTextSupport } from '../functions/text-support.js';
-import { prepareLazyIndexes } from '../index/lazy-indexes.js';
+import { prepareLazyIndexes } from '../indexes/lazy-indexes.js';
 import { ok } from '../methods/common.js';
 import { storageError } from './errors.js';
 import { applyOp, encodeOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';

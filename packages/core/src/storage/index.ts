@@ -28,7 +28,7 @@
  * The engine loads lazily (on the first `idb://` client), so importing this entry stays small.
  * @packageDocumentation
  */
-import type { IdbClient, IdbClientConfig } from './open-idb.js';
+import type { IdbClient, IdbClientConfig } from './idb-client.js';
 
 export { dropDatabase, EXPORT_MIME, exportDatabase, importDatabase, listDatabases } from './backup.js';
 export { requestPersistence, type StorageEstimate, storageEstimate } from './quota.js';
@@ -40,6 +40,6 @@ export type { IdbClient, IdbClientConfig };
  * also has `flush()`, `storageEstimate()`, `requestPersistence()` and `closeConnection()`.
  */
 export async function openIdbClient(config: IdbClientConfig | string): Promise<IdbClient> {
-  const { openIdbClient: open } = await import('./open-idb.js');
+  const { openIdbClient: open } = await import('./idb-client.js');
   return open(typeof config === 'string' ? { uri: config } : config);
 }
