@@ -6,5 +6,5 @@ export default libraryConfig(fileURLToPath(new URL('.', import.meta.url)), {
   index: 'src/index.ts',
   worker: 'src/worker/index.ts',
   idb: 'src/storage/index.ts',
-  webgpu: 'src/kernels/webgpu.ts',
+  webgpu: 'src/kernels/webgpu/index.ts',
 });

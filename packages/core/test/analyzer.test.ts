@@ -182,6 +182,9 @@ describe('custom analyzers', () => {
       'größe',
       'été',
     ]);
+    expect(errorOf(() => createAnalyzer({ tokenizer: { type: 'icu', locale: 'ja' } })).code).toBe(
+      'IllegalArgument',
+    );
     expect(errorOf(() => createAnalyzer({ tokenizer: { type: 'icu', locale: 'ja' } })).message).toMatch(
       /analyzer_params\.tokenizer\.locale: expected one of the keys type/,
     );

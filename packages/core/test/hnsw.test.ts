@@ -280,7 +280,9 @@ describe('HNSW maintenance', () => {
     col.push([1, 0, 0, 0]);
     h.addRange(0, 1);
     expect(Array.from(h.search(new Float32Array([1, 0, 0, 0]), 3, null, {}).rows)).toEqual([0]);
-    expect(() => h.search(new Float32Array(4), 10, null, { ef: 5 })).toThrowError(/ef/);
+    expect(() => h.search(new Float32Array(4), 10, null, { ef: 5 })).toThrow(
+      expect.objectContaining({ code: 'IllegalArgument', details: { param: 'ef' } }),
+    );
     h.remove([0]);
     expect(h.search(new Float32Array(4), 3, null, {}).rows.length).toBe(0);
   });

@@ -108,10 +108,15 @@ describe('createIndex / deserializeIndex', () => {
     const h = createIndex('dense', 'HNSW', 'L2', {}, col, k);
     col.push([1, 2, 3, 4]);
     h.addRange(0, 1);
-    expect(() => h.search(new Float32Array(4), 10, null, { ef: 4 })).toThrowError(
-      /ef: expected an integer >= limit \(10\)/,
+    expect(() => h.search(new Float32Array(4), 10, null, { ef: 4 })).toThrow(
+      expect.objectContaining({
+        code: 'IllegalArgument',
+        message: expect.stringMatching(/ef: expected an integer >= limit \(10\)/),
+      }),
     );
-    expect(() => h.search(new Float32Array(4), 0, null, {})).toThrowError(/limit/);
+    expect(() => h.search(new Float32Array(4), 0, null, {})).toThrow(
+      expect.objectContaining({ code: 'IllegalArgument', details: { param: 'limit' } }),
+    );
     expect(() => deserializeIndex([new ArrayBuffer(16)], col, k)).toThrowError(/unknown format/);
   });
 });

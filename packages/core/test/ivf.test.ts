@@ -238,13 +238,22 @@ describe('IVF behaviour', () => {
       ['IVF_FLAT', { nlist: '1e39' }, /nlist: expected an integer in \[1, 65536\]/],
     ];
     for (const [type, params, re] of bad) {
-      expect(() => checkIndexParams('dense', type, 'L2', params, dim)).toThrow(re);
-      expect(() => createIndex('dense', type, 'L2', params, col, kernels)).toThrow(re);
+      const refused = expect.objectContaining({
+        code: 'IllegalArgument',
+        message: expect.stringMatching(re),
+      });
+      expect(() => checkIndexParams('dense', type, 'L2', params, dim)).toThrow(refused);
+      expect(() => createIndex('dense', type, 'L2', params, col, kernels)).toThrow(refused);
     }
     const idx = build('FLAT');
     expect(() => idx.search(query(0), 10, null, { nprobe: 17 })).toThrow(
-      /nprobe: expected an integer in \[1, 16\], got 17/,
+      expect.objectContaining({
+        code: 'IllegalArgument',
+        message: expect.stringMatching(/nprobe: expected an integer in \[1, 16\], got 17/),
+      }),
     );
-    expect(() => idx.search(query(0), 10, null, { nprobe: 0 })).toThrow(/nprobe/);
+    expect(() => idx.search(query(0), 10, null, { nprobe: 0 })).toThrow(
+      expect.objectContaining({ code: 'IllegalArgument', details: { param: 'nprobe' } }),
+    );
   });
 });

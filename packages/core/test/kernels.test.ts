@@ -211,7 +211,7 @@ describe('kernels', () => {
         expect(Array.from(col.get(i))).toEqual(Array.from(rows.subarray(old * dim, (old + 1) * dim)));
         expect(col.invNorm(i)).toBe(norms[i]);
       });
-      expect(() => col.push([1, 2])).toThrowError(/does not match/);
+      expect(() => col.push([1, 2])).toThrow(expect.objectContaining({ code: 'DimensionMismatch' }));
     }
   });
 

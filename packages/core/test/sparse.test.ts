@@ -159,7 +159,9 @@ describe('SPARSE_INVERTED_INDEX (IP) on 100k Zipf documents', () => {
     const ranged = idx.search(q, 1000, null, { radius, range_filter: rf });
     expect(ranged.rows.length).toBeGreaterThan(0);
     for (const s of ranged.scores) expect(s > radius && s <= rf).toBe(true);
-    expect(() => idx.search(q, 10, null, { drop_ratio_search: 1 })).toThrowError(/drop_ratio_search/);
+    expect(() => idx.search(q, 10, null, { drop_ratio_search: 1 })).toThrow(
+      expect.objectContaining({ code: 'IllegalArgument', details: { param: 'drop_ratio_search' } }),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 // A stand-in for a module Worker in Node: the engine host on one end of a MessageChannel, in this thread.
 import type { Endpoint } from 'comlink';
 import type { WorkerLike } from '../src/worker/client.js';
-import { exposeEngine } from '../src/worker/host.js';
+import { exposeEngine } from '../src/worker/expose.js';
 
 export interface FakeWorker extends WorkerLike {
   /** Fires an `error` event as a crashing worker would. */

@@ -46,18 +46,20 @@ export {
   schemaFromDescribe,
   toCreateRequest,
 } from './schema/schema.js';
-export { type CheckpointStore, defaultCheckpointStore, MemoryCheckpointStore } from './sync/checkpoint.js';
+export { MemoryCheckpointStore } from './sync/checkpoint-memory.js';
+export type { CheckpointStore } from './sync/checkpoint-store.js';
+export { defaultCheckpointStore } from './sync/default-checkpoint-store.js';
 export { Checksum, canonicalJson, rowHasher } from './sync/hash.js';
 export {
   MemoryOpLog,
   type OpLog,
   type OpLogEntry,
-  type OpLogStorage,
   type RecordableClient,
   recorderOf,
   recordOps,
   StorageOpLog,
 } from './sync/oplog.js';
+export type { OpLogStorage } from './sync/oplog-storage.js';
 export {
   type ConflictRule,
   remoteIdentity,

@@ -1,15 +1,15 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
+import { METHOD_NAMES } from './method-table.js';
 import { type ClientConfig, openBackend, resolveUri, schemeOf } from './open-backend.js';
 import { installSdkExtras, type SdkExtras, type SdkMethodNotImplemented } from './sdk-extras.js';
-import {
-  CLIENT_METHODS,
-  type GetReq,
-  type HybridSearchReq,
-  type QueryReq,
-  type QueryRowsResults,
-  type SearchReq,
-  type SearchResults,
-  type VectorClient,
+import type {
+  GetReq,
+  HybridSearchReq,
+  QueryReq,
+  QueryRowsResults,
+  SearchReq,
+  SearchResults,
+  VectorClient,
 } from './types.js';
 
 export { type ClientConfig, registerTransport } from './open-backend.js';
@@ -102,7 +102,7 @@ export class MilvusClient {
         method === 'storageEstimate' ? quota.storageEstimate() : quota.requestPersistence()
       ) as Promise<T>;
     }
-    throw new ElanusError('NotImplemented', `${method}() is available on idb:// clients only`);
+    throw elanusError('idbOnlyMethod', { method });
   }
 
   async closeConnection(): Promise<void> {
@@ -124,7 +124,7 @@ export interface MilvusClient
   query(req: QueryReq): Promise<QueryRowsResults>;
   get(req: GetReq): Promise<QueryRowsResults>;
 }
-for (const m of CLIENT_METHODS) {
+for (const m of METHOD_NAMES) {
   Object.defineProperty(MilvusClient.prototype, m, {
     value: async function (this: MilvusClient, req: unknown) {
       const b = (await this.client()) as unknown as Record<string, (r: unknown) => Promise<unknown>>;

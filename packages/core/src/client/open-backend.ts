@@ -1,36 +1,13 @@
 // Opening a backend from a URI: the transports registry and the scheme switch. Apart from the facade,
 // so the engine worker (which opens what the page would have opened) does not carry the facade.
 
-import { type ComputeDevice, createEngine } from '../engine/create.js';
-import { ElanusError } from '../errors/index.js';
+import { createEngine } from '../engine/create.js';
+import { elanusError } from '../errors/index.js';
+import type { ClientConfig } from './config.js';
 import { LocalClient } from './local-client.js';
 import type { VectorClient } from './types.js';
 
-export interface ClientConfig {
-  /**
-   * Where the data lives: `memory://` (default), `idb://<name>` (IndexedDB), or `http(s)://host:port`
-   * (a remote Milvus, through a transport registered by `@elanus/milvus`).
-   */
-  uri?: string;
-  /** Alias of `uri` (the Node SDK's `address`). */
-  address?: string;
-  token?: string;
-  db_name?: string;
-  /**
-   * Run the engine in a dedicated module Worker (`memory://` and `idb://`): `true` starts the bundled
-   * engine worker; a Worker (or a function returning one) must run `exposeEngine()` from `@elanus/core/worker`.
-   */
-  worker?: boolean | Worker | (() => Worker);
-  /** After the worker died, start a new one on the next call (default true); else only `restart()` does. */
-  restartWorker?: boolean;
-  /** Compute device for the distance kernels: `auto` (default), `webgpu`, `wasm` or `js`. */
-  device?: ComputeDevice;
-  /** Fewest query vectors per search for which the GPU is used (default 2). */
-  gpuMinBatch?: number;
-  /** Largest JSON value (and dynamic field of a row) in UTF-8 bytes (default 65536, the server's limit). */
-  maxJsonBytes?: number;
-  [key: string]: unknown;
-}
+export type { ClientConfig } from './config.js';
 
 type Factory = (config: ClientConfig) => Promise<VectorClient>;
 const transports = new Map<string, Factory>();
@@ -55,13 +32,7 @@ export function resolveUri(config: Pick<ClientConfig, 'uri' | 'address'>): strin
 export function schemeOf(uri: string): string {
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri);
   if (!m) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter uri: expected memory://, idb://<name>, http(s)://host:port or host:port, got ${JSON.stringify(uri)}`,
-      {
-        param: 'uri',
-      },
-    );
+    throw elanusError('uriInvalid', { got: uri }, { param: 'uri' });
   }
   return m[1]!.toLowerCase();
 }
@@ -94,17 +65,7 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
     return openIdbClient(config);
   }
   if (scheme === 'http' || scheme === 'https' || scheme === 'grpc') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter uri: ${uri} is a remote Milvus; import { MilvusClient } from '@elanus/milvus' (or call its registerRemoteTransport()) to reach it`,
-      { param: 'uri' },
-    );
+    throw elanusError('uriRemote', { uri }, { param: 'uri' });
   }
-  throw new ElanusError(
-    'IllegalArgument',
-    `invalid parameter uri: expected memory://, idb://<name>, http(s)://host:port or host:port, got ${JSON.stringify(uri)}`,
-    {
-      param: 'uri',
-    },
-  );
+  throw elanusError('uriInvalid', { got: uri }, { param: 'uri' });
 }

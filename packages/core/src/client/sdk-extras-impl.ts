@@ -1,6 +1,6 @@
 // The bodies of the SDK extras (see sdk-extras.ts), loaded on first use: most pages never call them.
 
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { createAnalyzer } from '../functions/analyzer/index.js';
 import { ok } from '../methods/common.js';
 import {
@@ -12,7 +12,7 @@ import {
   type RunAnalyzerReq,
   type RunAnalyzerRes,
   type SdkExtras,
-} from './sdk-extras.js';
+} from './sdk-extras-types.js';
 import type { CollectionReq, DescribeCollectionRes, ResStatus, VectorClient } from './types.js';
 
 const MILVUS_API_VERSION = 'v2.6.0';
@@ -21,11 +21,8 @@ export type Impl = (b: VectorClient, req: never) => Promise<unknown>;
 
 function requireNames(v: unknown, param: string): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.some((n) => typeof n !== 'string')) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected a non-empty array of names, got ${Array.isArray(v) ? `array(${v.length})` : typeof v}`,
-      { param },
-    );
+    const got = Array.isArray(v) ? `array(${v.length})` : typeof v;
+    throw elanusError('namesNotArray', { param, got }, { param });
   }
   return v as string[];
 }
@@ -33,9 +30,7 @@ function requireNames(v: unknown, param: string): string[] {
 /** Only the `default` database exists locally: the server's error for any other name. */
 function requireDefaultDb(db?: unknown): void {
   if (db === undefined || db === '' || db === 'default') return;
-  throw new ElanusError('DatabaseNotFound', `database not found[database=${String(db)}]`, {
-    param: 'db_name',
-  });
+  throw elanusError('defaultDatabaseOnly', { database: db }, { param: 'db_name' });
 }
 
 async function flushSync(b: VectorClient, req: FlushSyncReq): Promise<FlushResult> {
@@ -66,9 +61,7 @@ async function loadPartitions(b: VectorClient, req: PartitionsReq): Promise<ResS
   for (const partition_name of names) {
     const has = await b.hasPartition({ collection_name: req.collection_name, partition_name });
     if (!has.value) {
-      throw new ElanusError('PartitionNotExists', `partition not found[partition=${partition_name}]`, {
-        param: 'partition_names',
-      });
+      throw elanusError('partitionNotFound', { partition: partition_name }, { param: 'partition_names' });
     }
   }
   // One engine holds every partition of a loaded collection: loading some loads the collection.
@@ -79,9 +72,7 @@ async function indexOf(b: VectorClient, req: IndexStateReq) {
   const d = await b.describeIndex(req);
   const first = d.index_descriptions[0];
   if (!first) {
-    throw new ElanusError('IndexNotExist', `index not found[collection=${req?.collection_name}]`, {
-      param: 'index_name',
-    });
+    throw elanusError('indexNotFound', { collection: req?.collection_name }, { param: 'index_name' });
   }
   return first;
 }
@@ -124,9 +115,7 @@ export const IMPLEMENTED: Record<keyof SdkExtras, Impl> = {
   getPartitionStatistics: (async (b: VectorClient, req: CollectionReq & { partition_name: string }) => {
     const has = await b.hasPartition(req);
     if (!has.value) {
-      throw new ElanusError('PartitionNotExists', `partition not found[partition=${req.partition_name}]`, {
-        param: 'partition_name',
-      });
+      throw elanusError('partitionNotFound', { partition: req.partition_name }, { param: 'partition_name' });
     }
     const n = await b.query({
       collection_name: req.collection_name,
@@ -175,11 +164,7 @@ export const IMPLEMENTED: Record<keyof SdkExtras, Impl> = {
 async function runAnalyzer(b: VectorClient, req: RunAnalyzerReq): Promise<RunAnalyzerRes> {
   const texts = typeof req?.text === 'string' ? [req.text] : req?.text;
   if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter text: expected a string or an array of strings, got ${typeof req?.text}`,
-      { param: 'text' },
-    );
+    throw elanusError('analyzerTextInvalid', { got: typeof req?.text }, { param: 'text' });
   }
   let params: unknown = req.analyzer_params;
   if (params === undefined && req.collection_name !== undefined) {
@@ -187,9 +172,9 @@ async function runAnalyzer(b: VectorClient, req: RunAnalyzerReq): Promise<RunAna
     const d = await b.describeCollection({ collection_name: req.collection_name });
     const f = d.schema.fields.find((x) => x.name === req.field_name);
     if (!f) {
-      throw new ElanusError(
-        'FieldNotExists',
-        `invalid parameter field_name: field "${String(req.field_name)}" does not exist in collection "${req.collection_name}"`,
+      throw elanusError(
+        'paramFieldNotExists',
+        { param: 'field_name', field: String(req.field_name), collection: req.collection_name },
         { param: 'field_name' },
       );
     }
@@ -199,9 +184,9 @@ async function runAnalyzer(b: VectorClient, req: RunAnalyzerReq): Promise<RunAna
     try {
       params = JSON.parse(params);
     } catch {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter analyzer_params: expected an object or a JSON object string, got ${JSON.stringify(params)}`,
+      throw elanusError(
+        'paramsNotObject',
+        { param: 'analyzer_params', got: params },
         { param: 'analyzer_params' },
       );
     }

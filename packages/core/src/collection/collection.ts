@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { type CompiledFilter, compileFilter } from '../filter/index.js';
 import type { ColumnView, FilterParams, FilterSource } from '../filter/types.js';
 import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from '../indexes/types.js';
@@ -209,13 +209,7 @@ export class Collection implements FilterSource {
   toPk(v: unknown, at: string): PrimaryKey {
     if (this.pkField.data_type === DataType.VarChar) {
       if (typeof v !== 'string') {
-        throw new ElanusError(
-          'DataTypeMismatch',
-          `invalid parameter ${at}: expected a VarChar primary key, got ${typeof v}`,
-          {
-            param: at,
-          },
-        );
+        throw elanusError('varcharPkExpected', { param: at, got: typeof v }, { param: at });
       }
       return v;
     }
@@ -226,44 +220,31 @@ export class Collection implements FilterSource {
     if (name === undefined || name === '') return 0;
     const p = this.partitions.find((x) => x.name === name);
     if (!p) {
-      throw new ElanusError('PartitionNotExists', `partition not found[partition=${name}] (${param})`, {
-        param,
-      });
+      throw elanusError('partitionNotExists', { partition: name, param }, { param });
     }
     return p.id;
   }
 
   createPartition(name: string): void {
     if (this.fields.some((f) => f.is_partition_key)) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter partition_name: expected no manual partitions on collection "${this.name}" (it has a partition key), got "${name}"`,
+      throw elanusError(
+        'partitionKeyNoManual',
+        { collection: this.name, got: name },
         { param: 'partition_name' },
       );
     }
     if (this.partitions.some((p) => p.name === name)) {
-      throw new ElanusError('PartitionAlreadyExists', `partition already exists[partition=${name}]`, {
-        param: 'partition_name',
-      });
+      throw elanusError('partitionExists', { partition: name }, { param: 'partition_name' });
     }
     if (this.partitions.length >= 1024) {
-      throw new ElanusError(
-        'IllegalArgument',
-        'invalid parameter partition_name: expected at most 1024 partitions, got 1025',
-      );
+      throw elanusError('partitionLimit', { max: 1024, got: 1025 });
     }
     this.partitions.push({ name, id: this.nextPartitionId++, created: Date.now() });
   }
 
   dropPartition(name: string): void {
     if (name === DEFAULT_PARTITION) {
-      throw new ElanusError(
-        'IllegalArgument',
-        'invalid parameter partition_name: expected a partition other than "_default", got "_default"',
-        {
-          param: 'partition_name',
-        },
-      );
+      throw elanusError('defaultPartitionReserved', {}, { param: 'partition_name' });
     }
     const id = this.partitionId(name);
     const rows: number[] = [];
@@ -334,8 +315,7 @@ export class Collection implements FilterSource {
       const inIdx = this.fieldIndex(fn.input_field_names[0]!);
       const outIdx = this.fieldIndex(fn.output_field_names[0]!);
       const enc = this.textEncoders.get(fn.input_field_names[0]!);
-      if (!enc)
-        throw new ElanusError('UnexpectedError', `no analyzer for field "${fn.input_field_names[0]}"`);
+      if (!enc) throw elanusError('noAnalyzer', { field: fn.input_field_names[0] });
       for (const c of converted) {
         const text = c.values[inIdx];
         c.values[outIdx] = enc.encodeDocument(typeof text === 'string' ? text : '');
@@ -352,28 +332,16 @@ export class Collection implements FilterSource {
     keys.forEach((k, i) => {
       if (mode === 'upsert') return;
       if (seen.has(k)) {
-        throw new ElanusError(
-          'DuplicatePrimaryKey',
-          `invalid parameter data[${i}]: expected unique primary keys in one ${mode}, got "${k}" twice`,
-          { param: `data[${i}]` },
-        );
+        throw elanusError('duplicatePkInBatch', { row: i, mode, key: k }, { param: `data[${i}]` });
       }
       seen.add(k);
       if (mode === 'insert' && this.pkMap.has(k)) {
-        throw new ElanusError(
-          'DuplicatePrimaryKey',
-          `invalid parameter data[${i}]: expected a new primary key (use upsert to replace rows), got "${k}" which already exists`,
-          { param: `data[${i}]` },
-        );
+        throw elanusError('pkExists', { row: i, key: k }, { param: `data[${i}]` });
       }
     });
     const partKey = this.fields.findIndex((f) => f.is_partition_key);
     if (partKey >= 0 && partition !== undefined && partition !== '' && partition !== DEFAULT_PARTITION) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter partition_name: expected none for a collection with a partition key, got "${partition}"`,
-        { param: 'partition_name' },
-      );
+      throw elanusError('partitionKeyNoPartitionName', { got: partition }, { param: 'partition_name' });
     }
     let rows = converted;
     if (mode === 'upsert') {
@@ -576,13 +544,7 @@ export class Collection implements FilterSource {
   ): TopK {
     const entry = this.indexes.get(field);
     if (!entry) {
-      throw new ElanusError(
-        'IndexNotExist',
-        `index not found[field=${field}]: create an index on "${field}" before searching`,
-        {
-          field,
-        },
-      );
+      throw elanusError('indexNotFoundForField', { field }, { field });
     }
     return entry.index.search(query as never, k, allow, params);
   }

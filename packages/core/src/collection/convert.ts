@@ -1,4 +1,4 @@
-import { describe, ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import {
   type CollectionSchema,
   DataType,
@@ -24,11 +24,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 const encoder = new TextEncoder();
 
 function mismatch(field: string, row: number, expected: string, got: unknown): never {
-  throw new ElanusError(
-    'DataTypeMismatch',
-    `invalid value for field "${field}" of row ${row}: expected ${expected}, got ${describe(got)}`,
-    { field, row },
-  );
+  throw elanusError('valueTypeMismatch', { field, row, expected, got }, { field, row });
 }
 
 /** Accepts number | bigint | integer string; returns a bigint within int64. */
@@ -81,11 +77,7 @@ function toScalar(t: DataType, v: unknown, field: FieldSchema, row: number, elem
       if (v.length > max / 3) {
         const bytes = encoder.encode(v).length;
         if (bytes > max) {
-          throw new ElanusError(
-            'MaxLengthExceeded',
-            `invalid value for field "${name}" of row ${row}: expected at most max_length=${max} bytes, got ${bytes} bytes`,
-            { field: name, row },
-          );
+          throw elanusError('valueMaxLength', { field: name, row, max, got: bytes }, { field: name, row });
         }
       }
       return v;
@@ -101,11 +93,7 @@ export function toFloatVector(v: unknown, field: FieldSchema, row: number): Floa
     return mismatch(field.name, row, `a FloatVector of ${dim} numbers`, v);
   }
   if (v.length !== dim) {
-    throw new ElanusError(
-      'DimensionMismatch',
-      `invalid value for field "${field.name}" of row ${row}: expected a vector of dim ${dim}, got dim ${v.length}`,
-      { field: field.name, row },
-    );
+    throw elanusError('valueDim', { field: field.name, row, dim, got: v.length }, { field: field.name, row });
   }
   const out = new Float32Array(dim);
   for (let i = 0; i < dim; i++) {
@@ -194,13 +182,7 @@ export function convertRow(
 ): ConvertedRow {
   const maxJson = limits.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter data[${row}]: expected a row object, got ${describe(input)}`,
-      {
-        param: `data[${row}]`,
-      },
-    );
+    throw elanusError('rowNotObject', { row, got: input }, { param: `data[${row}]` });
   }
   const values: unknown[] = new Array(schema.fields.length);
   for (let i = 0; i < schema.fields.length; i++) {
@@ -208,21 +190,13 @@ export function convertRow(
     let v = input[f.name];
     if (f.is_primary_key && !pkProvided) {
       if (v !== undefined) {
-        throw new ElanusError(
-          'IllegalArgument',
-          `invalid value for field "${f.name}" of row ${row}: expected no value (the primary key is autoID), got ${describe(v)}`,
-          { field: f.name, row },
-        );
+        throw elanusError('valueAutoId', { field: f.name, row, got: v }, { field: f.name, row });
       }
       continue;
     }
     if (f.is_function_output) {
       if (v !== undefined) {
-        throw new ElanusError(
-          'IllegalArgument',
-          `invalid value for field "${f.name}" of row ${row}: expected no value (it is computed by a function), got ${describe(v)}`,
-          { field: f.name, row },
-        );
+        throw elanusError('valueFunctionOutput', { field: f.name, row, got: v }, { field: f.name, row });
       }
       continue;
     }
@@ -232,18 +206,11 @@ export function convertRow(
         values[i] = null;
         continue;
       } else if (f.is_primary_key) {
-        throw new ElanusError(
-          'PrimaryKeyMissing',
-          `invalid row ${row}: expected the primary key field "${f.name}", got ${describe(v)}`,
-          {
-            field: f.name,
-            row,
-          },
-        );
+        throw elanusError('rowPkMissing', { row, field: f.name, got: v }, { field: f.name, row });
       } else {
-        throw new ElanusError(
-          'DataTypeMismatch',
-          `invalid value for field "${f.name}" of row ${row}: expected a ${DataTypeName[f.data_type]} value (the field is not nullable), got ${describe(v)}`,
+        throw elanusError(
+          'valueNotNullable',
+          { field: f.name, row, type: DataTypeName[f.data_type], got: v },
           { field: f.name, row },
         );
       }
@@ -269,9 +236,9 @@ export function convertRow(
       case DataType.Array: {
         if (!Array.isArray(v)) mismatch(f.name, row, `an Array of ${DataTypeName[f.element_type!]}`, v);
         if (v.length > f.max_capacity!) {
-          throw new ElanusError(
-            'IllegalArgument',
-            `invalid value for field "${f.name}" of row ${row}: expected at most max_capacity=${f.max_capacity} elements, got ${v.length}`,
+          throw elanusError(
+            'valueMaxCapacity',
+            { field: f.name, row, max: f.max_capacity, got: v.length },
             { field: f.name, row },
           );
         }
@@ -289,11 +256,7 @@ export function convertRow(
   for (const key of Object.keys(input)) {
     if (schema.fields.some((f) => f.name === key)) continue;
     if (!schema.enable_dynamic_field) {
-      throw new ElanusError(
-        'FieldNotExists',
-        `invalid row ${row}: field "${key}" is not in the schema of collection "${schema.name}" and dynamic fields are disabled`,
-        { field: key, row },
-      );
+      throw elanusError('rowUnknownField', { row, field: key, collection: schema.name }, { field: key, row });
     }
     if (key === '$meta') {
       const meta = input[key];

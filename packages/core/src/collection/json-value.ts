@@ -2,7 +2,7 @@
 // SDK's JSON.stringify: no functions, symbols, BigInts, non-finite numbers, cycles or invalid UTF-16,
 // and at most `maxBytes` of UTF-8 (the server's JSON limit, 64 KiB by default).
 
-import { describe, ElanusError } from '../errors/index.js';
+import { describe, elanusError } from '../errors/index.js';
 
 /** The Milvus server's default limit on one JSON value (and on the dynamic field of a row). */
 export const DEFAULT_MAX_JSON_BYTES = 65536;
@@ -17,11 +17,7 @@ export function loneSurrogateAt(s: string): number {
 }
 
 function fail(field: string, row: number, path: string, expected: string, got: string): never {
-  throw new ElanusError(
-    'DataTypeMismatch',
-    `invalid value for field "${field}" of row ${row}: expected ${expected} at ${path}, got ${got}`,
-    { field, row, path },
-  );
+  throw elanusError('jsonValueMismatch', { field, row, expected, path, got }, { field, row, path });
 }
 
 /** Sets a key as an own property, `__proto__` included (plain assignment would change the prototype). */
@@ -100,10 +96,6 @@ export function checkJsonBytes(value: unknown, field: string, row: number, maxBy
   if (text.length * 3 <= maxBytes) return;
   const bytes = encoder.encode(text).length;
   if (bytes > maxBytes) {
-    throw new ElanusError(
-      'MaxLengthExceeded',
-      `invalid value for field "${field}" of row ${row}: expected a JSON value of at most ${maxBytes} bytes (maxJsonBytes), got ${bytes} bytes`,
-      { field, row },
-    );
+    throw elanusError('jsonValueTooLarge', { field, row, max: maxBytes, got: bytes }, { field, row });
   }
 }

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { simdSupported } from '../kernels/index.js';
 
 /** Where the distance kernels run. `auto` picks the best supported one. */
@@ -123,9 +123,9 @@ const DEVICES: readonly string[] = ['auto', 'webgpu', 'wasm', 'js'];
 export function resolveDevice(requested: unknown, caps: Capabilities): Exclude<ComputeDevice, 'auto'> {
   if (requested === undefined || requested === null) requested = 'auto';
   if (typeof requested !== 'string' || !DEVICES.includes(requested)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter device: expected one of ${DEVICES.map((d) => JSON.stringify(d)).join(', ')}, got ${JSON.stringify(requested)}`,
+    throw elanusError(
+      'deviceUnknown',
+      { expected: DEVICES.map((d) => JSON.stringify(d)).join(', '), got: requested },
       { param: 'device', supported: ['auto', ...caps.devices] },
     );
   }
@@ -137,9 +137,9 @@ export function resolveDevice(requested: unknown, caps: Capabilities): Exclude<C
   if (!caps.devices.includes(device)) {
     const why =
       device === 'webgpu' ? 'no WebGPU adapter is available here' : 'WebAssembly SIMD is not supported here';
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter device: ${JSON.stringify(device)} is not supported (${why}); supported: ${['auto', ...caps.devices].map((d) => JSON.stringify(d)).join(', ')}`,
+    throw elanusError(
+      'deviceUnsupported',
+      { device, why, supported: ['auto', ...caps.devices].map((d) => JSON.stringify(d)).join(', ') },
       { param: 'device', supported: ['auto', ...caps.devices] },
     );
   }

@@ -71,7 +71,7 @@ export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
   let batchSearcher: BatchSearcher | undefined;
   if (device === 'webgpu') {
     // Lazily loaded: engines that never use the GPU never load the WebGPU module.
-    const { createWebGpuSearcher } = await import('../kernels/webgpu.js');
+    const { createWebGpuSearcher } = await import('../kernels/webgpu/index.js');
     // Explicit `webgpu`: every FLAT batch goes to the GPU. `auto` (a hardware adapter): only batches big
     // enough to repay a GPU call's fixed cost.
     const explicit = config.device === 'webgpu';

@@ -1,6 +1,6 @@
 import { Collection, type IndexFactory, type TextEncoderFn } from '../collection/collection.js';
 import type { ConvertLimits } from '../collection/convert.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { CollectionSchema, FieldSchema } from '../schema/types.js';
 import type { BatchSearcher } from './batch-search.js';
 
@@ -92,32 +92,20 @@ export class Engine {
   /** Points `alias` at `collection` (create: the alias must be new; alter: it must exist). */
   setAlias(alias: string, collection: string, mode: 'create' | 'alter' | 'restore'): void {
     if (this.collections.has(alias)) {
-      throw new ElanusError(
-        'AliasCollectionNameConflict',
-        `alias and collection name conflict[database=default][alias=${alias}]: a collection is named "${alias}"`,
-        { param: 'alias' },
-      );
+      throw elanusError('aliasCollectionConflict', { alias }, { param: 'alias' });
     }
     // An alias names a collection, never another alias (as the server resolves them: one step).
     if (!this.collections.has(collection)) {
-      throw new ElanusError(
-        'CollectionNotExists',
-        `collection not found[collection=${collection}]${this.aliasMap.has(collection) ? `: "${collection}" is an alias, and an alias cannot point to an alias` : ''}`,
-        { param: 'collection_name' },
-      );
+      throw this.aliasMap.has(collection)
+        ? elanusError('aliasTargetIsAlias', { collection }, { param: 'collection_name' })
+        : elanusError('collectionNotExists', { collection }, { param: 'collection_name' });
     }
     const have = this.aliasMap.get(alias);
     if (mode === 'create' && have !== undefined && have !== collection) {
-      throw new ElanusError(
-        'AliasAlreadyExists',
-        `alias already exists[database=default][alias=${alias}]: it points to collection "${have}"`,
-        { param: 'alias' },
-      );
+      throw elanusError('aliasExists', { alias, collection: have }, { param: 'alias' });
     }
     if (mode === 'alter' && have === undefined) {
-      throw new ElanusError('AliasNotFound', `alias not found[database=default][alias=${alias}]`, {
-        param: 'alias',
-      });
+      throw elanusError('aliasNotFound', { alias }, { param: 'alias' });
     }
     this.aliasMap.set(alias, collection);
   }
@@ -126,9 +114,7 @@ export class Engine {
   dropAlias(alias: string): string {
     const have = this.aliasMap.get(alias);
     if (have === undefined) {
-      throw new ElanusError('AliasNotFound', `alias not found[database=default][alias=${alias}]`, {
-        param: 'alias',
-      });
+      throw elanusError('aliasNotFound', { alias }, { param: 'alias' });
     }
     this.aliasMap.delete(alias);
     return have;
@@ -136,17 +122,10 @@ export class Engine {
 
   get(name: unknown, param = 'collection_name'): Collection {
     if (typeof name !== 'string' || name === '') {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter ${param}: expected a collection name, got ${String(name)}`,
-        {
-          param,
-        },
-      );
+      throw elanusError('collectionNameInvalid', { param, got: name }, { param });
     }
     const c = this.collections.get(name) ?? this.collections.get(this.aliasMap.get(name) ?? '');
-    if (!c)
-      throw new ElanusError('CollectionNotExists', `collection not found[collection=${name}]`, { param });
+    if (!c) throw elanusError('collectionNotExists', { collection: name }, { param });
     return c;
   }
 
@@ -165,13 +144,13 @@ export class Engine {
     restore?: { id: number; textEncoderFor?: (field: FieldSchema) => TextEncoderFn | undefined },
   ): Collection {
     if (this.collections.has(schema.name) || this.aliasMap.has(schema.name)) {
-      throw new ElanusError(
-        'CollectionAlreadyExists',
-        `collection already exists[collection=${schema.name}]${this.aliasMap.has(schema.name) ? ': it is an alias of collection "' + this.aliasMap.get(schema.name) + '"' : ''}`,
-        {
-          param: 'collection_name',
-        },
-      );
+      throw this.aliasMap.has(schema.name)
+        ? elanusError(
+            'collectionExistsAsAlias',
+            { collection: schema.name, target: this.aliasMap.get(schema.name) },
+            { param: 'collection_name' },
+          )
+        : elanusError('collectionExists', { collection: schema.name }, { param: 'collection_name' });
     }
     const id = restore?.id ?? this.nextId;
     this.nextId = Math.max(this.nextId, id + 1);
@@ -187,9 +166,9 @@ export class Engine {
     this.get(name);
     const held = this.aliases(name).map(([a]) => a);
     if (held.length) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `unable to drop the collection [${name}] because it has aliases ${JSON.stringify(held)}, please remove all aliases before dropping the collection`,
+      throw elanusError(
+        'dropCollectionHasAliases',
+        { collection: name, aliases: held },
         { param: 'collection_name' },
       );
     }
@@ -200,9 +179,9 @@ export class Engine {
   private checkNotAlias(name: string, verb: string): void {
     const target = this.aliasMap.get(name);
     if (target !== undefined) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter collection_name: cannot ${verb} the collection via alias "${name}"; name the collection "${target}"`,
+      throw elanusError(
+        'collectionViaAlias',
+        { verb, alias: name, collection: target },
         { param: 'collection_name' },
       );
     }
@@ -212,9 +191,7 @@ export class Engine {
     this.checkNotAlias(name, 'rename');
     const c = this.get(name);
     if (this.collections.has(newName) || this.aliasMap.has(newName)) {
-      throw new ElanusError('CollectionAlreadyExists', `collection already exists[collection=${newName}]`, {
-        param: 'new_collection_name',
-      });
+      throw elanusError('collectionExists', { collection: newName }, { param: 'new_collection_name' });
     }
     this.collections.delete(name);
     c.schema = { ...c.schema, name: newName };

@@ -1,5 +1,5 @@
 /**
- * One table of error codes (Milvus names and numeric codes) with parameterised messages.
+ * Error codes (Milvus names and numeric codes); the messages are in `messages.ts`.
  * Numeric codes follow the Milvus server's `merr` package where one exists.
  */
 const ERROR_CODES = {
@@ -80,44 +80,3 @@ export const ErrorNumber: Readonly<Record<ErrorCode, number>> = Object.freeze({
   RemoteError: 1,
   Unavailable: 2,
 });
-
-type Msg = (p: Record<string, unknown>) => string;
-
-const show = (v: unknown): string => {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v === undefined) return 'undefined';
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
-  } catch {
-    return String(v);
-  }
-};
-
-/** Parameterised messages, keyed by a message id. Each names the parameter, what was expected and what came. */
-export const messages = {
-  invalidParam: ((p) => `invalid parameter ${p.name}: expected ${p.expected}, got ${show(p.got)}`) as Msg,
-  collectionNotExists: ((p) => `collection not found[collection=${p.collection}]`) as Msg,
-  collectionExists: ((p) => `collection already exists[collection=${p.collection}]`) as Msg,
-  partitionNotExists: ((p) => `partition not found[partition=${p.partition}]`) as Msg,
-  partitionExists: ((p) => `partition already exists[partition=${p.partition}]`) as Msg,
-  fieldNotExists: ((p) => `field ${show(p.field)} does not exist in collection ${show(p.collection)}`) as Msg,
-  dimMismatch: ((p) =>
-    `the dim (${p.got}) of field data(${p.field}) is not equal to schema dim (${p.expected})`) as Msg,
-  typeMismatch: ((p) =>
-    `field ${show(p.field)} of row ${p.row}: expected ${p.expected}, got ${show(p.got)}`) as Msg,
-  maxLength: ((p) =>
-    `field ${show(p.field)} of row ${p.row}: length ${p.got} exceeds max_length ${p.expected}`) as Msg,
-  pkMissing: ((p) => `row ${p.row}: primary key field ${show(p.field)} is missing`) as Msg,
-  unknownField: ((p) =>
-    `row ${p.row}: field ${show(p.field)} is not in the schema and the collection has no dynamic field`) as Msg,
-} satisfies Record<string, Msg>;
-
-/** Filter-expression messages: filter/ builds every `InvalidFilter` error from these. */
-export const filterMessages = {
-  /** `expr` is the (possibly shortened) expression, `reason` what is wrong, `column` 1-based. */
-  invalidFilter: ((p) => `cannot parse expression: \`${p.expr}\`, ${p.reason} (column ${p.column})`) as Msg,
-  textMatchUnavailable: ((p) =>
-    `text_match on field ${show(p.field)} is not available: the collection has no analyzer for it`) as Msg,
-} satisfies Record<string, Msg>;

@@ -45,29 +45,3 @@ export interface SerializedElanusError {
 export function isElanusError(e: unknown): e is ElanusError {
   return e instanceof ElanusError;
 }
-
-/** Throws an `IllegalArgument` error naming the parameter, what was expected and what came. */
-export function invalidParam(name: string, expected: string, got: unknown): never {
-  throw new ElanusError(
-    'IllegalArgument',
-    `invalid parameter ${name}: expected ${expected}, got ${describe(got)}`,
-    { param: name },
-  );
-}
-
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v === undefined || v === null) return String(v);
-  if (Array.isArray(v)) return `array(${v.length})`;
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length})`;
-  if (typeof v === 'object') {
-    try {
-      const s = JSON.stringify(v);
-      return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-    } catch {
-      return 'object';
-    }
-  }
-  return String(v);
-}

@@ -1,8 +1,11 @@
-export { ErrorCode, ErrorNumber, filterMessages, messages } from './codes.js';
+export { ErrorCode, ErrorNumber } from './codes.js';
+export { ElanusError, isElanusError, type SerializedElanusError } from './elanus-error.js';
 export {
   describe,
-  ElanusError,
+  elanusError,
   invalidParam,
-  isElanusError,
-  type SerializedElanusError,
-} from './elanus-error.js';
+  MESSAGES,
+  type MessageEntry,
+  type MessageId,
+  type MessageParams,
+} from './messages.js';

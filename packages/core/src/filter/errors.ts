@@ -1,4 +1,4 @@
-import { ElanusError, filterMessages } from '../errors/index.js';
+import { type ElanusError, elanusError } from '../errors/index.js';
 
 const MAX_SHOWN = 200;
 
@@ -10,12 +10,10 @@ const MAX_SHOWN = 200;
 export function filterError(expr: string, reason: string, offset: number): ElanusError {
   const column = Math.max(0, Math.min(offset, expr.length)) + 1;
   const shown = expr.length > MAX_SHOWN ? `${expr.slice(0, MAX_SHOWN - 3)}...` : expr;
-  return new ElanusError('InvalidFilter', filterMessages.invalidFilter({ expr: shown, reason, column }), {
-    column,
-  });
+  return elanusError('invalidFilter', { expr: shown, reason, column }, { column });
 }
 
 /** `text_match` on a field the data source has no analyzer for (found when the filter is bound). */
 export function textMatchUnavailable(field: string): ElanusError {
-  return new ElanusError('InvalidFilter', filterMessages.textMatchUnavailable({ field }), { field });
+  return elanusError('textMatchUnavailable', { field }, { field });
 }

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { FieldSchema } from '../schema/types.js';
 import type { TermDictionary } from './analyzer/term-dictionary.js';
 import type { FieldTextEncoder } from './bm25-function.js';
@@ -52,10 +52,7 @@ export function textEncoderFor(
 ): FieldTextEncoder | undefined {
   if (!fieldNeedsText(field)) return undefined;
   if (!loaded) {
-    throw new ElanusError(
-      'UnexpectedError',
-      `text analysis for field ${field.name} was needed before its module loaded; await prepareTextSupport() first`,
-    );
+    throw elanusError('textModuleNotLoaded', { field: field.name });
   }
   return loaded.createTextEncoder(field, dictionary);
 }

@@ -1,4 +1,4 @@
-import { ElanusError, invalidParam } from '../errors/index.js';
+import { elanusError, invalidParam } from '../errors/index.js';
 import type { Kernels } from '../kernels/types.js';
 import type { MetricType, SparseVector } from '../schema/types.js';
 import type { BinaryVectorColumn } from './bin-flat.js';
@@ -120,7 +120,7 @@ export function createIndex(
   const dim = fieldKind === 'dense' ? (column as DenseVectorColumn).dim : (binaryDim ?? 0);
   const opts = entry.parse(params ?? {}, dim);
   if (entry.kind === 'dense') {
-    if (!kernels) throw new ElanusError('IllegalArgument', 'a dense index needs kernels');
+    if (!kernels) throw elanusError('denseIndexNeedsKernels', {});
     return entry.build(column as DenseVectorColumn, kernels, metric, opts, type);
   }
   if (entry.kind === 'binary')
@@ -146,13 +146,10 @@ export function deserializeIndex(
 ): VectorIndex | VectorIndex<SparseVector> | VectorIndex<Uint8Array> {
   const entry = entryForTag(readTag(parts[0]));
   if (!entry) {
-    throw new ElanusError(
-      'UnexpectedError',
-      `cannot deserialize index: unknown format ${JSON.stringify(readTag(parts[0]))}`,
-    );
+    throw elanusError('unknownIndexFormat', { tag: readTag(parts[0]) });
   }
   if (entry.kind === 'sparse') return entry.restore(parts, column as SparseVectorColumn, kernels as Kernels);
   if (entry.kind === 'binary') return entry.restore(parts, column as BinaryVectorColumn, kernels as Kernels);
-  if (!kernels) throw new ElanusError('IllegalArgument', 'a dense index needs kernels');
+  if (!kernels) throw elanusError('denseIndexNeedsKernels', {});
   return entry.restore(parts, column as DenseVectorColumn, kernels);
 }

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { checkDim } from '../kernels/js-column.js';
 import type { DenseMetric, Kernels, VectorScanner } from '../kernels/types.js';
 import type { Bitset } from '../util/bitset.js';
@@ -96,7 +96,7 @@ export function exactSearch(
 /** Checks that a query matches the column's dim. */
 export function checkQuery(query: ArrayLike<number>, dim: number): void {
   if (query === null || typeof query !== 'object' || typeof query.length !== 'number') {
-    throw new ElanusError('IllegalArgument', 'invalid query vector: expected an array of numbers');
+    throw elanusError('queryNotNumbers', {});
   }
   checkDim(query.length, dim);
 }

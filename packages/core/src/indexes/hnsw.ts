@@ -1,4 +1,4 @@
-import { ElanusError, invalidParam } from '../errors/index.js';
+import { elanusError, invalidParam } from '../errors/index.js';
 import type { DenseMetric, Kernels, VectorScanner } from '../kernels/types.js';
 import type { Bitset } from '../util/bitset.js';
 import { checkQuery, exactSearch } from './flat.js';
@@ -266,10 +266,7 @@ export class HnswIndex implements VectorIndex {
 
   addRange(from: number, to: number): void {
     if (to > this.column.length || from < 0 || from > to) {
-      throw new ElanusError(
-        'UnexpectedError',
-        `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`,
-      );
+      throw elanusError('rangeOutsideColumn', { from, to, rows: this.column.length });
     }
     if (to <= this.n) return;
     this.ensureCapacity(to);
@@ -627,7 +624,7 @@ export class HnswIndex implements VectorIndex {
     idx.maxLevel = h[6]!;
     idx.linkedDead = h[8]!;
     if (idx.entry >= n || idx.upperLen > idx.upper.length) {
-      throw new ElanusError('UnexpectedError', 'corrupt HNSW index: inconsistent header');
+      throw elanusError('corruptHnswHeader', {});
     }
     return idx;
   }

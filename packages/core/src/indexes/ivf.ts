@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { DenseMetric, KernelColumn, Kernels, VectorScanner } from '../kernels/types.js';
 import type { Bitset } from '../util/bitset.js';
 import type { VectorCodec } from './codec.js';
@@ -383,10 +383,7 @@ export class IvfIndex implements VectorIndex {
     const [, n, nlist, dim, trained, seed, codeNum, m, nbits] = Array.from(h);
     const code = CODE_OF[codeNum!];
     if (code === undefined || dim !== column.dim) {
-      throw new ElanusError(
-        'UnexpectedError',
-        `corrupt IVF index: code ${codeNum}, dim ${dim} (column ${column.dim})`,
-      );
+      throw elanusError('corruptIvfHeader', { metric: codeNum, dim, columnDim: column.dim });
     }
     const idx = new IvfIndex(column, kernels, metricFromCode(h[0]!) as DenseMetric, {
       nlist: nlist!,
@@ -409,7 +406,7 @@ export class IvfIndex implements VectorIndex {
       idx.codec = PqCodec.restore(dim, m!, nbits!, l2, seed!, [partAt(parts, 6, 'pq codebooks')]);
     const cs = idx.codec?.codeSize ?? 0;
     if (centroids.length !== nlist! * dim || sizes.length !== nlist || codes.length !== ids.length * cs) {
-      throw new ElanusError('UnexpectedError', 'corrupt IVF index: list sizes do not match');
+      throw elanusError('corruptIvfLists', {});
     }
     idx.setCentroids(centroids);
     let o = 0;
@@ -429,8 +426,7 @@ export class IvfIndex implements VectorIndex {
       list.size = size;
       o += size;
     }
-    if (o !== ids.length)
-      throw new ElanusError('UnexpectedError', 'corrupt IVF index: list sizes do not match');
+    if (o !== ids.length) throw elanusError('corruptIvfLists', {});
     return idx;
   }
 

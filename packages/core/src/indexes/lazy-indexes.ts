@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 
 /**
  * The IVF family (k-means, SQ8, PQ) loads only when a schema or index request names an IVF type, so an app
@@ -43,10 +43,7 @@ export async function prepareLazyIndexes(needed = true): Promise<void> {
 /** The IVF module; it must have been prepared (an engine bug otherwise, never user input). */
 export function ivfModule(): IvfModule {
   if (!loaded) {
-    throw new ElanusError(
-      'UnexpectedError',
-      'an IVF index was needed before its module loaded; await prepareLazyIndexes() first',
-    );
+    throw elanusError('ivfModuleNotLoaded', {});
   }
   return loaded;
 }

@@ -1,4 +1,4 @@
-import { ElanusError, invalidParam } from '../errors/index.js';
+import { elanusError, invalidParam } from '../errors/index.js';
 import type { MetricType } from '../schema/types.js';
 
 // Index and search parameter parsing. Milvus clients send params as numbers or numeric strings;
@@ -90,9 +90,6 @@ export function checkK(k: number): void {
 /** `addRange(from, to)` must stay inside the column: an engine bug otherwise, never user input. */
 export function checkAddRange(from: number, to: number, columnLength: number): void {
   if (to > columnLength || from < 0 || from > to) {
-    throw new ElanusError(
-      'UnexpectedError',
-      `addRange(${from}, ${to}) outside the column (${columnLength} rows)`,
-    );
+    throw elanusError('rangeOutsideColumn', { from, to, rows: columnLength });
   }
 }

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { MetricType } from '../schema/types.js';
 
 // Binary headers of serialized indexes: a Float64Array of [magic, version, ...fields].
@@ -12,7 +12,7 @@ export function metricCode(m: MetricType): number {
 
 export function metricFromCode(c: number): MetricType {
   const m = METRICS[c];
-  if (m === undefined) throw new ElanusError('UnexpectedError', `corrupt index: unknown metric code ${c}`);
+  if (m === undefined) throw elanusError('corruptIndexMetric', { metric: c });
   return m;
 }
 
@@ -33,11 +33,11 @@ export function readTag(buf: ArrayBuffer | undefined): string | null {
 /** Fields after [magic, version]; throws on a wrong tag or version. */
 export function readHeader(buf: ArrayBuffer | undefined, tag: string, version: number): Float64Array {
   if (buf === undefined || buf.byteLength < 16 || buf.byteLength % 8 !== 0) {
-    throw new ElanusError('UnexpectedError', `corrupt ${tag} index: bad header`);
+    throw elanusError('corruptIndexHeader', { tag });
   }
   const h = new Float64Array(buf);
   if (h[0] !== magicOf(tag) || h[1] !== version) {
-    throw new ElanusError('UnexpectedError', `corrupt ${tag} index: expected tag ${tag} version ${version}`);
+    throw elanusError('corruptIndexTag', { tag, version });
   }
   return h.subarray(2);
 }
@@ -49,6 +49,6 @@ export function part(a: Int32Array | Uint32Array | Float32Array | Uint8Array, le
 
 export function partAt(parts: ArrayBuffer[], i: number, what: string): ArrayBuffer {
   const p = parts[i];
-  if (p === undefined) throw new ElanusError('UnexpectedError', `corrupt index: missing part ${i} (${what})`);
+  if (p === undefined) throw elanusError('corruptIndexPart', { part: i, what });
   return p;
 }

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { SparseVector } from '../schema/types.js';
 
 /** The sparse vectors of one SPARSE_FLOAT_VECTOR field, one row per internal row id. */
@@ -30,10 +30,7 @@ export class ArraySparseColumn implements SparseVectorColumn {
   push(v: SparseVector): void {
     const m = v.indices.length;
     if (v.values.length !== m) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid sparse vector: ${m} indices but ${v.values.length} values`,
-      );
+      throw elanusError('sparseVectorLengths', { indices: m, values: v.values.length });
     }
     if (this.n + 2 > this.offsets.length) {
       const o = new Uint32Array(this.offsets.length * 2);

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { SparseVector } from '../schema/types.js';
 import type { Bitset } from '../util/bitset.js';
 import { TopKHeap } from './heap.js';
@@ -303,10 +303,7 @@ export class SparseInvertedIndex implements SparseIndex {
 
   addRange(from: number, to: number): void {
     if (to > this.column.length || from < 0 || from > to) {
-      throw new ElanusError(
-        'UnexpectedError',
-        `addRange(${from}, ${to}) outside the column (${this.column.length} rows)`,
-      );
+      throw elanusError('rangeOutsideColumn', { from, to, rows: this.column.length });
     }
     if (to <= this.n) return;
     const start = this.n;
@@ -442,10 +439,7 @@ export class SparseInvertedIndex implements SparseIndex {
   search(query: SparseVector, k: number, allow: Bitset | null, params: IndexSearchParams): TopK {
     checkK(k);
     if (!query || query.indices?.length !== query.values?.length) {
-      throw new ElanusError(
-        'IllegalArgument',
-        'invalid sparse query: expected indices and values of equal length',
-      );
+      throw elanusError('sparseQueryLengths', {});
     }
     const dropSearch = numParam(params, 'drop_ratio_search', 0, 1, 0, true);
     const range = rangeParams(params, this.metric);
@@ -781,7 +775,7 @@ export class SparseInvertedIndex implements SparseIndex {
     idx.nNorm = new Int32Array(cap);
     idx.normAvgdl = new Float64Array(cap);
     if (offsets.length !== nt + 1 || docs.length !== offsets[nt]) {
-      throw new ElanusError('UnexpectedError', 'corrupt sparse index: inconsistent postings');
+      throw elanusError('corruptSparsePostings', {});
     }
     for (let s = 0; s < nt; s++) {
       const a = offsets[s]!;

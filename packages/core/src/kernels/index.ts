@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { JsKernels } from './js-kernels.js';
 import { KERNELS_WASM_BASE64, SIMD_PROBE_BASE64 } from './kernels-wasm.generated.js';
 import type { Kernels } from './types.js';
@@ -48,15 +48,11 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 export async function createKernels(device: KernelDevice = 'auto'): Promise<Kernels> {
   if (device === 'js') return new JsKernels();
   if (device !== 'wasm' && device !== 'auto') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter device: expected "wasm", "js" or "auto", got ${JSON.stringify(device)}`,
-      { param: 'device' },
-    );
+    throw elanusError('kernelDeviceUnknown', { got: device }, { param: 'device' });
   }
   if (!simdSupported()) {
     if (device === 'auto') return new JsKernels();
-    throw new ElanusError('Unavailable', 'WebAssembly SIMD is not supported by this engine');
+    throw elanusError('wasmSimdUnavailable', {});
   }
   try {
     compiled ??= WebAssembly.compile(kernelsWasmBytes());
@@ -64,6 +60,6 @@ export async function createKernels(device: KernelDevice = 'auto'): Promise<Kern
   } catch (e) {
     compiled = undefined;
     if (device === 'auto') return new JsKernels();
-    throw new ElanusError('Unavailable', `cannot compile the WebAssembly kernels: ${e}`);
+    throw elanusError('wasmCompileFailed', { error: e });
   }
 }

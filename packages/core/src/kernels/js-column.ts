@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { inverseNorm, type KernelColumn } from './types.js';
 
 /** A dense column backed by plain Float32Arrays (for the JS kernels): capacity doubles on growth. */
@@ -10,7 +10,7 @@ export class JsVectorColumn implements KernelColumn {
 
   constructor(dim: number, capacity = 16) {
     if (!Number.isInteger(dim) || dim <= 0) {
-      throw new ElanusError('IllegalArgument', `invalid dim: expected a positive integer, got ${dim}`);
+      throw elanusError('invalidDim', { got: dim });
     }
     this.dim = dim;
     const cap = Math.max(1, capacity);
@@ -93,10 +93,6 @@ export class JsVectorColumn implements KernelColumn {
 
 export function checkDim(got: number, expected: number): void {
   if (got !== expected) {
-    throw new ElanusError(
-      'DimensionMismatch',
-      `vector length ${got} does not match the column (expected ${expected})`,
-      { expected, got },
-    );
+    throw elanusError('vectorLengthMismatch', { expected, got }, { expected, got });
   }
 }

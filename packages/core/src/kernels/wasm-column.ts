@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { checkDim } from './js-column.js';
 import { inverseNorm, type KernelColumn } from './types.js';
 
@@ -73,7 +73,7 @@ export class WasmVectorColumn implements KernelColumn {
 
   constructor(dim: number, module: WebAssembly.Module, capacity = 64) {
     if (!Number.isInteger(dim) || dim <= 0) {
-      throw new ElanusError('IllegalArgument', `invalid dim: expected a positive integer, got ${dim}`);
+      throw elanusError('invalidDim', { got: dim });
     }
     this.dim = dim;
     this.idsOff = align16(dim * 4);
@@ -110,17 +110,14 @@ export class WasmVectorColumn implements KernelColumn {
     const bytes = normsOff + next * 4;
     const pages = Math.ceil(bytes / PAGE);
     if (pages > MAX_PAGES) {
-      throw new ElanusError(
-        'UnexpectedError',
-        `vector column of ${rows} rows × dim ${this.dim} exceeds the 4 GiB WebAssembly memory limit`,
-      );
+      throw elanusError('wasmMemoryLimit', { rows, dim: this.dim });
     }
     const have = this.memory.buffer.byteLength / PAGE;
     if (pages > have) {
       try {
         this.memory.grow(pages - have);
       } catch (e) {
-        throw new ElanusError('UnexpectedError', `cannot grow WebAssembly memory to ${bytes} bytes: ${e}`);
+        throw elanusError('wasmGrowFailed', { bytes, error: e });
       }
     }
     this.refresh();

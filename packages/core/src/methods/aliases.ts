@@ -12,7 +12,7 @@ import type {
   ResStatus,
 } from '../client/types.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { checkName } from '../schema/normalize.js';
 import { ok, requireString } from './common.js';
 
@@ -46,9 +46,7 @@ export function dropAlias(engine: Engine, req: DropAliasReq): ResStatus {
 export function describeAlias(engine: Engine, req: DescribeAliasReq): DescribeAliasRes {
   const alias = requireString(req?.alias, 'alias');
   if (!engine.isAlias(alias)) {
-    throw new ElanusError('AliasNotFound', `alias not found[database=default][alias=${alias}]`, {
-      param: 'alias',
-    });
+    throw elanusError('aliasNotFound', { alias }, { param: 'alias' });
   }
   return { status: ok(), db_name: 'default', alias, collection: engine.resolve(alias) };
 }

@@ -8,7 +8,7 @@ import type {
 } from '../client/types.js';
 import type { Collection } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { type CreateCollectionReq, checkName, normalizeSchema } from '../schema/normalize.js';
 import { DataType, DataTypeName, type FieldSchema } from '../schema/types.js';
 import { ok, requireString } from './common.js';
@@ -16,10 +16,7 @@ import { applyIndexParams, loadCollection } from './indexes.js';
 
 export function createCollection(engine: Engine, req: CreateCollectionReq): ResStatus {
   if (!req || typeof req !== 'object') {
-    throw new ElanusError(
-      'IllegalArgument',
-      'invalid parameter req: expected a request object, got ' + String(req),
-    );
+    throw elanusError('requestNotObject', { got: req });
   }
   const schema = normalizeSchema(req);
   const quick = req.fields === undefined && req.schema === undefined;

@@ -1,19 +1,13 @@
 import type { ResStatus, RowData } from '../client/types.js';
 import type { Collection, PrimaryKey } from '../collection/collection.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { DataType, type FieldSchema, type SparseVector } from '../schema/types.js';
 
 export const ok = (): ResStatus => ({ error_code: 'Success', reason: '', code: 0 });
 
 export function requireString(v: unknown, param: string): string {
   if (typeof v !== 'string' || v === '') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected a non-empty string, got ${String(v)}`,
-      {
-        param,
-      },
-    );
+    throw elanusError('nonEmptyString', { param, got: v }, { param });
   }
   return v;
 }
@@ -22,11 +16,7 @@ export function optionalInt(v: unknown, param: string, min: number, max: number,
   if (v === undefined || v === null) return def;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected an integer in [${min}, ${max}], got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
-      { param },
-    );
+    throw elanusError('intOutOfRange', { param, min, max, got: v }, { param });
   }
   return n;
 }
@@ -82,13 +72,7 @@ export function planOutput(
 ): OutputPlan {
   const plan: OutputPlan = { fields: [], dynamicKeys: [], allDynamic: false };
   if (!Array.isArray(output)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected an array of field names, got ${typeof output}`,
-      {
-        param,
-      },
-    );
+    throw elanusError('fieldNamesNotArray', { param, got: typeof output }, { param });
   }
   const add = (i: number) => {
     if (i !== c.pkIndex && !plan.fields.includes(i)) plan.fields.push(i);
@@ -109,13 +93,10 @@ export function planOutput(
     } else if (c.schema.enable_dynamic_field && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       plan.dynamicKeys.push(name);
     } else {
-      throw new ElanusError(
-        'FieldNotExists',
-        `invalid parameter ${param}: field "${name}" does not exist in collection "${c.name}"`,
-        {
-          param,
-          field: name,
-        },
+      throw elanusError(
+        'paramFieldNotExists',
+        { param, field: name, collection: c.name },
+        { param, field: name },
       );
     }
   }
@@ -146,13 +127,7 @@ export function idsResult(c: Collection, keys: PrimaryKey[]) {
 export function filterOf(req: { filter?: string; expr?: string }): string | undefined {
   const f = req.filter ?? req.expr;
   if (f !== undefined && typeof f !== 'string') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter filter: expected a string expression, got ${typeof f}`,
-      {
-        param: 'filter',
-      },
-    );
+    throw elanusError('filterNotString', { got: typeof f }, { param: 'filter' });
   }
   return f;
 }
@@ -175,9 +150,17 @@ export function checkConsistency(req: { consistency_level?: unknown }): void {
   if (v === undefined || v === null) return;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < CONSISTENCY_NAMES.length) return;
   if (typeof v === 'string' && CONSISTENCY_NAMES.includes(v)) return;
-  throw new ElanusError(
-    'IllegalArgument',
-    `invalid parameter consistency_level: expected one of ${CONSISTENCY_NAMES.join(', ')} or 0-4 (ConsistencyLevelEnum), got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
+  throw elanusError(
+    'consistencyLevel',
+    { expected: CONSISTENCY_NAMES.join(', '), got: v },
     { param: 'consistency_level' },
   );
+}
+
+// Here, not in query.ts: the lazily loaded query-aggregate.ts needs it too (no import circle).
+const AGGREGATE = /^\s*(count|sum|avg|min|max)\s*\(\s*(\*|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/i;
+
+/** True when `output` names an aggregate such as `count(*)` or `avg(price)`. */
+export function isAggregateName(output: unknown): boolean {
+  return typeof output === 'string' && AGGREGATE.test(output);
 }

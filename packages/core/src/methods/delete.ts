@@ -1,7 +1,7 @@
 import type { DeleteReq, MutationResult } from '../client/types.js';
 import type { PrimaryKey } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { filterOf, filterParamsOf, idsResult, ok } from './common.js';
 
 export function deleteEntities(engine: Engine, req: DeleteReq): MutationResult {
@@ -11,13 +11,7 @@ export function deleteEntities(engine: Engine, req: DeleteReq): MutationResult {
   let keys: PrimaryKey[];
   if (req.ids !== undefined) {
     if (!Array.isArray(req.ids)) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`,
-        {
-          param: 'ids',
-        },
-      );
+      throw elanusError('idsNotArray', { got: typeof req.ids }, { param: 'ids' });
     }
     keys = (req.ids as unknown[]).map((v, i) => c.toPk(v, `ids[${i}]`));
   } else if (filter !== undefined && filter.trim() !== '') {
@@ -27,13 +21,7 @@ export function deleteEntities(engine: Engine, req: DeleteReq): MutationResult {
       keys.push(c.pkOf(r));
     });
   } else {
-    throw new ElanusError(
-      'IllegalArgument',
-      'invalid parameter filter: expected ids or a non-empty filter expression, got neither',
-      {
-        param: 'filter',
-      },
-    );
+    throw elanusError('deleteNeedsIdsOrFilter', {}, { param: 'filter' });
   }
   const deleted = c.deleteByKeys(keys, parts);
   if (deleted.length) engine.record({ kind: 'delete', collection: c.name, keys: deleted });

@@ -1,6 +1,6 @@
 import type { HybridSearchReq, RerankerObj, SearchHit, SearchResults } from '../client/types.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { TopK } from '../indexes/types.js';
 import {
   buildRow,
@@ -17,11 +17,7 @@ import { annsField, MAX_TOPK, parseQueries, runQuery, searchParamsOf } from './s
 /** Reciprocal-rank fusion (Milvus `RRFRanker(k)`): score = Σ 1 / (k + rank), rank from 1. */
 export function RRFRanker(k = 60): RerankerObj {
   if (!Number.isFinite(k) || k <= 0 || k >= 16384) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter k: expected a number in (0, 16384), got ${k}`,
-      { param: 'k' },
-    );
+    throw elanusError('rrfK', { got: k }, { param: 'k' });
   }
   return { strategy: 'rrf', params: { k } };
 }
@@ -30,13 +26,7 @@ export function RRFRanker(k = 60): RerankerObj {
 export function WeightedRanker(weights: number[], norm_score = true): RerankerObj {
   for (const [i, w] of weights.entries()) {
     if (typeof w !== 'number' || !(w >= 0 && w <= 1)) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter weights[${i}]: expected a number in [0, 1], got ${w}`,
-        {
-          param: `weights[${i}]`,
-        },
-      );
+      throw elanusError('rerankWeight', { index: i, got: w }, { param: `weights[${i}]` });
     }
   }
   return { strategy: 'weighted', params: { weights: [...weights], norm_score } };
@@ -76,31 +66,19 @@ export function hybridSearch(engine: Engine, req: HybridSearchReq): SearchResult
   requireLoaded(c);
   checkConsistency(req);
   if (!Array.isArray(req.data) || req.data.length === 0) {
-    throw new ElanusError(
-      'IllegalArgument',
-      'invalid parameter data: expected a non-empty array of search requests, got ' + typeof req.data,
-      {
-        param: 'data',
-      },
-    );
+    throw elanusError('hybridDataNotArray', { got: typeof req.data }, { param: 'data' });
   }
   const limit = optionalInt(req.limit, 'limit', 1, MAX_TOPK, 100);
   const offset = optionalInt(req.offset, 'offset', 0, MAX_TOPK, 0);
   const rerank = req.rerank ?? RRFRanker();
   if (rerank.strategy !== 'rrf' && rerank.strategy !== 'weighted') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter rerank.strategy: expected "rrf" or "weighted", got ${JSON.stringify(rerank.strategy)}`,
-      {
-        param: 'rerank',
-      },
-    );
+    throw elanusError('rerankStrategy', { got: rerank.strategy }, { param: 'rerank' });
   }
   const weights = rerank.params.weights ?? [];
   if (rerank.strategy === 'weighted' && weights.length !== req.data.length) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter rerank.params.weights: expected ${req.data.length} weights (one per search request), got ${weights.length}`,
+    throw elanusError(
+      'rerankWeightsCount',
+      { expected: req.data.length, got: weights.length },
       { param: 'rerank.params.weights' },
     );
   }
@@ -128,12 +106,10 @@ export function hybridSearch(engine: Engine, req: HybridSearchReq): SearchResult
   const nq = subs[0]!.queries.length;
   subs.forEach((s, i) => {
     if (s.queries.length !== nq) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter data[${i}].data: expected ${nq} query vectors like data[0], got ${s.queries.length}`,
-        {
-          param: `data[${i}].data`,
-        },
+      throw elanusError(
+        'hybridNq',
+        { index: i, expected: nq, got: s.queries.length },
+        { param: `data[${i}].data` },
       );
     }
   });

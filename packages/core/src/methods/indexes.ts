@@ -8,7 +8,7 @@ import type {
 } from '../client/types.js';
 import type { Collection, IndexDef } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { checkIndexParams, fieldKindOf, indexTypesFor as registryTypes } from '../indexes/factory.js';
 import { DataType, DataTypeName, type FieldSchema, isVectorType, type MetricType } from '../schema/types.js';
 import { ok } from './common.js';
@@ -33,13 +33,7 @@ const MILVUS_TYPES_NOT_BUILT = [
 ];
 
 function fail(param: string, expected: string, got: unknown): never {
-  throw new ElanusError(
-    'IllegalArgument',
-    `invalid parameter ${param}: expected ${expected}, got ${JSON.stringify(got)}`,
-    {
-      param,
-    },
-  );
+  throw elanusError('invalidParamJson', { name: param, expected, got }, { param });
 }
 
 /** Validates one index request against the field and returns the definition to build. */
@@ -48,12 +42,10 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
   if (typeof fieldName !== 'string') fail('field_name', 'the name of a field to index', fieldName);
   const f = c.field(fieldName);
   if (!f) {
-    throw new ElanusError(
-      'FieldNotExists',
-      `invalid parameter field_name: field "${fieldName}" does not exist in collection "${c.name}"`,
-      {
-        param: 'field_name',
-      },
+    throw elanusError(
+      'paramFieldNotExists',
+      { param: 'field_name', field: fieldName, collection: c.name },
+      { param: 'field_name' },
     );
   }
   const extra = (req.extra_params ?? {}) as Record<string, unknown>;
@@ -72,9 +64,9 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
   const allowed = indexTypesFor(f);
   if (typeof indexType !== 'string' || !allowed.includes(indexType)) {
     if (typeof indexType === 'string' && MILVUS_TYPES_NOT_BUILT.includes(indexType)) {
-      throw new ElanusError(
-        'NotImplemented',
-        `invalid parameter index_type: ${indexType} is a Milvus index type Elanus does not build yet; expected one of ${allowed.join(', ')} for a ${DataTypeName[f.data_type]} field (see docs/milvus-compatibility.md)`,
+      throw elanusError(
+        'indexTypeNotBuilt',
+        { indexType, allowed: allowed.join(', '), dataType: DataTypeName[f.data_type] },
         { param: 'index_type' },
       );
     }
@@ -130,12 +122,10 @@ export function applyIndexParams(c: Collection, reqs: Record<string, unknown>[])
       ) {
         continue; // Milvus treats an identical createIndex as a no-op.
       }
-      throw new ElanusError(
-        'IndexAlreadyExists',
-        `at most one distinct index is allowed per field: field "${d.field_name}" already has index "${have.index_name}"`,
-        {
-          param: 'field_name',
-        },
+      throw elanusError(
+        'indexExists',
+        { field: d.field_name, index: have.index_name },
+        { param: 'field_name' },
       );
     }
   }
@@ -172,7 +162,7 @@ export function describeIndex(
   if (req.field_name) defs = defs.filter((d) => d.field_name === req.field_name);
   if (req.index_name) defs = defs.filter((d) => d.index_name === req.index_name);
   if (defs.length === 0) {
-    throw new ElanusError('IndexNotExist', `index not found[collection=${c.name}]`, { param: 'index_name' });
+    throw elanusError('indexNotFound', { collection: c.name }, { param: 'index_name' });
   }
   const total = String(c.liveCount);
   return {
@@ -210,16 +200,9 @@ export function dropIndex(
       (req.index_name !== undefined && d.index_name === req.index_name) ||
       (req.field_name !== undefined && d.field_name === req.field_name),
   );
-  if (!def)
-    throw new ElanusError('IndexNotExist', `index not found[collection=${c.name}]`, { param: 'index_name' });
+  if (!def) throw elanusError('indexNotFound', { collection: c.name }, { param: 'index_name' });
   if (c.loaded && c.indexes.has(def.field_name)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `index cannot be dropped, collection is loaded, please release it first (collection "${c.name}")`,
-      {
-        param: 'collection_name',
-      },
-    );
+    throw elanusError('dropIndexLoaded', { collection: c.name }, { param: 'collection_name' });
   }
   c.dropIndex(def.field_name);
   c.scalarIndexes.delete(def.field_name);
@@ -232,9 +215,9 @@ export function loadCollection(c: Collection): void {
     .filter((f) => isVectorType(f.data_type) && !c.indexes.has(f.name))
     .map((f) => f.name);
   if (missing.length) {
-    throw new ElanusError(
-      'IndexNotExist',
-      `there is no vector index on field: [${missing.join(', ')}], please create index firstly (collection "${c.name}")`,
+    throw elanusError(
+      'noVectorIndex',
+      { fields: missing.join(', '), collection: c.name },
       { param: 'collection_name' },
     );
   }
@@ -269,12 +252,6 @@ export function getLoadState(engine: Engine, req: CollectionReq): LoadStateRes {
 
 export function requireLoaded(c: Collection): void {
   if (!c.loaded) {
-    throw new ElanusError(
-      'CollectionNotLoaded',
-      `collection not loaded[collection=${c.name}]: call loadCollection first`,
-      {
-        param: 'collection_name',
-      },
-    );
+    throw elanusError('collectionNotLoaded', { collection: c.name }, { param: 'collection_name' });
   }
 }

@@ -1,6 +1,6 @@
 import type { InsertReq, MutationResult } from '../client/types.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { idsResult, ok } from './common.js';
 
 /** Partial-upsert code, loaded by the client only for upserts that ask for it. */
@@ -14,22 +14,14 @@ export function isPartialUpsert(req: InsertReq): boolean {
 function rowsOf(req: InsertReq): Record<string, unknown>[] {
   const data = req?.data ?? req?.fields_data;
   if (!Array.isArray(data)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter data: expected an array of row objects, got ${data === undefined ? 'undefined' : typeof data}`,
-      {
-        param: 'data',
-      },
+    throw elanusError(
+      'insertDataNotArray',
+      { got: data === undefined ? 'undefined' : typeof data },
+      { param: 'data' },
     );
   }
   if (data.length === 0) {
-    throw new ElanusError(
-      'IllegalArgument',
-      'invalid parameter data: expected at least one row, got an empty array',
-      {
-        param: 'data',
-      },
-    );
+    throw elanusError('insertDataEmpty', {}, { param: 'data' });
   }
   return data;
 }
@@ -45,17 +37,13 @@ export function insert(
   if (mode === 'insert') {
     for (const param of ['partial_update', 'field_ops'] as const) {
       if (req[param] !== undefined) {
-        throw new ElanusError(
-          'IllegalArgument',
-          `invalid parameter ${param}: applies to upsert only, and this is an insert`,
-          { param },
-        );
+        throw elanusError('upsertOnlyParam', { param }, { param });
       }
     }
   }
   let rows = rowsOf(req);
   if (mode === 'upsert' && isPartialUpsert(req)) {
-    if (!partial) throw new ElanusError('UnexpectedError', 'partial-update code was not loaded');
+    if (!partial) throw elanusError('partialUpdateNotLoaded', {});
     const ops = partial.partialUpdateOf(c, req);
     if (ops) rows = partial.completeRows(c, rows, ops);
   }

@@ -11,7 +11,7 @@ import {
   type RowData,
 } from '../client/types.js';
 import type { Collection, PrimaryKey } from '../collection/collection.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { DataType } from '../schema/types.js';
 import { formatValue } from './common.js';
 
@@ -22,19 +22,11 @@ const OP_NAMES = Object.keys(FieldPartialUpdateOpType) as OpName[];
 export function partialUpdateOf(c: Collection, req: InsertReq): Map<string, OpName> | undefined {
   const flag = req.partial_update;
   if (flag !== undefined && typeof flag !== 'boolean') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter partial_update: expected a boolean, got ${typeof flag}`,
-      { param: 'partial_update' },
-    );
+    throw elanusError('partialUpdateFlag', { got: typeof flag }, { param: 'partial_update' });
   }
   const list = req.field_ops;
   if (list !== undefined && !Array.isArray(list)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter field_ops: expected an array of { field_name, op }, got ${typeof list}`,
-      { param: 'field_ops' },
-    );
+    throw elanusError('fieldOpsNotArray', { got: typeof list }, { param: 'field_ops' });
   }
   if (flag !== true && !list?.length) return undefined;
   const ops = new Map<string, OpName>();
@@ -42,32 +34,32 @@ export function partialUpdateOf(c: Collection, req: InsertReq): Map<string, OpNa
     const name = entry?.field_name;
     const f = typeof name === 'string' ? c.field(name) : undefined;
     if (!f) {
-      throw new ElanusError(
-        'FieldNotExists',
-        `invalid parameter field_ops[${i}].field_name: field ${JSON.stringify(name)} does not exist in collection "${c.name}"`,
+      throw elanusError(
+        'paramFieldNotExists',
+        { param: `field_ops[${i}].field_name`, field: name, collection: c.name },
         { param: 'field_ops', field: String(name) },
       );
     }
     const raw = entry.op;
     const op = typeof raw === 'number' ? OP_NAMES.find((k) => FieldPartialUpdateOpType[k] === raw) : raw;
     if (op === undefined || !OP_NAMES.includes(op as OpName)) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter field_ops[${i}].op: expected one of ${OP_NAMES.join(', ')} (or 0-2), got ${JSON.stringify(raw)}`,
+      throw elanusError(
+        'fieldOpUnknown',
+        { index: i, expected: OP_NAMES.join(', '), got: raw },
         { param: 'field_ops' },
       );
     }
     if (op !== 'REPLACE' && f.data_type !== DataType.Array) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter field_ops[${i}].op: ${op} applies to ARRAY fields, and "${f.name}" is not one`,
+      throw elanusError(
+        'fieldOpNeedsArray',
+        { index: i, op, field: f.name },
         { param: 'field_ops', field: f.name },
       );
     }
     if (f.name === c.pkField.name) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter field_ops[${i}].field_name: the primary key "${f.name}" identifies the row and takes no operation`,
+      throw elanusError(
+        'fieldOpOnPrimaryKey',
+        { index: i, field: f.name },
         { param: 'field_ops', field: f.name },
       );
     }
@@ -99,11 +91,7 @@ export function completeRows(c: Collection, rows: RowData[], ops: Map<string, Op
   const seen = new Map<PrimaryKey, RowData>();
   return rows.map((input, i) => {
     if (input === null || typeof input !== 'object' || !(pk in input)) {
-      throw new ElanusError(
-        'PrimaryKeyMissing',
-        `row ${i}: a partial upsert names each row by its primary key, and field "${pk}" is missing`,
-        { field: pk, row: i },
-      );
+      throw elanusError('partialUpsertPkMissing', { row: i, field: pk }, { field: pk, row: i });
     }
     const key = c.toPk(input[pk], `data[${i}].${pk}`);
     const earlier = seen.get(key);

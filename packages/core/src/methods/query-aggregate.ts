@@ -6,10 +6,9 @@
 
 import type { OrderByFields, RowData } from '../client/types.js';
 import type { Collection } from '../collection/collection.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { DataType, DataTypeName, type FieldSchema } from '../schema/types.js';
-import { formatValue } from './common.js';
-import { isAggregateName } from './query.js';
+import { formatValue, isAggregateName } from './common.js';
 
 type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
 
@@ -37,20 +36,16 @@ function parseAggregate(c: Collection, text: string): Aggregate {
   const arg = m[2]!;
   if (arg === '*') {
     if (fn !== 'count') {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter output_fields: ${fn}(*) is not an aggregate; only count(*) takes *`,
-        { param: 'output_fields' },
-      );
+      throw elanusError('aggregateStar', { fn }, { param: 'output_fields' });
     }
     return { name: 'count(*)', fn, field: -1 };
   }
   const field = c.fieldIndex(arg);
   const f = c.fields[field];
   if (!f) {
-    throw new ElanusError(
-      'FieldNotExists',
-      `invalid parameter output_fields: ${text.trim()} names field "${arg}", which does not exist in collection "${c.name}"`,
+    throw elanusError(
+      'aggregateFieldNotExists',
+      { expr: text.trim(), field: arg, collection: c.name },
       { param: 'output_fields', field: arg },
     );
   }
@@ -59,9 +54,9 @@ function parseAggregate(c: Collection, text: string): Aggregate {
     NUMERIC.has(f.data_type) ||
     ((fn === 'min' || fn === 'max') && f.data_type === DataType.VarChar);
   if (!fits) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter output_fields: ${fn}() expects a numeric field${fn === 'min' || fn === 'max' ? ' or VarChar' : ''}, got "${arg}" of type ${typeName(f)}`,
+    throw elanusError(
+      'aggregateFieldType',
+      { fn, field: arg, type: typeName(f) },
       { param: 'output_fields', field: arg },
     );
   }
@@ -90,11 +85,7 @@ export function parseOrderBy(spec: OrderByFields | undefined, param = 'order_by_
   if (spec === undefined || spec === null) return [];
   const items: unknown[] = typeof spec === 'string' ? spec.split(',') : Array.isArray(spec) ? spec : [spec];
   if (typeof spec !== 'string' && !Array.isArray(spec)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected a string such as "price:desc" or an array of { field, order }, got ${typeof spec}`,
-      { param },
-    );
+    throw elanusError('orderBySpec', { param, got: typeof spec }, { param });
   }
   const keys: OrderKey[] = [];
   items.forEach((item, i) => {
@@ -109,19 +100,11 @@ export function parseOrderBy(spec: OrderByFields | undefined, param = 'order_by_
       order = (item as { order?: unknown }).order ?? 'asc';
     }
     if (typeof field !== 'string' || field === '') {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter ${param}[${i}]: expected a field name, got ${JSON.stringify(item)}`,
-        { param },
-      );
+      throw elanusError('orderByItemField', { param, index: i, got: item }, { param });
     }
     const o = typeof order === 'string' ? order.toLowerCase() : order;
     if (o !== 'asc' && o !== 'desc') {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter ${param}[${i}]: expected order "asc" or "desc", got ${JSON.stringify(order)}`,
-        { param },
-      );
+      throw elanusError('orderByItemOrder', { param, index: i, got: order }, { param });
     }
     keys.push({ name: field, desc: o === 'desc' });
   });
@@ -134,16 +117,16 @@ export function orderRows(c: Collection, rows: number[], spec: OrderByFields, pa
     const idx = c.fieldIndex(k.name);
     const f = c.fields[idx];
     if (!f) {
-      throw new ElanusError(
-        'FieldNotExists',
-        `invalid parameter ${param}: field "${k.name}" does not exist in collection "${c.name}"`,
+      throw elanusError(
+        'paramFieldNotExists',
+        { param, field: k.name, collection: c.name },
         { param, field: k.name },
       );
     }
     if (!ORDERABLE.has(f.data_type)) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter ${param}: expected a Bool, integer, Float, Double or VarChar field, got "${k.name}" of type ${typeName(f)}`,
+      throw elanusError(
+        'orderByFieldType',
+        { param, field: k.name, type: typeName(f) },
         { param, field: k.name },
       );
     }
@@ -194,9 +177,9 @@ export interface AggregateRequest {
 export function aggregateRows(c: Collection, rows: Iterable<number>, req: AggregateRequest): RowData[] {
   const groupNames = req.group_by_fields ?? [];
   if (!Array.isArray(groupNames)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter group_by_fields: expected an array of field names, got ${typeof groupNames}`,
+    throw elanusError(
+      'fieldNamesNotArray',
+      { param: 'group_by_fields', got: typeof groupNames },
       { param: 'group_by_fields' },
     );
   }
@@ -204,16 +187,16 @@ export function aggregateRows(c: Collection, rows: Iterable<number>, req: Aggreg
     const idx = typeof name === 'string' ? c.fieldIndex(name) : -1;
     const f = c.fields[idx];
     if (!f) {
-      throw new ElanusError(
-        'FieldNotExists',
-        `invalid parameter group_by_fields[${i}]: field ${JSON.stringify(name)} does not exist in collection "${c.name}"`,
+      throw elanusError(
+        'paramFieldNotExists',
+        { param: `group_by_fields[${i}]`, field: name, collection: c.name },
         { param: 'group_by_fields', field: String(name) },
       );
     }
     if (!GROUPABLE.has(f.data_type)) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter group_by_fields[${i}]: expected a Bool, integer or VarChar field, got "${name}" of type ${typeName(f)}`,
+      throw elanusError(
+        'groupByFieldType',
+        { index: i, field: name, type: typeName(f) },
         { param: 'group_by_fields', field: name },
       );
     }
@@ -232,13 +215,13 @@ export function aggregateRows(c: Collection, rows: Iterable<number>, req: Aggreg
     }
     const at = groupNames.indexOf(out);
     if (at < 0) {
-      throw new ElanusError(
-        'IllegalArgument',
-        groupNames.length
-          ? `invalid parameter output_fields: "${out}" is neither an aggregate nor one of group_by_fields ${JSON.stringify(groupNames)}`
-          : `invalid parameter output_fields: "${out}" cannot be mixed with aggregates unless it is in group_by_fields`,
-        { param: 'output_fields', field: out },
-      );
+      throw groupNames.length
+        ? elanusError(
+            'outputNotGrouped',
+            { field: out, groups: groupNames },
+            { param: 'output_fields', field: out },
+          )
+        : elanusError('outputMixedWithAggregates', { field: out }, { param: 'output_fields', field: out });
     }
     columns.push({ kind: 'group', at, name: out });
   }
@@ -304,9 +287,9 @@ export function aggregateRows(c: Collection, rows: Iterable<number>, req: Aggreg
       ? aggregates.findIndex((a) => a.name === parseAggregate(c, k.name).name)
       : -1;
     if (gi < 0 && ai < 0) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter ${req.orderParam}: expected one of group_by_fields or an aggregate in output_fields, got "${k.name}"`,
+      throw elanusError(
+        'orderByNotOutput',
+        { param: req.orderParam, field: k.name },
         { param: req.orderParam, field: k.name },
       );
     }

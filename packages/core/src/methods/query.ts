@@ -9,12 +9,13 @@ import type {
 } from '../client/types.js';
 import type { Collection, PrimaryKey } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import {
   buildRow,
   checkConsistency,
   filterOf,
   filterParamsOf,
+  isAggregateName,
   ok,
   optionalInt,
   planOutput,
@@ -23,13 +24,6 @@ import { requireLoaded } from './indexes.js';
 
 /** The aggregation and ordering code, loaded by the client only for queries that need it. */
 export type QueryPlanner = Pick<typeof import('./query-aggregate.js'), 'aggregateRows' | 'orderRows'>;
-
-const AGGREGATE = /^\s*(count|sum|avg|min|max)\s*\(\s*(\*|[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$/i;
-
-/** True when `output` names an aggregate such as `count(*)` or `avg(price)`. */
-export function isAggregateName(output: unknown): boolean {
-  return typeof output === 'string' && AGGREGATE.test(output);
-}
 
 /** Whether a query groups, aggregates or orders (and so needs the planner). */
 export function needsPlanner(req: QueryReq): boolean {
@@ -42,8 +36,7 @@ export function needsPlanner(req: QueryReq): boolean {
 }
 
 function plannerOf(planner: QueryPlanner | undefined): QueryPlanner {
-  if (!planner)
-    throw new ElanusError('UnexpectedError', 'query planner was not loaded for an aggregate query');
+  if (!planner) throw elanusError('aggregatePlannerNotLoaded', {});
   return planner;
 }
 
@@ -100,22 +93,10 @@ export function query(engine: Engine, req: QueryReq, planner?: QueryPlanner): Qu
   const limit = optionalInt(req.limit, 'limit', 1, MAX_WINDOW, MAX_WINDOW);
   const offset = optionalInt(req.offset, 'offset', 0, MAX_WINDOW, 0);
   if ((filter === undefined || filter.trim() === '') && !hasLimit) {
-    throw new ElanusError(
-      'IllegalArgument',
-      'invalid parameter filter: expected a filter expression or a limit (an empty expression must be used with limit), got neither',
-      {
-        param: 'filter',
-      },
-    );
+    throw elanusError('queryNeedsFilterOrLimit', {}, { param: 'filter' });
   }
   if (offset + limit > MAX_WINDOW) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter offset+limit: expected at most ${MAX_WINDOW}, got ${offset + limit}`,
-      {
-        param: 'limit',
-      },
-    );
+    throw elanusError('windowTooLarge', { max: MAX_WINDOW, got: offset + limit }, { param: 'limit' });
   }
   const plan = planOutput(c, output);
   let rows = matchingRowsByPk(c, filter, params, req.partition_names);
@@ -129,13 +110,7 @@ export function get(engine: Engine, req: GetReq): QueryResults {
   requireLoaded(c);
   checkConsistency(req);
   if (!Array.isArray(req.ids)) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ids: expected an array of primary keys, got ${typeof req.ids}`,
-      {
-        param: 'ids',
-      },
-    );
+    throw elanusError('idsNotArray', { got: typeof req.ids }, { param: 'ids' });
   }
   const plan = planOutput(c, req.output_fields);
   const allowed = req.partition_names?.length ? c.partitionMask(req.partition_names) : undefined;
@@ -197,11 +172,7 @@ function refuseInIterator(req: QueryIteratorReq): void {
   ];
   for (const [param, present] of named) {
     if (present) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter ${param}: queryIterator pages rows in primary-key order and takes no aggregates, group_by_fields or order_by_fields; use query()`,
-        { param },
-      );
+      throw elanusError('queryIteratorNoAggregates', { param }, { param });
     }
   }
 }

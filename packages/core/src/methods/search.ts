@@ -1,10 +1,10 @@
 import type { SearchHit, SearchIteratorReq, SearchReq, SearchResults } from '../client/types.js';
 import type { Collection } from '../collection/collection.js';
 import { toFloatVector, toSparseVector } from '../collection/convert.js';
+import { batchSearchRequest } from '../engine/batch-routing.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { ElanusError, elanusError } from '../errors/index.js';
 import type { IndexSearchParams, TopK } from '../indexes/types.js';
-import type { DenseMetric } from '../kernels/types.js';
 import { DataType, type FieldSchema, isVectorType, type SparseVector } from '../schema/types.js';
 import type { Bitset } from '../util/bitset.js';
 import {
@@ -29,21 +29,15 @@ export function annsField(c: Collection, name: string | undefined, param = 'anns
   if (name !== undefined) {
     const f = c.field(name);
     if (!f || !isVectorType(f.data_type)) {
-      throw new ElanusError(
-        'FieldNotExists',
-        `invalid parameter ${param}: expected a vector field of collection "${c.name}", got "${name}"`,
-        {
-          param,
-        },
-      );
+      throw elanusError('notVectorField', { param, collection: c.name, got: name }, { param });
     }
     return f;
   }
   const vecs = c.fields.filter((f) => isVectorType(f.data_type));
   if (vecs.length !== 1) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected the vector field to search (collection "${c.name}" has ${vecs.map((f) => f.name).join(', ')}), got none`,
+    throw elanusError(
+      'annsFieldRequired',
+      { param, collection: c.name, fields: vecs.map((f) => f.name).join(', ') },
       { param },
     );
   }
@@ -63,33 +57,17 @@ function isSingle(f: FieldSchema, data: unknown): boolean {
 /** Parses `data` into one query per vector, validated against the field. */
 export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param = 'data'): Query[] {
   if (data === undefined || data === null) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected one query vector or a list of them, got ${String(data)}`,
-      {
-        param,
-      },
-    );
+    throw elanusError('queryVectorsShape', { param, got: data }, { param });
   }
   const list = (isSingle(f, data) ? [data] : data) as unknown[];
   if (!Array.isArray(list) || list.length === 0) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter ${param}: expected at least one query vector, got none`,
-      { param },
-    );
+    throw elanusError('queryVectorsEmpty', { param }, { param });
   }
   return list.map((q, i) => {
     const at = list.length === 1 && isSingle(f, data) ? param : `${param}[${i}]`;
     if (f.is_function_output) {
       if (typeof q !== 'string') {
-        throw new ElanusError(
-          'IllegalArgument',
-          `invalid parameter ${at}: expected query text for BM25 field "${f.name}", got ${typeof q}`,
-          {
-            param: at,
-          },
-        );
+        throw elanusError('bm25QueryText', { param: at, field: f.name, got: typeof q }, { param: at });
       }
       const fn = c.schema.functions.find((x) => x.output_field_names[0] === f.name)!;
       const enc = c.textEncoders.get(fn.input_field_names[0]!)!;
@@ -110,9 +88,9 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
           for (let k = 0; k < v.length; k++) {
             const x = v[k];
             if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) {
-              throw new ElanusError(
-                'IllegalArgument',
-                `invalid parameter ${at}: expected finite numbers within float32 range (±3.4e38) in the query vector, got ${typeof x === 'number' ? String(x) : typeof x} at index ${k}`,
+              throw elanusError(
+                'queryVectorNotFinite',
+                { param: at, got: typeof x === 'number' ? String(x) : typeof x, index: k },
                 { param: at },
               );
             }
@@ -121,9 +99,9 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
         if (e instanceof ElanusError) {
           const got =
             Array.isArray(q) || ArrayBuffer.isView(q) ? `dim ${(q as ArrayLike<number>).length}` : typeof q;
-          throw new ElanusError(
-            e.code === 'DimensionMismatch' ? 'DimensionMismatch' : 'IllegalArgument',
-            `invalid parameter ${at}: expected a query vector of dim ${f.dim} for field "${f.name}", got ${got}`,
+          throw elanusError(
+            e.code === 'DimensionMismatch' ? 'queryVectorDim' : 'queryVectorInvalid',
+            { param: at, dim: f.dim, field: f.name, got },
             { param: at },
           );
         }
@@ -138,7 +116,6 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
 function toBinaryQuery(input: unknown, f: FieldSchema, at: string): Uint8Array {
   let q = input;
   const bytes = f.dim! / 8;
-  const expected = `a binary query vector of ${bytes} bytes (dim ${f.dim}) for field "${f.name}"`;
   let v: Uint8Array | undefined;
   if (q instanceof Uint8Array) v = q;
   else if (q instanceof ArrayBuffer) v = new Uint8Array(q);
@@ -149,9 +126,9 @@ function toBinaryQuery(input: unknown, f: FieldSchema, at: string): Uint8Array {
     for (let i = 0; i < list.length; i++) {
       const b = list[i];
       if (!Number.isInteger(b) || (b as number) < 0 || (b as number) > 255) {
-        throw new ElanusError(
-          'IllegalArgument',
-          `invalid parameter ${at}: expected ${expected}, got ${JSON.stringify(b)} at index ${i} (bytes are integers in [0, 255])`,
+        throw elanusError(
+          'binaryQueryByte',
+          { param: at, bytes, dim: f.dim, field: f.name, got: b, index: i },
           { param: at },
         );
       }
@@ -160,9 +137,9 @@ function toBinaryQuery(input: unknown, f: FieldSchema, at: string): Uint8Array {
   }
   if (!v || v.length !== bytes) {
     const got = v ? `${v.length} bytes` : typeof q;
-    throw new ElanusError(
-      v ? 'DimensionMismatch' : 'IllegalArgument',
-      `invalid parameter ${at}: expected ${expected}, got ${got}`,
+    throw elanusError(
+      v ? 'binaryQueryDim' : 'binaryQueryInvalid',
+      { param: at, bytes, dim: f.dim, field: f.name, got },
       { param: at },
     );
   }
@@ -173,53 +150,34 @@ function toBinaryQuery(input: unknown, f: FieldSchema, at: string): Uint8Array {
 function unsupportedSearchOptions(req: SearchReq): void {
   for (const name of ['search_aggregation'] as const) {
     if ((req as unknown as Record<string, unknown>)[name] !== undefined) {
-      throw new ElanusError('NotImplemented', `invalid parameter ${name}: not supported by Elanus yet`, {
-        param: name,
-      });
+      throw elanusError('searchOptionUnsupported', { param: name }, { param: name });
     }
   }
 }
 
 /** Search by primary keys (the SDK's `ids`): the stored vectors of those rows are the queries, in order. */
 function queriesByIds(c: Collection, f: FieldSchema, ids: unknown, withData: boolean): Query[] {
-  const fail = (param: string, msg: string) =>
-    new ElanusError('IllegalArgument', `invalid parameter ${param}: ${msg}`, { param });
-  if (withData) throw fail('ids', 'expected either ids or data (query vectors), got both');
+  if (withData) throw elanusError('searchIdsAndData', {}, { param: 'ids' });
   if (!Array.isArray(ids) || ids.length === 0) {
-    throw fail(
-      'ids',
-      `expected a non-empty list of primary keys, got ${Array.isArray(ids) ? 'an empty list' : typeof ids}`,
+    throw elanusError(
+      'searchIdsEmpty',
+      { got: Array.isArray(ids) ? 'an empty list' : typeof ids },
+      { param: 'ids' },
     );
   }
   if (f.is_function_output) {
-    throw fail(
-      'ids',
-      `expected a field with stored vectors; "${f.name}" is a BM25 function output (search it with query text)`,
-    );
+    throw elanusError('searchIdsBm25', { field: f.name }, { param: 'ids' });
   }
   return ids.map((v, i) => {
     const at = `ids[${i}]`;
     const row = c.rowOf(c.toPk(v, at));
     if (row === undefined) {
-      throw fail(
-        at,
-        `expected the primary key of a row of collection "${c.name}", got ${JSON.stringify(String(v))}, which is not there`,
-      );
+      throw elanusError('searchIdNotFound', { param: at, collection: c.name, got: v }, { param: at });
     }
     if (f.data_type === DataType.FloatVector) return c.denseColumn(f.name)!.get(row);
     if (f.data_type === DataType.SparseFloatVector) return c.sparseColumn(f.name)!.get(row) as SparseVector;
     return c.binaryValue(f.name, row);
   });
-}
-
-/** Milvus range search: keeps scores inside (radius, range_filter] (similarity) or [range_filter, radius) (L2). */
-function inRange(score: number, metric: string, params: IndexSearchParams): boolean {
-  const { radius, range_filter } = params;
-  if (radius === undefined && range_filter === undefined) return true;
-  if (metric === 'L2' || metric === 'HAMMING' || metric === 'JACCARD') {
-    return (radius === undefined || score < radius) && (range_filter === undefined || score >= range_filter);
-  }
-  return (radius === undefined || score > radius) && (range_filter === undefined || score <= range_filter);
 }
 
 export function searchParamsOf(req: {
@@ -232,30 +190,20 @@ export function searchParamsOf(req: {
     try {
       params = JSON.parse(params) as Record<string, unknown>;
     } catch {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter params: expected an object or a JSON object string, got ${JSON.stringify(params)}`,
-        { param: 'params' },
-      );
+      throw elanusError('paramsNotObject', { param: 'params', got: params }, { param: 'params' });
     }
   }
   const out: IndexSearchParams = { ...(params as Record<string, unknown>) };
   for (const k of ['radius', 'range_filter'] as const) {
     const v = out[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter params.${k}: expected a finite number, got ${JSON.stringify(v)}`,
-        {
-          param: `params.${k}`,
-        },
-      );
+      throw elanusError('searchParamNotNumber', { key: k, got: v }, { param: `params.${k}` });
     }
   }
   return out;
 }
 
-/** Runs one query and returns up to `k` (row, score) pairs honouring range parameters. */
+/** Runs one query and returns up to `k` (row, score) pairs, within the range parameters if any. */
 export function runQuery(
   c: Collection,
   f: FieldSchema,
@@ -264,15 +212,8 @@ export function runQuery(
   allow: Bitset,
   params: IndexSearchParams,
 ): TopK {
-  const top = c.searchField(f.name, q, k, allow, params);
-  if (params.radius === undefined && params.range_filter === undefined) return top;
-  const metric = c.indexes.get(f.name)!.def.metric_type;
-  const keep: number[] = [];
-  for (let i = 0; i < top.rows.length; i++) if (inRange(top.scores[i]!, metric, params)) keep.push(i);
-  return {
-    rows: Int32Array.from(keep, (i) => top.rows[i]!),
-    scores: Float32Array.from(keep, (i) => top.scores[i]!),
-  };
+  // Range bounds (radius, range_filter) are applied inside each index's scan (indexes/params.ts rangeParams).
+  return c.searchField(f.name, q, k, allow, params);
 }
 
 function toHits(c: Collection, top: TopK, from: number, plan: OutputPlan): SearchHit[] {
@@ -359,24 +300,21 @@ export function search(engine: Engine, req: SearchReq): SearchResults {
 export async function searchAsync(engine: Engine, req: SearchReq): Promise<SearchResults> {
   const p = planSearch(engine, req);
   const gpu = engine.options.batchSearcher;
-  if (!gpu || p.group || p.queries.length < gpu.minBatch || p.f.data_type !== DataType.FloatVector)
-    return finishSearch(p);
-  if (p.params.radius !== undefined || p.params.range_filter !== undefined) return finishSearch(p);
-  const entry = p.c.indexes.get(p.f.name);
-  const column = p.c.denseColumn(p.f.name);
-  if (entry?.index.indexType !== 'FLAT' || !column) return finishSearch(p);
-  if (p.queries.length * column.length * column.dim < gpu.minWork) return finishSearch(p);
-  const epoch = p.c.epoch;
-  const tops = await gpu.search({
-    column,
-    version: epoch,
-    metric: entry.def.metric_type as DenseMetric,
-    queries: p.queries as Float32Array[],
-    k: p.limit + p.offset,
-    allow: p.allow,
-  });
+  const batch =
+    gpu &&
+    batchSearchRequest(gpu, {
+      collection: p.c,
+      field: p.f,
+      queries: p.queries,
+      params: p.params,
+      grouped: p.group !== undefined,
+      k: p.limit + p.offset,
+      allow: p.allow,
+    });
+  if (!gpu || !batch) return finishSearch(p);
+  const tops = await gpu.search(batch);
   // Row numbers changed under the device (compaction, or the collection was replaced): run it again here.
-  if (p.c.epoch !== epoch || engine.get(p.c.name) !== p.c) return search(engine, req);
+  if (p.c.epoch !== batch.version || engine.get(p.c.name) !== p.c) return search(engine, req);
   return tops ? finishSearch(p, tops) : finishSearch(p);
 }
 
@@ -407,20 +345,14 @@ function planSearch(engine: Engine, req: SearchReq): SearchPlan {
   );
   const offset = optionalInt(req.offset ?? sp?.offset, 'offset', 0, MAX_TOPK, 0);
   if (limit + offset > MAX_TOPK) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter offset+limit: expected at most ${MAX_TOPK}, got ${limit + offset}`,
-      {
-        param: 'limit',
-      },
-    );
+    throw elanusError('windowTooLarge', { max: MAX_TOPK, got: limit + offset }, { param: 'limit' });
   }
   const index = c.indexes.get(f.name)!;
   const metric = req.metric_type ?? (req.search_params?.metric_type as string | undefined);
   if (metric !== undefined && metric.toUpperCase() !== index.def.metric_type) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter metric_type: expected ${index.def.metric_type} (the index metric of field "${f.name}"), got ${metric}`,
+    throw elanusError(
+      'metricMismatch',
+      { expected: index.def.metric_type, field: f.name, got: metric },
       { param: 'metric_type' },
     );
   }
@@ -438,9 +370,9 @@ function planSearch(engine: Engine, req: SearchReq): SearchPlan {
       group.data_type === DataType.Float ||
       group.data_type === DataType.Double
     ) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter group_by_field: expected a Bool, Int or VarChar field of collection "${c.name}", got "${req.group_by_field}"`,
+      throw elanusError(
+        'groupByFieldInvalid',
+        { collection: c.name, got: req.group_by_field },
         { param: 'group_by_field' },
       );
     }
@@ -474,13 +406,7 @@ export function searchIterator(engine: Engine, req: SearchIteratorReq): AsyncIte
   const f = annsField(c, req.anns_field);
   const queries = parseQueries(c, f, req.data ?? req.vector);
   if (queries.length !== 1) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter data: expected exactly one query vector for searchIterator, got ${queries.length}`,
-      {
-        param: 'data',
-      },
-    );
+    throw elanusError('searchIteratorOneQuery', { got: queries.length }, { param: 'data' });
   }
   const q = queries[0]!;
   const params = searchParamsOf(req);

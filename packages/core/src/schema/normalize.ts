@@ -1,4 +1,4 @@
-import { ElanusError, invalidParam } from '../errors/index.js';
+import { elanusError, invalidParam } from '../errors/index.js';
 import {
   type CollectionSchema,
   DataType,
@@ -238,20 +238,10 @@ export function normalizeSchema(req: CreateCollectionReq): CollectionSchema {
   }
   const pks = fields.filter((f) => f.is_primary_key);
   if (pks.length !== 1) {
-    throw new ElanusError(
-      'SchemaMismatch',
-      `invalid parameter fields: expected exactly one primary key field, got ${pks.length}`,
-      { param: 'fields' },
-    );
+    throw elanusError('schemaPrimaryKeyCount', { got: pks.length }, { param: 'fields' });
   }
   if (!fields.some((f) => isVectorType(f.data_type))) {
-    throw new ElanusError(
-      'SchemaMismatch',
-      'invalid parameter fields: expected at least one vector field, got none',
-      {
-        param: 'fields',
-      },
-    );
+    throw elanusError('schemaNoVector', {}, { param: 'fields' });
   }
   if (fields.filter((f) => f.is_partition_key).length > 1) {
     invalidParam(

@@ -1,5 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { storageError } from './errors.js';
 import { DATABASE_PREFIX, databaseName, IndexedDBStorage } from './indexeddb.js';
 import { channelName, defaultCoordination, lockName } from './tabs.js';
@@ -19,13 +19,7 @@ export const EXPORT_MIME = 'application/x-elanus-db';
 
 function checkName(name: unknown): string {
   if (typeof name !== 'string' || name === '') {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter name: expected a database name, got ${String(name)}`,
-      {
-        param: 'name',
-      },
-    );
+    throw elanusError('databaseNameInvalid', { got: name }, { param: 'name' });
   }
   return name;
 }
@@ -40,10 +34,7 @@ async function whileClosed<T>(name: string, what: string, fn: () => Promise<T>):
   let result: { value: T } | undefined;
   await locks.request(lockName(name), { ifAvailable: true }, async (lock) => {
     if (!lock) {
-      throw new ElanusError(
-        'Unavailable',
-        `cannot ${what} database "${name}" while it is open (in this or another tab): call closeConnection() first`,
-      );
+      throw elanusError('databaseOpen', { action: what, name });
     }
     result = { value: await fn() };
   });
@@ -70,13 +61,7 @@ export function encodeRecords(records: [string, StoredValue][]): Uint8Array<Arra
 /** Decodes and verifies an export file. */
 export function decodeRecords(file: Uint8Array): [string, StoredValue][] {
   const bad = (why: string): never => {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter data: expected an Elanus database export, got ${why}`,
-      {
-        param: 'data',
-      },
-    );
+    throw elanusError('backupInvalid', { why }, { param: 'data' });
   };
   if (file.length < HEADER_BYTES || MAGIC.some((b, i) => file[i] !== b))
     bad('a file without the ELANUSDB header');
@@ -122,13 +107,7 @@ export async function importDatabase(name: string, data: Blob | ArrayBuffer | Ui
           ? new Uint8Array(await data.arrayBuffer())
           : undefined;
   if (!bytes) {
-    throw new ElanusError(
-      'IllegalArgument',
-      'invalid parameter data: expected a Blob, ArrayBuffer or Uint8Array',
-      {
-        param: 'data',
-      },
-    );
+    throw elanusError('backupDataType', {}, { param: 'data' });
   }
   const records = decodeRecords(bytes);
   await whileClosed(name, 'import into', async () => {

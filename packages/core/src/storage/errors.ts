@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { ElanusError, elanusError } from '../errors/index.js';
 
 /**
  * Maps a storage failure to the one error type: a full quota becomes `StorageQuotaExceeded`, anything
@@ -10,14 +10,8 @@ export function storageError(e: unknown, what: string): ElanusError {
   const msg = (e as { message?: unknown } | null)?.message;
   const detail = typeof msg === 'string' && msg !== '' ? `: ${msg}` : '';
   if (name === 'QuotaExceededError') {
-    return new ElanusError(
-      'StorageQuotaExceeded',
-      `storage quota exceeded while ${what}${detail}; nothing of this write was stored (free space, or call requestPersistence())`,
-      { cause: name },
-    );
+    return elanusError('storageQuotaExceeded', { action: what, detail }, { cause: name });
   }
   const label = typeof name === 'string' ? name : 'Error';
-  return new ElanusError('StorageError', `storage failed while ${what} (${label}${detail})`, {
-    cause: label,
-  });
+  return elanusError('storageFailed', { action: what, cause: label, detail }, { cause: label });
 }

@@ -1,6 +1,6 @@
-import type { ClientConfig } from '../client/open-backend.js';
+import type { ClientConfig } from '../client/config.js';
 import { createEngine } from '../engine/create.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { IndexedDBStorage } from './indexeddb.js';
 import { PersistentClient } from './persistent-client.js';
 import type { Coordination } from './tabs.js';
@@ -30,12 +30,10 @@ export function idbNameOf(uri: string): string {
     name = undefined;
   }
   if (!name) {
-    throw new ElanusError(
-      'IllegalArgument',
-      `invalid parameter uri: expected idb://<database name>, got ${JSON.stringify(uri)}`,
-      {
-        param: 'uri',
-      },
+    throw elanusError(
+      'invalidParamJson',
+      { name: 'uri', expected: 'idb://<database name>', got: uri },
+      { param: 'uri' },
     );
   }
   return name;

@@ -1,5 +1,5 @@
 import { clear, get, getMany, promisifyRequest, type UseStore } from 'idb-keyval';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { storageError } from './errors.js';
 import type { Storage, StorageBatch, StoredValue } from './types.js';
 
@@ -26,10 +26,7 @@ export interface IndexedDBStorageOptions {
 
 function requireIndexedDB(): IDBFactory {
   if (typeof indexedDB === 'undefined') {
-    throw new ElanusError(
-      'Unavailable',
-      'IndexedDB is not available in this environment (idb:// needs a browser)',
-    );
+    throw elanusError('indexedDbUnavailable', {});
   }
   return indexedDB;
 }
@@ -55,9 +52,9 @@ export function openDatabase(fullName: string, create = true): Promise<IDBDataba
   };
   return promisifyRequest(request).catch((e) => {
     if (missing) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter name: expected an existing database, got "${fullName.slice(DATABASE_PREFIX.length)}"`,
+      throw elanusError(
+        'databaseNotFound',
+        { got: fullName.slice(DATABASE_PREFIX.length) },
         { param: 'name' },
       );
     }
@@ -97,9 +94,7 @@ export class IndexedDBStorage implements Storage {
 
   private database(): Promise<IDBDatabase> {
     if (this.closedReason !== undefined) {
-      return Promise.reject(
-        new ElanusError('StorageError', `database "${this.name}" is closed (${this.closedReason})`),
-      );
+      return Promise.reject(elanusError('databaseClosed', { name: this.name, reason: this.closedReason }));
     }
     if (!this.dbp) {
       this.dbp = openDatabase(this.fullName, this.options.create ?? true).then((db) => {

@@ -1,6 +1,6 @@
 import type { Collection, IndexDef, PrimaryKey } from '../collection/collection.js';
 import type { Engine, WriteOp } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { type CollectionSchema, DataType, isVectorType } from '../schema/types.js';
 
 /**
@@ -74,7 +74,7 @@ export function encodeOp(engine: Engine, op: WriteOp): LogOp {
       const pkName = c.pkField.name;
       const rows = op.rows.map((r, i) => {
         const row = c.rowOf(c.toPk(r[pkName], `data[${i}].${pkName}`));
-        if (row === undefined) throw new ElanusError('UnexpectedError', `inserted row ${i} is missing`);
+        if (row === undefined) throw elanusError('insertedRowMissing', { row: i });
         return row;
       });
       return {

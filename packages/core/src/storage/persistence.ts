@@ -1,6 +1,6 @@
 import type { Collection, IndexDef, PartitionInfo } from '../collection/collection.js';
 import { ALIAS_OPS, type Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import { TermDictionary } from '../functions/analyzer/term-dictionary.js';
 import type { FieldTextEncoder } from '../functions/bm25-function.js';
 import { mentionsText, textEncoderFor } from '../functions/text-support.js';
@@ -86,20 +86,17 @@ export interface SealedState {
 function asBuffer(v: StoredValue | undefined, key: string): ArrayBuffer {
   if (v instanceof ArrayBuffer) return v;
   if (ArrayBuffer.isView(v)) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) as ArrayBuffer;
-  throw new ElanusError('StorageError', `corrupt database: "${key}" is missing or not binary`);
+  throw elanusError('corruptDatabaseKey', { key });
 }
 
 function checkManifest(v: StoredValue | undefined): Manifest {
   if (v === undefined) return emptyManifest();
   const m = v as unknown as Manifest;
   if (typeof m !== 'object' || m === null || !Array.isArray(m.collections) || typeof m.seq !== 'number') {
-    throw new ElanusError('StorageError', 'corrupt database: unreadable manifest');
+    throw elanusError('corruptManifest', {});
   }
   if (m.format !== FORMAT) {
-    throw new ElanusError(
-      'StorageError',
-      `database format ${m.format} is not supported by this version (expected ${FORMAT})`,
-    );
+    throw elanusError('databaseFormat', { format: m.format, expected: FORMAT });
   }
   return m;
 }
@@ -167,7 +164,7 @@ export function loadEngine(engine: Engine, entries: Iterable<[string, StoredValu
   let logRows = 0;
   for (const s of logSeqs) {
     if (s !== seq + 1) {
-      throw new ElanusError('StorageError', `corrupt database: log entry ${seq + 1} is missing (found ${s})`);
+      throw elanusError('corruptLog', { entry: seq + 1, found: s });
     }
     const entry = data.get(logKey(s)) as unknown as LogEntry;
     for (const op of entry.ops) {
@@ -223,10 +220,7 @@ function restoreCollection(
       columns: c.fields.map((f) => {
         const v = chunk(f.name).values;
         if (v.length !== (f.data_type === DataType.FloatVector ? count * f.dim! : count)) {
-          throw new ElanusError(
-            'StorageError',
-            `corrupt database: column "${f.name}" of ${base} has the wrong length`,
-          );
+          throw elanusError('corruptColumn', { field: f.name, segment: base });
         }
         return v;
       }),
@@ -235,10 +229,7 @@ function restoreCollection(
     });
   }
   if (c.rowCount !== cm.rows) {
-    throw new ElanusError(
-      'StorageError',
-      `corrupt database: collection "${cm.name}" has ${c.rowCount} rows, expected ${cm.rows}`,
-    );
+    throw elanusError('corruptRowCount', { collection: cm.name, got: c.rowCount, expected: cm.rows });
   }
   const liveKey = `seg/${cm.id}/live`;
   const live = data.get(liveKey);

@@ -1,7 +1,8 @@
 import { LocalClient } from '../client/local-client.js';
+import { isMethodName, METHOD_NAMES, METHODS } from '../client/method-table.js';
 import type { ResStatus, VectorClient } from '../client/types.js';
 import { ALIAS_OPS, type Engine, type WriteOp } from '../engine/engine.js';
-import { ElanusError, type SerializedElanusError } from '../errors/index.js';
+import { ElanusError, elanusError, type SerializedElanusError } from '../errors/index.js';
 import { prepareTextSupport } from '../functions/text-support.js';
 import { prepareLazyIndexes } from '../indexes/lazy-indexes.js';
 import { ok } from '../methods/common.js';
@@ -41,27 +42,6 @@ export interface PersistentClientOptions {
   /** Seal after this many milliseconds without writes (default 1000; 0 = only by size or flush()). */
   idleSealMs?: number;
 }
-
-/** Methods that change the database: the writer runs them, other tabs forward them to it. */
-const WRITES: ReadonlySet<string> = new Set([
-  'createCollection',
-  'dropCollection',
-  'renameCollection',
-  'createPartition',
-  'dropPartition',
-  'createIndex',
-  'dropIndex',
-  'loadCollection',
-  'loadCollectionSync',
-  'releaseCollection',
-  'insert',
-  'upsert',
-  'delete',
-  'deleteEntities',
-  'createAlias',
-  'alterAlias',
-  'dropAlias',
-]);
 
 interface Job {
   method: string;
@@ -249,10 +229,7 @@ export class PersistentClient {
     }
     this.lock?.cancel();
     this.lock?.release();
-    const closed = new ElanusError(
-      'Unavailable',
-      `database "${this.name}" was closed before the writer tab answered`,
-    );
+    const closed = elanusError('databaseClosedBeforeWriter', { name: this.name });
     for (const f of this.forwarded.values()) f.reject(closed);
     this.forwarded.clear();
     for (const j of this.jobs.splice(0)) j.reject(closed);
@@ -264,11 +241,11 @@ export class PersistentClient {
   /** Runs one API method: reads on the local engine, writes through the writer. */
   call(method: string, req: unknown): Promise<unknown> {
     if (this.role === 'closed') {
-      return Promise.reject(new ElanusError('Unavailable', `database "${this.name}" is closed`));
+      return Promise.reject(elanusError('databaseNotOpen', { name: this.name }));
     }
-    if (method !== 'flush' && !WRITES.has(method)) {
+    if (method !== 'flush' && !(isMethodName(method) && METHODS[method].write)) {
       const fn = (this.local as unknown as Record<string, (r: unknown) => Promise<unknown>>)[method];
-      if (!fn) return Promise.reject(new ElanusError('NotImplemented', `${method} is not supported`));
+      if (!fn) return Promise.reject(elanusError('methodNotSupported', { method }));
       return fn.call(this.local, req);
     }
     if (this.role === 'follower') return this.forward(method, req);
@@ -537,9 +514,7 @@ export class PersistentClient {
 
   private forward(method: string, req: unknown): Promise<unknown> {
     if (!this.channel) {
-      return Promise.reject(
-        new ElanusError('ReadOnly', `database "${this.name}" is open for writing in another tab`),
-      );
+      return Promise.reject(elanusError('databaseReadOnly', { name: this.name }));
     }
     const id = this.nextRequestId++;
     const writeId = `${this.tabId}:${id}`;
@@ -646,8 +621,8 @@ export class PersistentClient {
 
 export interface PersistentClient extends Omit<VectorClient, 'flush' | 'closeConnection'> {}
 
-for (const m of Object.getOwnPropertyNames(LocalClient.prototype)) {
-  if (m === 'constructor' || m === 'flush' || m === 'closeConnection' || m === 'load') continue;
+for (const m of METHOD_NAMES) {
+  if (m === 'flush') continue;
   Object.defineProperty(PersistentClient.prototype, m, {
     value(this: PersistentClient, req: unknown) {
       return this.call(m, req);

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 
 export interface StorageEstimate {
   /** Bytes this origin uses (all of its storage, not only Elanus databases). */
@@ -22,8 +22,7 @@ function manager(): StorageManagerLike | undefined {
 /** Usage and quota of this origin's storage (`navigator.storage.estimate()`). */
 export async function storageEstimate(): Promise<StorageEstimate> {
   const m = manager();
-  if (!m?.estimate)
-    throw new ElanusError('Unavailable', 'navigator.storage.estimate() is not available here');
+  if (!m?.estimate) throw elanusError('storageEstimateUnavailable', {});
   const e = await m.estimate();
   return { usage: e.usage ?? 0, quota: e.quota ?? 0, persisted: (await m.persisted?.()) ?? false };
 }

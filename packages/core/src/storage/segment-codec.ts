@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { elanusError } from '../errors/index.js';
 import type { SparseVector } from '../schema/types.js';
 import { ByteReader, ByteWriter, readValue, writeValue } from './value-codec.js';
 
@@ -83,8 +83,7 @@ export function encodeTyped(
   rows?: number,
 ): ArrayBuffer {
   const c = codec ?? CODEC_OF.find(([ctor]) => values instanceof (ctor as typeof Uint8Array))?.[1];
-  if (c === undefined)
-    throw new ElanusError('UnexpectedError', `no segment codec for ${values.constructor.name}`);
+  if (c === undefined) throw elanusError('noSegmentCodec', { type: values.constructor.name });
   const src = values.subarray(from, to);
   const count = c === Codec.Float32Vectors ? (rows ?? 0) : to - from;
   const bytes = src.byteLength;
@@ -143,7 +142,7 @@ export interface DecodedChunk {
 }
 
 function corrupt(why: string): never {
-  throw new ElanusError('StorageError', `corrupt segment: ${why}`);
+  throw elanusError('corruptSegment', { why });
 }
 
 export function decodeChunk(input: ArrayBuffer | ArrayBufferView): DecodedChunk {

@@ -1,4 +1,4 @@
-import { ElanusError } from '../errors/index.js';
+import { type ElanusError, elanusError } from '../errors/index.js';
 
 // A small tagged binary form of the values Elanus stores (what IndexedDB's structured clone keeps for
 // us in the browser): used where bytes must leave IndexedDB (export files) and for the columns whose
@@ -132,7 +132,7 @@ export class ByteReader {
 }
 
 function corrupt(why: string): ElanusError {
-  return new ElanusError('StorageError', `corrupt stored value: ${why}`);
+  return elanusError('corruptValue', { why });
 }
 
 /** Appends one value. Throws `StorageError` on what Elanus never stores (functions, symbols, class instances). */
@@ -180,7 +180,7 @@ export function writeValue(w: ByteWriter, v: unknown): void {
       }
       if (ArrayBuffer.isView(v)) {
         const code = TYPED.findIndex((c) => v instanceof (c as unknown as typeof Uint8Array));
-        if (code < 0) throw new ElanusError('StorageError', `cannot store a ${v.constructor.name}`);
+        if (code < 0) throw elanusError('cannotStore', { type: v.constructor.name });
         w.u8(Tag.TypedArray);
         w.u8(code);
         w.u32(v.byteLength);
@@ -198,10 +198,7 @@ export function writeValue(w: ByteWriter, v: unknown): void {
       }
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) {
-        throw new ElanusError(
-          'StorageError',
-          `cannot store a ${proto?.constructor?.name ?? 'class instance'}`,
-        );
+        throw elanusError('cannotStore', { type: proto?.constructor?.name ?? 'class instance' });
       }
       const keys = Object.keys(v);
       w.u8(Tag.Object);
@@ -213,7 +210,7 @@ export function writeValue(w: ByteWriter, v: unknown): void {
       return;
     }
     default:
-      throw new ElanusError('StorageError', `cannot store a ${typeof v}`);
+      throw elanusError('cannotStore', { type: typeof v });
   }
 }
 

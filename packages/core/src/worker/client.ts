@@ -2,11 +2,11 @@
  * The page side of the worker boundary: a VectorClient whose engine runs in a dedicated module Worker.
  */
 import { type Remote, releaseProxy, transfer, wrap } from 'comlink';
-import type { ClientConfig } from '../client/open-backend.js';
+import type { ClientConfig } from '../client/config.js';
+import { METHODS, type MethodSpec, PLAIN_METHODS, type PlainMethod } from '../client/method-table.js';
 import type * as T from '../client/types.js';
 import type { BatchSearchStats } from '../engine/batch-search.js';
-import { ElanusError } from '../errors/index.js';
-import type { CreateCollectionReq } from '../schema/normalize.js';
+import { type ElanusError, elanusError } from '../errors/index.js';
 import type { EngineHost, WorkerInfo } from './host.js';
 import {
   CONTROL,
@@ -14,31 +14,20 @@ import {
   decodeRows,
   decodeSearchResults,
   isControl,
-  PLAIN_METHODS,
-  type PlainMethod,
   packQueries,
   packRows,
   registerTransferHandlers,
   transferHandlersRegistered,
   type WireRows,
+  type WorkerLike,
 } from './protocol.js';
 
-/** What the client needs of a worker: a message endpoint it may terminate. */
-export interface WorkerLike {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: string, listener: (ev: Event) => void): void;
-  removeEventListener(type: string, listener: (ev: Event) => void): void;
-  terminate(): void;
-  start?: () => void;
-}
+export type { WorkerLike } from './protocol.js';
 
 /** Starts the engine worker bundled with @elanus/core (loaded on first use: Node never needs it). */
 async function defaultWorker(): Promise<WorkerLike> {
   if (typeof Worker !== 'function') {
-    throw new ElanusError(
-      'Unavailable',
-      'worker: true needs Web Workers, which this environment does not have',
-    );
+    throw elanusError('webWorkersUnavailable', {});
   }
   const { defaultWorker: start } = await import('./default-worker.js');
   return start();
@@ -67,19 +56,11 @@ function plain<R>(req: R): R {
   return rest as R;
 }
 
-function terminated(message: string): ElanusError {
-  return new ElanusError('WorkerTerminated', message);
-}
-
 /** The config as the worker gets it: without the worker itself and without what cannot be cloned. */
 /** A request the structured clone refuses (a function in a JSON field...) becomes a named library error. */
 function uncloneable(e: unknown): unknown {
   if (!(e instanceof Error) || e.name !== 'DataCloneError') return e;
-  return new ElanusError(
-    'DataTypeMismatch',
-    `invalid request: it holds a value that cannot be sent to the engine worker (${e.message}); rows may hold JSON values, typed arrays and bigints only`,
-    { param: 'data' },
-  );
+  return elanusError('uncloneableRequest', { error: e.message }, { param: 'data' });
 }
 
 function configForWorker(config: ClientConfig): ClientConfig {
@@ -108,6 +89,7 @@ function configForWorker(config: ClientConfig): ClientConfig {
  *   `WorkerTerminated`; the next call starts a new worker (unless `restartWorker: false`), as does `restart()`.
  *   A `memory://` engine starts empty again; `idb://` reopens its database.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the plain methods are defined on the prototype below.
 export class WorkerClient {
   private conn: Connection | undefined;
   private starting: Promise<Connection> | undefined;
@@ -142,9 +124,7 @@ export class WorkerClient {
     if (typeof w === 'function') return { worker: (w as () => WorkerLike)(), owned: true };
     if (w && typeof w === 'object') {
       if (this.conn) {
-        throw terminated(
-          'the engine worker died and cannot be restarted: pass `worker` as a function that creates one',
-        );
+        throw elanusError('workerNotRestartable', {});
       }
       return { worker: w as unknown as WorkerLike, owned: false };
     }
@@ -179,13 +159,10 @@ export class WorkerClient {
       const msg = (ev as ErrorEvent).message;
       this.fail(
         conn,
-        msg
-          ? `the engine worker crashed: ${msg}`
-          : 'the engine worker failed to start or crashed (see the console)',
+        msg ? elanusError('workerCrashed', { error: msg }) : elanusError('workerCrashedUnknown', {}),
       );
     };
-    const onMessageError = () =>
-      this.fail(conn, 'the engine worker sent a message that could not be read; it was stopped');
+    const onMessageError = () => this.fail(conn, elanusError('workerMessageError', {}));
     worker.addEventListener('message', onMessage);
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onMessageError);
@@ -210,10 +187,7 @@ export class WorkerClient {
       conn.info = await this.exec(conn, (api) => api.open(configForWorker(this.config)));
     } catch (e) {
       // The backend did not open (bad device, storage error...): stop the worker, report the cause.
-      this.fail(
-        conn,
-        `the engine worker could not open its backend: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      this.fail(conn, elanusError('workerOpenFailed', { error: e instanceof Error ? e.message : String(e) }));
       throw e;
     }
     return conn;
@@ -239,7 +213,7 @@ export class WorkerClient {
     conn.unwatch = () => stop.abort();
     locks
       .request(name, { signal: stop.signal }, () => {
-        this.fail(conn, 'the engine worker stopped: it was terminated from outside, or its realm ended');
+        this.fail(conn, elanusError('workerStoppedOutside', {}));
       })
       .catch(() => undefined); // aborted: the connection ended normally
   }
@@ -293,9 +267,9 @@ export class WorkerClient {
     return this.ordered(async () => f);
   }
 
-  private fail(conn: Connection, message: string): void {
+  /** Marks the connection dead with `err` (a `WorkerTerminated` error) and rejects its calls in flight. */
+  private fail(conn: Connection, err: ElanusError): void {
     if (conn.dead) return;
-    const err = terminated(message);
     conn.dead = err;
     conn.detach();
     // A worker that reported an uncaught error may hold a half-applied write: never reuse it.
@@ -309,7 +283,7 @@ export class WorkerClient {
   terminate(): void {
     if (this.conn) {
       const c = this.conn;
-      this.fail(c, 'the engine worker was terminated');
+      this.fail(c, elanusError('workerTerminated', {}));
       if (!c.owned) c.worker.terminate();
     }
   }
@@ -350,49 +324,25 @@ export class WorkerClient {
     return this.call((api) => api.call(method, plain(req)));
   }
 
-  // ---- methods with work on this side ----------------------------------------------------------------
-
-  async createCollection(req: CreateCollectionReq): Promise<T.ResStatus> {
-    this.vectorFields.delete(req?.collection_name);
-    return (await this.plainCall('createCollection', req)) as T.ResStatus;
-  }
-
-  async dropCollection(req: T.CollectionReq): Promise<T.ResStatus> {
-    this.vectorFields.delete(req?.collection_name);
-    return (await this.plainCall('dropCollection', req)) as T.ResStatus;
-  }
-
-  async renameCollection(req: T.CollectionReq & { new_collection_name: string }): Promise<T.ResStatus> {
-    this.vectorFields.delete(req?.collection_name);
-    this.vectorFields.delete(req?.new_collection_name);
-    return (await this.plainCall('renameCollection', req)) as T.ResStatus;
-  }
-
-  // An alias can name another collection after these: drop what was cached under any name.
-  async createAlias(req: T.AliasReq): Promise<T.ResStatus> {
-    this.vectorFields.clear();
-    return (await this.plainCall('createAlias', req)) as T.ResStatus;
-  }
-
-  async alterAlias(req: T.AliasReq): Promise<T.ResStatus> {
-    this.vectorFields.clear();
-    return (await this.plainCall('alterAlias', req)) as T.ResStatus;
-  }
-
-  async dropAlias(req: T.DropAliasReq): Promise<T.ResStatus> {
-    this.vectorFields.clear();
-    return (await this.plainCall('dropAlias', req)) as T.ResStatus;
-  }
-
-  async createIndex(req: T.CreateIndexReq | T.CreateIndexReq[]): Promise<T.ResStatus> {
+  /**
+   * A method the table marks `plain`. Its `renames` drop the cached vector-field names, and its
+   * `progress` is reported once, complete (the engine runs it as one step). Internal: the plain methods
+   * call it.
+   */
+  async plainMethod(method: PlainMethod, req: unknown): Promise<unknown> {
+    const spec: MethodSpec = METHODS[method];
+    if (spec.renames === 'all') this.vectorFields.clear();
+    else if (spec.renames === 'named') {
+      const r = req as { collection_name?: string; new_collection_name?: string } | undefined;
+      this.vectorFields.delete(r?.collection_name as string);
+      this.vectorFields.delete(r?.new_collection_name as string);
+    }
+    if (!spec.progress) return this.plainCall(method, req);
     const list = Array.isArray(req) ? req : [req];
     const opts: T.OperationOptions = list[0] ?? {};
-    if (opts.signal?.aborted) throw abortedBeforeStart('createIndex');
-    const res = (await this.plainCall(
-      'createIndex',
-      Array.isArray(req) ? req.map(plain) : plain(req),
-    )) as T.ResStatus;
-    opts.onProgress?.({ operation: 'createIndex', done: list.length, total: list.length });
+    if (opts.signal?.aborted) throw abortedBeforeStart(method);
+    const res = await this.plainCall(method, Array.isArray(req) ? req.map(plain) : plain(req));
+    opts.onProgress?.({ operation: method, done: list.length, total: list.length });
     return res;
   }
 
@@ -527,50 +477,26 @@ export class WorkerClient {
     try {
       await this.exec(c, (api) => api.close());
     } finally {
-      if (c.owned) this.fail(c, 'the engine worker was closed');
+      if (c.owned) this.fail(c, elanusError('workerClosed', {}));
       else {
         c.detach();
         c.api[releaseProxy]();
-        c.dead = terminated('the connection was closed');
+        c.dead = elanusError('workerConnectionClosed', {});
       }
     }
   }
 }
 
 function abortedBeforeStart(operation: string): ElanusError {
-  return new ElanusError(
-    'Aborted',
-    `${operation} aborted by its signal before it started: nothing was written`,
-    { applied: 0, rolledBack: 0 },
-  );
+  return elanusError('abortedBeforeStart', { operation }, { applied: 0, rolledBack: 0 });
 }
 
-// The plain methods forward as they are; declaration merging gives the class their types.
-export interface WorkerClient
-  extends Omit<
-    T.VectorClient,
-    | 'createCollection'
-    | 'dropCollection'
-    | 'renameCollection'
-    | 'createAlias'
-    | 'alterAlias'
-    | 'dropAlias'
-    | 'createIndex'
-    | 'insert'
-    | 'upsert'
-    | 'search'
-    | 'hybridSearch'
-    | 'query'
-    | 'get'
-    | 'queryIterator'
-    | 'searchIterator'
-    | 'closeConnection'
-  > {}
+// The plain methods forward through `plainMethod`; declaration merging gives the class their types.
+export interface WorkerClient extends Pick<T.VectorClient, PlainMethod> {}
 for (const m of PLAIN_METHODS) {
-  if (Object.hasOwn(WorkerClient.prototype, m)) continue;
   Object.defineProperty(WorkerClient.prototype, m, {
     value(this: WorkerClient, req: unknown) {
-      return (this as unknown as { plainCall(m: PlainMethod, r: unknown): Promise<unknown> }).plainCall(
+      return (this as unknown as { plainMethod(m: PlainMethod, r: unknown): Promise<unknown> }).plainMethod(
         m,
         req,
       );

@@ -4,12 +4,12 @@
 // refuses `blob:` workers pass their own: `worker: () => new Worker(new URL('./my-engine.worker.ts',
 // import.meta.url), { type: 'module' })`, that file calling `exposeEngine()` from '@elanus/core/worker'.
 
-import type { WorkerLike } from './client.js';
 // Only Vite's client types declare `?worker&inline` modules, and not every program that compiles this
 // file has them (the other packages' typechecks read core's sources): so ignore, not expect-error.
 // biome-ignore lint/suspicious/noTsIgnore: expect-error would fail where Vite's client types are present
 // @ts-ignore
 import EngineWorkerImport from './engine.worker.ts?worker&inline';
+import type { WorkerLike } from './protocol.js';
 
 const EngineWorker = EngineWorkerImport as new (options?: { name?: string }) => Worker;
 

@@ -1,9 +1,11 @@
 /**
- * The engine side of the worker boundary: opens the backend the page asked for (through the same
- * `openBackend` the page would call in-thread) and serves the client's calls over comlink.
+ * The engine side of the worker boundary: opens the backend the page asked for (through the `open`
+ * it is given: `exposeEngine` passes the same `openBackend` the page would call in-thread) and serves
+ * the client's calls over comlink.
  */
-import { type Endpoint, expose, transfer } from 'comlink';
-import { type ClientConfig, openBackend } from '../client/open-backend.js';
+import { type Endpoint, transfer } from 'comlink';
+import type { ClientConfig } from '../client/config.js';
+import { isMethodName, METHODS, type PlainMethod } from '../client/method-table.js';
 import type {
   Id,
   InsertReq,
@@ -17,7 +19,7 @@ import type {
 import type { BatchSearchStats } from '../engine/batch-search.js';
 import { type Capabilities, capabilities } from '../engine/capabilities.js';
 import type { Engine } from '../engine/engine.js';
-import { ElanusError } from '../errors/index.js';
+import { ElanusError, elanusError } from '../errors/index.js';
 import { DataType } from '../schema/types.js';
 import {
   CONTROL,
@@ -26,9 +28,6 @@ import {
   encodeSearchResults,
   isControl,
   mergeMutationResults,
-  PLAIN_METHODS,
-  type PlainMethod,
-  registerTransferHandlers,
   shiftRowIndexes,
   transferHandlersRegistered,
   unpackQueries,
@@ -72,7 +71,10 @@ export class EngineHost {
   private readonly iterators = new Map<number, AsyncIterator<RowData[]>>();
   private nextIterator = 1;
 
-  constructor(private readonly endpoint: Endpoint) {
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly openBackend: (config: ClientConfig) => Promise<VectorClient>,
+  ) {
     endpoint.addEventListener('message', (ev) => {
       const data = (ev as MessageEvent).data as unknown;
       if (isControl(data) && data[CONTROL] === 'abort') this.aborted.add(data.op);
@@ -86,7 +88,7 @@ export class EngineHost {
   }
 
   private ready(): Promise<VectorClient> {
-    if (!this.backend) throw new ElanusError('UnexpectedError', 'the engine worker was used before open()');
+    if (!this.backend) throw elanusError('workerNotOpen', {});
     return this.backend;
   }
 
@@ -98,7 +100,7 @@ export class EngineHost {
   /** Opens the backend the page's `config` names (called once, first). */
   async open(config: ClientConfig): Promise<WorkerInfo> {
     const { worker: _w, ...inWorker } = config;
-    this.backend ??= openBackend(inWorker);
+    this.backend ??= this.openBackend(inWorker);
     const b = await this.backend;
     const engine = (b as { engine?: Engine }).engine;
     return { device: engine?.options.device ?? null, capabilities: await capabilities() };
@@ -134,11 +136,12 @@ export class EngineHost {
   }
 
   call(method: PlainMethod, req: unknown): Promise<unknown> {
-    if (!(PLAIN_METHODS as readonly string[]).includes(method)) {
-      throw new ElanusError(
-        'IllegalArgument',
-        `invalid parameter method: expected a VectorClient method, got ${JSON.stringify(method)}`,
-      );
+    if (!isMethodName(method) || METHODS[method].wire !== 'plain') {
+      throw elanusError('invalidParamJson', {
+        name: 'method',
+        expected: 'a VectorClient method',
+        got: method,
+      });
     }
     return this.run(async () => {
       const b = (await this.ready()) as unknown as Record<string, (r: unknown) => Promise<unknown>>;
@@ -229,10 +232,9 @@ export class EngineHost {
         await rollback().catch(() => 0);
         const err = shiftRowIndexes(e, off);
         if (err instanceof ElanusError && mode === 'upsert' && written.length) {
-          throw new ElanusError(err.code, `${err.message} (rows before data[${off}] were upserted)`, {
-            ...err.details,
-            applied: written.length,
-          });
+          // Same code, same error, told which rows stay (allowed by line in test/error-table.test.ts).
+          const message = `${err.message} (rows before data[${off}] were upserted)`;
+          throw new ElanusError(err.code, message, { ...err.details, applied: written.length });
         }
         throw err;
       }
@@ -330,10 +332,7 @@ function abortError(mode: string, applied: number, undone: number): ElanusError 
       : undone > 0
         ? `the ${undone} rows already written were deleted again`
         : 'nothing was written';
-  return new ElanusError('Aborted', `${mode} aborted by its signal: ${what}`, {
-    applied,
-    rolledBack: undone,
-  });
+  return elanusError('abortedMidway', { mode, what }, { applied, rolledBack: undone });
 }
 
 /** Duplicate keys across chunks must fail as they would in one call (the engine checks within a chunk only). */
@@ -354,25 +353,8 @@ function checkUniqueKeys(rows: RowData[], schema: SchemaInfo, mode: string): voi
       continue;
     }
     if (seen.has(key)) {
-      throw new ElanusError(
-        'DuplicatePrimaryKey',
-        `invalid parameter data[${i}]: expected unique primary keys in one ${mode}, got "${key}" twice`,
-        {
-          param: `data[${i}]`,
-        },
-      );
+      throw elanusError('duplicatePkInBatch', { row: i, mode, key }, { param: `data[${i}]` });
     }
     seen.add(key);
   }
-}
-
-/**
- * Serves the engine over `endpoint` (default: this worker's global scope). Call it once at the top of a
- * worker module; `new MilvusClient({ worker })` with that worker then runs its engine there.
- */
-export function exposeEngine(endpoint: Endpoint = globalThis as unknown as Endpoint): EngineHost {
-  registerTransferHandlers();
-  const host = new EngineHost(endpoint);
-  expose(host, endpoint);
-  return host;
 }

@@ -7,5 +7,6 @@
  * @packageDocumentation
  */
 export { createWorkerClient, WorkerClient, type WorkerLike } from './client.js';
-export { EngineHost, exposeEngine, type WorkerInfo } from './host.js';
+export { exposeEngine } from './expose.js';
+export { EngineHost, type WorkerInfo } from './host.js';
 export { registerTransferHandlers, transferHandlersRegistered } from './protocol.js';

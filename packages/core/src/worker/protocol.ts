@@ -3,18 +3,25 @@
  * encodings that move vectors and result columns as transferable typed arrays instead of cloned objects.
  */
 import { type TransferHandler, transferHandlers } from 'comlink';
-import {
-  CLIENT_METHODS,
-  type ClientMethod,
-  type InsertReq,
-  type MutationResult,
-  type Progress,
-  type RowData,
-  type SearchHit,
-  type SearchReq,
-  type SearchResults,
+import type {
+  InsertReq,
+  MutationResult,
+  Progress,
+  RowData,
+  SearchHit,
+  SearchReq,
+  SearchResults,
 } from '../client/types.js';
 import { ElanusError, type SerializedElanusError } from '../errors/index.js';
+
+/** What the client needs of a worker: a message endpoint it may terminate. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (ev: Event) => void): void;
+  removeEventListener(type: string, listener: (ev: Event) => void): void;
+  terminate(): void;
+  start?: () => void;
+}
 
 // ---- errors -----------------------------------------------------------------------------------------
 
@@ -83,22 +90,6 @@ export function transferHandlersRegistered(): boolean {
   const t = transferHandlers.get('throw') as { [OURS]?: true } | undefined;
   return Boolean(t?.[OURS]) && transferHandlers.has(ERROR_HANDLER);
 }
-
-/** Methods forwarded as they are (their requests and results are small plain data). */
-const SPECIAL_METHODS = [
-  'insert',
-  'upsert',
-  'get',
-  'query',
-  'search',
-  'hybridSearch',
-  'queryIterator',
-  'searchIterator',
-] as const;
-export type PlainMethod = Exclude<ClientMethod, (typeof SPECIAL_METHODS)[number]>;
-export const PLAIN_METHODS: readonly PlainMethod[] = CLIENT_METHODS.filter(
-  (m): m is PlainMethod => !(SPECIAL_METHODS as readonly string[]).includes(m),
-);
 
 // ---- control messages (outside comlink: ordered with the call results on the same port) ---------------
 
@@ -433,6 +424,7 @@ export function shiftRowIndexes(e: unknown, offset: number): unknown {
       );
     }
   }
+  // Same code, same error, renumbered (allowed by line in test/error-table.test.ts).
   const out = new ElanusError(e.code, message, details);
   if (e.stack) out.stack = e.stack;
   return out;

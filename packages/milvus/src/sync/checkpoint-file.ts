@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckpointStore } from './checkpoint.js';
+import type { CheckpointStore } from './checkpoint-store.js';
 
 /**
  * Node checkpoints: one JSON file per key in `dir`, replaced atomically (write then rename) so a crash

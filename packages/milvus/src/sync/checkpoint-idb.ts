@@ -1,5 +1,5 @@
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import type { CheckpointStore } from './checkpoint.js';
+import type { CheckpointStore } from './checkpoint-store.js';
 
 /** Default database and object store for sync checkpoints (apart from Elanus data databases). */
 export const CHECKPOINT_DB = 'elanus-sync';

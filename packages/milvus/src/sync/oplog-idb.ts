@@ -1,5 +1,5 @@
 import { createStore, delMany, entries, get, getMany, setMany, type UseStore } from 'idb-keyval';
-import type { OpLogStorage } from './oplog.js';
+import type { OpLogStorage } from './oplog-storage.js';
 
 /**
  * The push log of an `idb://<name>` database, kept in a database of its own (`elanus-sync-log:<name>`)

@@ -1,4 +1,6 @@
 import { ElanusError, type Engine, type WriteOp } from '@elanus/core';
+import { defaultOpLogStorage } from './default-oplog-storage.js';
+import type { OpLogStorage } from './oplog-storage.js';
 import { type Key, keyOf } from './rows.js';
 
 /**
@@ -218,14 +220,6 @@ export class MemoryOpLog extends BaseOpLog {
   }
 }
 
-/** The few storage calls the persisted log needs (core's `Storage` interface has them too). */
-export interface OpLogStorage {
-  read(key: string): Promise<unknown>;
-  readMany(keys: string[]): Promise<unknown[]>;
-  list(prefix: string): Promise<string[]>;
-  commit(batch: { put?: [string, unknown][]; remove?: string[] }): Promise<void>;
-}
-
 const PREFIX = 'sync/oplog/';
 const META = `${PREFIX}meta`;
 const entryKey = (seq: number, i: number) => `${PREFIX}e/${String(seq).padStart(12, '0')}.${i}`;
@@ -350,16 +344,6 @@ function recordable(local: unknown): RecordableClient | undefined {
   return engine && typeof engine.onWrite === 'function' ? (local as RecordableClient) : undefined;
 }
 
-/** An `idb://` client (core's PersistentClient): it has a database name and a committed sequence. */
-function idbName(local: unknown): string | undefined {
-  const l = local as { name?: unknown; sequence?: unknown; storageEstimate?: unknown };
-  return typeof l.name === 'string' &&
-    typeof l.sequence === 'number' &&
-    typeof l.storageEstimate === 'function'
-    ? l.name
-    : undefined;
-}
-
 /**
  * Starts recording the local client's writes for push (once per client; later calls return the same
  * log). Call it before writing so the first push can send just the log. For an `idb://` client in a
@@ -380,12 +364,7 @@ export async function recordOps(
   }
   const have = recorderOf(client);
   if (have) return have;
-  let storage = options.storage;
-  const name = idbName(client);
-  if (!storage && name !== undefined && typeof indexedDB !== 'undefined') {
-    const { idbOpLogStorage } = await import('./oplog-idb.js');
-    storage = idbOpLogStorage(name);
-  }
+  const storage = options.storage ?? (await defaultOpLogStorage(client));
   const log = storage ? await StorageOpLog.open(client, storage) : new MemoryOpLog(client);
   register(client, log);
   return log;

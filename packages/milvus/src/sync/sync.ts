@@ -2,7 +2,8 @@ import { ElanusError, type RowData, type VectorClient } from '@elanus/core';
 import { aborted } from '../errors.js';
 import { createLocalFrom, createRemoteFrom, describeSchema } from '../schema/create.js';
 import type { SchemaInfo } from '../schema/schema.js';
-import { type CheckpointStore, defaultCheckpointStore } from './checkpoint.js';
+import type { CheckpointStore } from './checkpoint-store.js';
+import { defaultCheckpointStore } from './default-checkpoint-store.js';
 import { Checksum, type RowHasher, rowHasher } from './hash.js';
 import { ensureRecorder, type OpLog } from './oplog.js';
 import {

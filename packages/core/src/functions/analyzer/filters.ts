@@ -1,5 +1,5 @@
 import { stem as porter2 } from 'porter2';
-import { ElanusError, invalidParam } from '../../errors/index.js';
+import { elanusError, invalidParam } from '../../errors/index.js';
 import { asciiFold } from './ascii-folding.js';
 import { expandStopWords } from './stop-words.js';
 import { checkKeys } from './tokenizers.js';
@@ -72,9 +72,7 @@ export function parseStopWords(value: unknown, path: string): string[] {
   }
   const { words, missing } = expandStopWords(value as string[]);
   if (missing !== undefined) {
-    throw new ElanusError('NotImplemented', `stop word list ${missing} is not bundled with Elanus yet`, {
-      param: path,
-    });
+    throw elanusError('stopWordsNotBundled', { list: missing }, { param: path });
   }
   return words;
 }
@@ -98,9 +96,7 @@ export function buildFilter(spec: unknown, path: string): TokenFilter {
     case 'stop': {
       checkKeys(o, ['type', 'stop_words', 'stop_words_file'], path);
       if (o.stop_words_file !== undefined) {
-        throw new ElanusError('NotImplemented', 'stop_words_file is not supported in the browser', {
-          param: `${path}.stop_words_file`,
-        });
+        throw elanusError('stopWordsFileUnsupported', {}, { param: `${path}.stop_words_file` });
       }
       return stopFilter(o.stop_words === undefined ? [] : parseStopWords(o.stop_words, `${path}.stop_words`));
     }
@@ -109,11 +105,7 @@ export function buildFilter(spec: unknown, path: string): TokenFilter {
       if (typeof o.language !== 'string')
         invalidParam(`${path}.language`, 'a language name string', o.language);
       if (o.language.toLowerCase() === 'english') return englishStem;
-      throw new ElanusError(
-        'NotImplemented',
-        `stemmer language ${JSON.stringify(o.language)} is not supported by Elanus yet (only "english")`,
-        { param: `${path}.language` },
-      );
+      throw elanusError('stemmerLanguage', { language: o.language }, { param: `${path}.language` });
     }
     case 'length': {
       checkKeys(o, ['type', 'max'], path);
@@ -126,13 +118,7 @@ export function buildFilter(spec: unknown, path: string): TokenFilter {
     case 'decompounder':
     case 'regex':
     case 'synonym':
-      throw new ElanusError(
-        'NotImplemented',
-        `filter type ${JSON.stringify(o.type)} is not supported by Elanus yet`,
-        {
-          param: `${path}.type`,
-        },
-      );
+      throw elanusError('analyzerFilterUnsupported', { type: o.type }, { param: `${path}.type` });
     default:
       return invalidParam(`${path}.type`, '"stop", "stemmer" or "length"', o.type);
   }

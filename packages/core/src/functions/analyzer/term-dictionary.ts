@@ -1,4 +1,4 @@
-import { ElanusError, invalidParam } from '../../errors/index.js';
+import { elanusError, invalidParam } from '../../errors/index.js';
 import type { SparseVector } from '../../schema/types.js';
 
 const MAGIC = 0x44544c45; // "ELTD" little-endian
@@ -27,7 +27,7 @@ export class TermDictionary {
     let id = this.ids.get(term);
     if (id === undefined) {
       id = this.terms.length;
-      if (id > 0xffffffff) throw new ElanusError('UnexpectedError', 'term dictionary is full (2^32 terms)');
+      if (id > 0xffffffff) throw elanusError('termDictionaryFull', {});
       this.ids.set(term, id);
       this.terms.push(term);
     }

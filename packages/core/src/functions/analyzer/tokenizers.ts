@@ -1,4 +1,4 @@
-import { ElanusError, invalidParam } from '../../errors/index.js';
+import { elanusError, invalidParam } from '../../errors/index.js';
 
 /** Splits text into raw tokens (before filters). */
 export type Tokenizer = (text: string) => string[];
@@ -27,10 +27,7 @@ const PER_CHAR_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}]/u;
 export function uax29Tokenizer(maxTokenLength: number): Tokenizer {
   const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
   if (Segmenter === undefined) {
-    throw new ElanusError(
-      'NotImplemented',
-      'standard tokenizer with uax29=true needs Intl.Segmenter, which this runtime lacks',
-    );
+    throw elanusError('segmenterMissingUax29', {});
   }
   const seg = new Segmenter('und', { granularity: 'word' });
   return (text) => {
@@ -77,13 +74,7 @@ function pushChunks(out: string[], s: string, max: number): void {
 export function icuTokenizer(): Tokenizer {
   const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
   if (Segmenter === undefined) {
-    throw new ElanusError(
-      'NotImplemented',
-      'the icu tokenizer needs Intl.Segmenter, which this runtime lacks',
-      {
-        param: 'analyzer_params.tokenizer',
-      },
-    );
+    throw elanusError('segmenterMissingIcu', {}, { param: 'analyzer_params.tokenizer' });
   }
   const seg = new Segmenter('und', { granularity: 'word' });
   return (text) => {
@@ -139,13 +130,7 @@ export function buildTokenizer(spec: unknown, path = 'analyzer_params.tokenizer'
     case 'lindera':
     case 'language_identifier':
     case 'char_group':
-      throw new ElanusError(
-        'NotImplemented',
-        `tokenizer ${JSON.stringify(name)} is not supported by Elanus yet`,
-        {
-          param: path,
-        },
-      );
+      throw elanusError('tokenizerUnsupported', { tokenizer: name }, { param: path });
     default:
       return invalidParam(path, '"standard", "whitespace" or "icu"', name);
   }
