@@ -34,10 +34,10 @@ interface PageArgs {
 
 /** Runs in the page. Sets onnxruntime-web's thread count on the very transformers.js instance the model uses. */
 async function inPage(_elanus: unknown, a: PageArgs) {
-  // Vite rewrites the bare import in sentence-transformer.ts; import the same URL to share the module instance.
+  // Vite rewrites the bare import in runtime/load.ts; import the same URL to share the module instance.
   const src = await (await fetch(a.st)).text();
   const m = /import\(\s*["']([^"']*transformers[^"']*)["']\s*\)/.exec(src);
-  if (!m) throw new Error('transformers.js import not found in sentence-transformer.ts');
+  if (!m) throw new Error('transformers.js import not found in runtime/load.ts');
   const [tf, dense, envMod] = await Promise.all([
     import(/* @vite-ignore */ m[1]!),
     import(/* @vite-ignore */ a.dense),
@@ -196,7 +196,7 @@ async function main() {
           const arg: PageArgs = {
             dense: `/@fs${join(root, 'packages/model/src/dense/index.ts')}`,
             env: `/@fs${join(root, 'packages/model/src/env.ts')}`,
-            st: `/@fs${join(root, 'packages/model/src/dense/sentence-transformer.ts')}`,
+            st: `/@fs${join(root, 'packages/model/src/runtime/load.ts')}`,
             sentences: sentences.slice(0, n),
             device,
             dtype,

@@ -12,8 +12,9 @@ import {
   tinyModelsReady,
   useTinyModels,
 } from '../../../tests/support/tiny-models.js';
-import { BGEM3EmbeddingFunction } from '../src/dense/bge-m3.js';
-import { encodeSingles, ModelHandle } from '../src/rerank/model-runtime.js';
+import { BGEM3EmbeddingFunction } from '../src/hybrid/bge-m3.js';
+import { ModelHandle } from '../src/runtime/model-handle.js';
+import { encodeSingles } from '../src/runtime/tokenize.js';
 
 const fx = fixture.bge_m3;
 const TOL = fixture.tolerance;

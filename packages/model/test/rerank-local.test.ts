@@ -13,8 +13,9 @@ import {
 } from '../../../tests/support/tiny-models.js';
 import { CallableRerankFunction } from '../src/rerank/callable.js';
 import { BGERerankFunction, CrossEncoderRerankFunction } from '../src/rerank/cross-encoder.js';
-import { encodePairs, ModelHandle } from '../src/rerank/model-runtime.js';
 import type { RerankProgress, RerankResult } from '../src/rerank/types.js';
+import { ModelHandle } from '../src/runtime/model-handle.js';
+import { encodePairs } from '../src/runtime/tokenize.js';
 
 const ce = fixture.cross_encoder;
 const bge = fixture.bge_reranker;

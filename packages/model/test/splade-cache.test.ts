@@ -14,10 +14,10 @@ import {
   tinyModelsReady,
 } from '../../../tests/support/tiny-models.js';
 import { evictModel, listCachedModels } from '../src/cache/index.js';
-import { SpladeEmbeddingFunction } from '../src/dense/splade.js';
 import type { EmbeddingProgress } from '../src/dense/types.js';
 import { env } from '../src/env.js';
 import { CrossEncoderRerankFunction } from '../src/rerank/cross-encoder.js';
+import { SpladeEmbeddingFunction } from '../src/sparse/splade.js';
 
 describe.skipIf(!tinyModelsReady)(
   `SPLADE and reranker models through the remote host and the IndexedDB cache${tinyModelsReady ? '' : ` (${SKIP_REASON})`}`,

@@ -11,9 +11,10 @@ import {
   tinyModelsReady,
   useTinyModels,
 } from '../../../tests/support/tiny-models.js';
-import { SpladeEmbeddingFunction } from '../src/dense/splade.js';
 import type { EmbeddingProgress } from '../src/dense/types.js';
-import { encodeSingles, ModelHandle } from '../src/rerank/model-runtime.js';
+import { ModelHandle } from '../src/runtime/model-handle.js';
+import { encodeSingles } from '../src/runtime/tokenize.js';
+import { SpladeEmbeddingFunction } from '../src/sparse/splade.js';
 
 const fx = fixture.splade;
 const TOL = fixture.tolerance;

@@ -4,20 +4,27 @@
  * and `DefaultEmbeddingFunction` (all-MiniLM-L6-v2: 384 dimensions, mean pooling, L2-normalised).
  */
 import { ElanusError } from '@elanus/core';
-import { indexedDBModelCache, trackModel } from '../cache/idb-model-cache.js';
-import { applyEnv, type TransformersEnvLike, wantsIndexedDBCache } from '../env.js';
-import { type ResolvedDevice, resolveDevice } from './device.js';
+import { throwIfAborted } from '../common/abort.js';
+import {
+  checkBoolean,
+  checkModelName,
+  checkOptionsObject,
+  checkPositiveInt,
+  checkString,
+  checkTexts,
+} from '../common/checks.js';
+import { forEachBatch, planBatches } from '../runtime/batches.js';
+import { checkDevice, checkDtype } from '../runtime/device.js';
+import { openModel } from '../runtime/load.js';
+import { SharedLoad } from '../runtime/shared-load.js';
+import type { ResolvedDevice, RuntimeInfo } from '../runtime/types.js';
 import { DEFAULT_MODEL_NAME, knownModel, resolveModelName } from './known-models.js';
-import type {
-  EmbeddingDevice,
-  EmbeddingDType,
-  EmbeddingProgress,
-  EncodeOptions,
-  SentenceTransformerOptions,
-} from './types.js';
-import { checkTexts, invalidParam, raceAbort, SharedLoad, throwIfAborted } from './util.js';
+import type { EmbeddingDevice, EmbeddingDType, EncodeOptions, SentenceTransformerOptions } from './types.js';
 
-/** The slices of transformers.js' tokenizer, model and pipeline used here (its own typings are heavy). */
+/**
+ * The slices of transformers.js' feature-extraction pipeline used here: its tokenizer pads and
+ * truncates a batch itself, and its tensors are written to (see `restoreClosingToken`).
+ */
 interface TensorLike {
   data: ArrayLike<number | bigint> & { [i: number]: number | bigint };
   dims: number[];
@@ -38,20 +45,6 @@ interface Extractor {
   model: ModelLike;
   dispose(): Promise<void>;
 }
-type PipelineFn = (
-  task: 'feature-extraction',
-  model: string,
-  options: Record<string, unknown>,
-) => Promise<Extractor>;
-
-/** transformers.js' progress records (utils/core.js ProgressInfo). */
-interface TransformersProgress {
-  status: 'initiate' | 'download' | 'progress' | 'done' | 'ready';
-  file?: string;
-  loaded?: number;
-  total?: number;
-}
-
 interface Loaded {
   extractor: Extractor;
   device: ResolvedDevice;
@@ -59,11 +52,6 @@ interface Loaded {
   /** Last special token the tokenizer appends ([SEP] for BERT), restored after truncation. */
   closingToken: number | undefined;
 }
-
-const DEVICES: readonly EmbeddingDevice[] = ['webgpu', 'wasm', 'cpu', 'auto'];
-const DTYPES: readonly EmbeddingDType[] = ['fp32', 'fp16', 'q8'];
-
-const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 export class SentenceTransformerEmbeddingFunction {
   readonly model_name: string;
@@ -78,7 +66,7 @@ export class SentenceTransformerEmbeddingFunction {
   private knownDim: number | undefined;
 
   constructor(options: SentenceTransformerOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    checkOptionsObject(options);
     const {
       model_name = DEFAULT_MODEL_NAME,
       query_instruction = '',
@@ -89,23 +77,14 @@ export class SentenceTransformerEmbeddingFunction {
       batch_size = 32,
       max_seq_length,
     } = options;
-    if (typeof model_name !== 'string' || model_name.trim() === '') {
-      throw invalidParam('model_name', 'a non-empty string', model_name);
-    }
-    if (typeof query_instruction !== 'string')
-      throw invalidParam('query_instruction', 'a string', query_instruction);
-    if (typeof doc_instruction !== 'string')
-      throw invalidParam('doc_instruction', 'a string', doc_instruction);
-    if (typeof normalize_embeddings !== 'boolean') {
-      throw invalidParam('normalize_embeddings', 'a boolean', normalize_embeddings);
-    }
-    if (!DEVICES.includes(device)) throw invalidParam('device', `one of ${DEVICES.join(', ')}`, device);
-    if (dtype !== undefined && !DTYPES.includes(dtype))
-      throw invalidParam('dtype', `one of ${DTYPES.join(', ')}`, dtype);
-    if (!isPositiveInt(batch_size)) throw invalidParam('batch_size', 'a positive integer', batch_size);
-    if (max_seq_length !== undefined && !isPositiveInt(max_seq_length)) {
-      throw invalidParam('max_seq_length', 'a positive integer', max_seq_length);
-    }
+    checkModelName(model_name);
+    checkString('query_instruction', query_instruction);
+    checkString('doc_instruction', doc_instruction);
+    checkBoolean('normalize_embeddings', normalize_embeddings);
+    checkDevice(device);
+    checkDtype(dtype);
+    checkPositiveInt('batch_size', batch_size);
+    if (max_seq_length !== undefined) checkPositiveInt('max_seq_length', max_seq_length);
     this.model_name = resolveModelName(model_name);
     this.query_instruction = query_instruction;
     this.doc_instruction = doc_instruction;
@@ -133,7 +112,7 @@ export class SentenceTransformerEmbeddingFunction {
   }
 
   /** The device and dtype in use, once loaded. */
-  get runtime(): { device: ResolvedDevice; dtype: EmbeddingDType } | undefined {
+  get runtime(): RuntimeInfo | undefined {
     const loaded = this.model.current;
     return loaded ? { device: loaded.device, dtype: loaded.dtype } : undefined;
   }
@@ -160,74 +139,22 @@ export class SentenceTransformerEmbeddingFunction {
   }
 
   /** Releases the inference session. The next encode call loads the model again. */
-  async dispose(): Promise<void> {
-    const loading = this.model.reset();
-    if (!loading) return;
-    try {
-      await (await loading).extractor.dispose();
-    } catch {
-      // A load that failed has nothing to release.
-    }
+  dispose(): Promise<void> {
+    return this.model.release((loaded) => loaded.extractor.dispose());
   }
 
   private ensureLoaded(options: EncodeOptions): Promise<Loaded> {
     return this.model.get(`loading model ${this.model_name}`, options.signal, options.onProgress);
   }
 
-  private emitLoad(event: EmbeddingProgress): void {
-    this.model.emit(event);
-  }
-
   private async doLoad(): Promise<Loaded> {
     const model = this.model_name;
-    const device = await resolveDevice(this.device);
-    // q8 on WASM as transformers.js does: a quarter of the fp32 download, and the integer kernels are fast there.
-    const dtype = this.dtypeOption ?? (device === 'wasm' ? 'q8' : 'fp32');
-    this.emitLoad({ stage: 'load', model, status: 'start', device, dtype });
-
-    const tf = await import('@huggingface/transformers');
-    // The cache module is small; idb-keyval itself is imported only when the cache is first used.
-    const cache = wantsIndexedDBCache() ? indexedDBModelCache() : undefined;
-    const untrack = cache ? trackModel(model) : () => {};
-    applyEnv(tf.env as unknown as TransformersEnvLike, cache);
-
-    const progress_callback = (p: TransformersProgress): void => {
-      if (p.status === 'initiate' && p.file !== undefined) {
-        this.emitLoad({ stage: 'load', model, status: 'file', file: p.file, device, dtype });
-      } else if (p.status === 'progress' && p.file !== undefined) {
-        const loaded = p.loaded ?? 0;
-        const total = p.total ?? 0;
-        this.emitLoad({
-          stage: 'download',
-          model,
-          file: p.file,
-          loaded,
-          total,
-          progress: total > 0 ? Math.min(1, loaded / total) : 0,
-        });
-      }
-    };
-
-    let extractor: Extractor;
-    try {
-      extractor = await (tf.pipeline as unknown as PipelineFn)('feature-extraction', model, {
-        device,
-        dtype,
-        progress_callback,
-        // Errors only: onnxruntime warns on every WebGPU session that shape ops stay on the CPU (by design).
-        session_options: { logSeverityLevel: 3 },
-      });
-    } catch (e) {
-      throw new ElanusError(
-        'Unavailable',
-        `could not load embedding model ${JSON.stringify(model)} (device ${device}, dtype ${dtype}): ${
-          e instanceof Error ? e.message : String(e)
-        }`,
-        { model, device, dtype },
-      );
-    } finally {
-      untrack();
-    }
+    const emit = this.model.emit.bind(this.model);
+    const { value, device, dtype } = await openModel(
+      { model, device: this.device, dtype: this.dtypeOption, role: 'embedding model', emit },
+      ({ tf, modelOptions }) => tf.pipeline('feature-extraction', model, modelOptions),
+    );
+    const extractor = value as Extractor;
 
     if (this.maxSeqLength !== undefined) {
       // transformers.js truncates at model_max_length; sentence-transformers at max_seq_length.
@@ -242,7 +169,7 @@ export class SentenceTransformerEmbeddingFunction {
     const specials = new Set(extractor.tokenizer.all_special_ids ?? []);
     const last = empty.at(-1);
     const closingToken = last !== undefined && empty.every((t) => specials.has(t)) ? last : undefined;
-    this.emitLoad({ stage: 'load', model, status: 'ready', device, dtype });
+    emit({ stage: 'load', model, status: 'ready', device, dtype });
     return { extractor, device, dtype, closingToken };
   }
 
@@ -251,27 +178,25 @@ export class SentenceTransformerEmbeddingFunction {
     const what = `embedding with ${this.model_name}`;
     throwIfAborted(signal, what);
     const loaded = await this.ensureLoaded(options);
-    const n = texts.length;
+    const out = new Array<Float32Array>(texts.length);
     // Longest first, as sentence-transformers does: batches of similar lengths carry less padding.
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
-    const out = new Array<Float32Array>(n);
-    for (let start = 0; start < n; start += this.batch_size) {
-      throwIfAborted(signal, what);
-      const idx = order.slice(start, start + this.batch_size);
-      const rows = await raceAbort(
+    const batches = planBatches(
+      texts.map((t) => t.length),
+      this.batch_size,
+    );
+    await forEachBatch(
+      batches,
+      { model: this.model_name, what, signal, onProgress },
+      (idx) =>
         this.embedBatch(
           loaded,
           idx.map((i) => prefix + texts[i]!),
         ),
-        signal,
-        what,
-      );
-      rows.forEach((row, r) => {
-        out[idx[r]!] = row;
-      });
-      const done = Math.min(n, start + this.batch_size);
-      onProgress?.({ stage: 'encode', model: this.model_name, done, total: n, progress: done / n });
-    }
+      (idx, rows) =>
+        rows.forEach((row, r) => {
+          out[idx[r]!] = row;
+        }),
+    );
     return out;
   }
 
@@ -363,7 +288,7 @@ function meanPool(hidden: TensorLike, mask: TensorLike, normalize: boolean): Flo
  */
 export class DefaultEmbeddingFunction extends SentenceTransformerEmbeddingFunction {
   constructor(options: Omit<SentenceTransformerOptions, 'model_name'> = {}) {
-    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    checkOptionsObject(options);
     super({ ...options, model_name: DEFAULT_MODEL_NAME });
   }
 }

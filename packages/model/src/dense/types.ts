@@ -1,47 +1,7 @@
-/** Where inference runs. `cpu` and `wasm` are the same thing in a browser (onnxruntime-web's WASM backend),
- * and in Node every choice but `webgpu` is onnxruntime-node's CPU backend. `auto` picks WebGPU when a
- * hardware adapter exists, else WASM (browsers), or the CPU (Node). */
-export type EmbeddingDevice = 'webgpu' | 'wasm' | 'cpu' | 'auto';
+// The device, dtype and progress options are the runtime's, shared by every local model.
+import type { EmbeddingDevice, EmbeddingDType } from '../runtime/types.js';
 
-/** Which ONNX file is loaded: `onnx/model.onnx`, `onnx/model_fp16.onnx` or `onnx/model_quantized.onnx`. */
-export type EmbeddingDType = 'fp32' | 'fp16' | 'q8';
-
-/** Progress of a model download, a model load, or an encoding call. */
-export type EmbeddingProgress =
-  | {
-      stage: 'download';
-      model: string;
-      /** File inside the model folder, e.g. `onnx/model_quantized.onnx`. */
-      file: string;
-      loaded: number;
-      total: number;
-      /** 0..1 for this file. */
-      progress: number;
-    }
-  | {
-      stage: 'load';
-      model: string;
-      /** `start`: resolving the device; `file`: a file is fetched (or read from cache); `ready`: usable. */
-      status: 'start' | 'file' | 'ready';
-      file?: string;
-      device: 'webgpu' | 'wasm' | 'cpu';
-      dtype: EmbeddingDType;
-    }
-  | {
-      stage: 'encode';
-      model: string;
-      /** Texts embedded so far. */
-      done: number;
-      total: number;
-      /** 0..1. */
-      progress: number;
-    };
-
-export interface EncodeOptions {
-  /** Stops loading (the download goes on for the next caller) and encoding (between batches). */
-  signal?: AbortSignal;
-  onProgress?: (event: EmbeddingProgress) => void;
-}
+export type { EmbeddingDevice, EmbeddingDType, EmbeddingProgress, EncodeOptions } from '../runtime/types.js';
 
 /** Options of `SentenceTransformerEmbeddingFunction`, named as in pymilvus' model package. */
 export interface SentenceTransformerOptions {

@@ -3,7 +3,15 @@
  * model, or learned from the first answer) and `toJSON()` (which never holds the key).
  */
 import { ElanusError } from '@elanus/core';
-import { checkTexts, invalidParam, throwIfAborted } from '../dense/util.js';
+import { throwIfAborted } from '../common/abort.js';
+import {
+  checkApiBatchSize,
+  checkModelName,
+  checkOptionsObject,
+  checkPositiveInt,
+  checkTexts,
+  invalidParam,
+} from '../common/checks.js';
 import {
   type ApiCallOptions,
   ApiClient,
@@ -33,8 +41,6 @@ export interface EmbeddingSpec extends ProviderSpec {
   rejectsEmptyText: boolean;
 }
 
-const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
-
 export abstract class ApiEmbeddingFunction {
   readonly provider: string;
   readonly model_name: string;
@@ -46,21 +52,11 @@ export abstract class ApiEmbeddingFunction {
   private readonly spec: EmbeddingSpec;
 
   protected constructor(spec: EmbeddingSpec, options: ApiEmbeddingOptions & { dimensions?: number }) {
-    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    checkOptionsObject(options);
     const { model_name = spec.defaultModel, batch_size = spec.maxBatch, dimensions } = options;
-    if (typeof model_name !== 'string' || model_name.trim() === '') {
-      throw invalidParam('model_name', 'a non-empty string', model_name);
-    }
-    if (!isPositiveInt(batch_size) || batch_size > spec.maxBatch) {
-      throw invalidParam(
-        'batch_size',
-        `an integer from 1 to ${spec.maxBatch} (the ${spec.provider} limit)`,
-        batch_size,
-      );
-    }
-    if (dimensions !== undefined && !isPositiveInt(dimensions)) {
-      throw invalidParam('dimensions', 'a positive integer', dimensions);
-    }
+    checkModelName(model_name);
+    checkApiBatchSize(batch_size, spec.maxBatch, spec.provider);
+    if (dimensions !== undefined) checkPositiveInt('dimensions', dimensions);
     this.spec = spec;
     this.provider = spec.provider;
     this.model_name = model_name;

@@ -1,5 +1,5 @@
 /** Cohere embeddings (v2 API, `POST {base_url}/embed`), input_type search_query/search_document. */
-import { invalidParam } from '../dense/util.js';
+import { checkOneOf } from '../common/checks.js';
 import { ApiEmbeddingFunction, type ApiEmbeddingOptions, type EmbeddingSpec, type TextSide } from './base.js';
 import { toFloat32 } from './http.js';
 
@@ -56,11 +56,8 @@ export class CohereEmbeddingFunction extends ApiEmbeddingFunction {
   constructor(options: CohereEmbeddingOptions = {}) {
     super(SPEC, options);
     const { input_type = 'search_document', truncate } = options;
-    if (!INPUT_TYPES.includes(input_type))
-      throw invalidParam('input_type', `one of ${INPUT_TYPES.join(', ')}`, input_type);
-    if (truncate !== undefined && !TRUNCATE.includes(truncate)) {
-      throw invalidParam('truncate', `one of ${TRUNCATE.join(', ')}`, truncate);
-    }
+    checkOneOf('input_type', input_type, INPUT_TYPES);
+    if (truncate !== undefined) checkOneOf('truncate', truncate, TRUNCATE);
     this.input_type = input_type;
     this.truncate = truncate;
   }

@@ -9,7 +9,8 @@
  * text that goes into an error is passed through `redact()`.
  */
 import { ElanusError } from '@elanus/core';
-import { abortError, invalidParam, throwIfAborted } from '../dense/util.js';
+import { abortError, throwIfAborted } from '../common/abort.js';
+import { invalidParam } from '../common/checks.js';
 
 /** Connection and retry settings shared by every API provider and API reranker. */
 export interface ApiConnectionOptions {

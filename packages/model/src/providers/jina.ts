@@ -1,5 +1,5 @@
 /** Jina AI embeddings (`POST {base_url}/embeddings`), with a task per side of the retrieval. */
-import { invalidParam } from '../dense/util.js';
+import { checkBoolean, invalidParam } from '../common/checks.js';
 import {
   ApiEmbeddingFunction,
   type ApiEmbeddingOptions,
@@ -52,7 +52,7 @@ export class JinaEmbeddingFunction extends ApiEmbeddingFunction {
     super(SPEC, options);
     const { task = 'retrieval.passage', late_chunking = false } = options;
     if (typeof task !== 'string' || task === '') throw invalidParam('task', 'a non-empty string', task);
-    if (typeof late_chunking !== 'boolean') throw invalidParam('late_chunking', 'a boolean', late_chunking);
+    checkBoolean('late_chunking', late_chunking);
     this.task = task;
     this.late_chunking = late_chunking;
   }

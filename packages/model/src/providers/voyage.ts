@@ -1,5 +1,5 @@
 /** Voyage AI embeddings (`POST {base_url}/embeddings`), input_type query/document. */
-import { invalidParam } from '../dense/util.js';
+import { checkBoolean } from '../common/checks.js';
 import {
   ApiEmbeddingFunction,
   type ApiEmbeddingOptions,
@@ -50,9 +50,7 @@ export class VoyageEmbeddingFunction extends ApiEmbeddingFunction {
   constructor(options: VoyageEmbeddingOptions = {}) {
     super(SPEC, options);
     const { truncation } = options;
-    if (truncation !== undefined && typeof truncation !== 'boolean') {
-      throw invalidParam('truncation', 'a boolean', truncation);
-    }
+    if (truncation !== undefined) checkBoolean('truncation', truncation);
     this.truncation = truncation;
   }
 

@@ -7,7 +7,8 @@
  * (query, document) pair on its own: a score does not depend on the other documents of the request.
  */
 import { ElanusError } from '@elanus/core';
-import { invalidParam, throwIfAborted } from '../dense/util.js';
+import { throwIfAborted } from '../common/abort.js';
+import { checkApiBatchSize, checkModelName, checkOptionsObject } from '../common/checks.js';
 import { ApiClient, type ApiConnectionOptions, type ProviderSpec } from '../providers/http.js';
 import { CallableRerankFunction, type RerankRequest } from './callable.js';
 import type { RerankResult } from './types.js';
@@ -28,8 +29,6 @@ interface RerankSpec extends ProviderSpec {
   resultsKey: 'results' | 'data';
 }
 
-const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
-
 abstract class ApiRerankFunction extends CallableRerankFunction {
   readonly provider: string;
   readonly model_name: string;
@@ -39,18 +38,10 @@ abstract class ApiRerankFunction extends CallableRerankFunction {
 
   protected constructor(spec: RerankSpec, options: ApiRerankOptions) {
     super();
-    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    checkOptionsObject(options);
     const { model_name = spec.defaultModel, batch_size = spec.maxBatch } = options;
-    if (typeof model_name !== 'string' || model_name.trim() === '') {
-      throw invalidParam('model_name', 'a non-empty string', model_name);
-    }
-    if (!isPositiveInt(batch_size) || batch_size > spec.maxBatch) {
-      throw invalidParam(
-        'batch_size',
-        `an integer from 1 to ${spec.maxBatch} (the ${spec.provider} limit)`,
-        batch_size,
-      );
-    }
+    checkModelName(model_name);
+    checkApiBatchSize(batch_size, spec.maxBatch, spec.provider);
     this.spec = spec;
     this.provider = spec.provider;
     this.model_name = model_name;

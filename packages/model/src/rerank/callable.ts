@@ -3,7 +3,8 @@
  * the class's, so an instance is both callable as pymilvus' `rf(query, documents, top_k)` and an object
  * with properties and methods (`rf.model_name`, `rf.rerank(...)`, `rf instanceof XRerankFunction`).
  */
-import { invalidParam, throwIfAborted } from '../dense/util.js';
+import { throwIfAborted } from '../common/abort.js';
+import { invalidParam } from '../common/checks.js';
 import type { RerankCallOptions, RerankFunction, RerankResult } from './types.js';
 
 export const DEFAULT_TOP_K = 5;

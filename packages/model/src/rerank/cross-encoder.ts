@@ -5,24 +5,20 @@
  * differ in how pairs are truncated and in the default score activation.
  */
 
-import type { EmbeddingDevice, EmbeddingDType } from '../dense/types.js';
-import { invalidParam, raceAbort, throwIfAborted } from '../dense/util.js';
-import { CallableRerankFunction, type RerankRequest, topResults } from './callable.js';
 import {
-  checkDevice,
-  checkDtype,
-  disposeAll,
-  encodePairs,
-  isPositiveInt,
-  type LoadedModel,
-  ModelHandle,
-  outputOf,
-  type PairTruncation,
-  padId,
-  planBatches,
-  runModel,
-  toTensors,
-} from './model-runtime.js';
+  checkBoolean,
+  checkIntAtLeast,
+  checkModelName,
+  checkOneOf,
+  checkOptionsObject,
+  checkPositiveInt,
+} from '../common/checks.js';
+import { checkDevice, checkDtype } from '../runtime/device.js';
+import { ModelHandle } from '../runtime/model-handle.js';
+import { outputOf, runRowBatches } from '../runtime/run.js';
+import { encodePairs, type PairTruncation } from '../runtime/tokenize.js';
+import type { EmbeddingDevice, EmbeddingDType, LoadedModel, RuntimeInfo } from '../runtime/types.js';
+import { CallableRerankFunction, type RerankRequest, topResults } from './callable.js';
 import type { RerankProgress, RerankResult } from './types.js';
 
 /** Applied to the logits: `none` (raw), `sigmoid`, or `softmax` over the labels. */
@@ -86,32 +82,24 @@ abstract class LocalRerankFunction extends CallableRerankFunction {
 
   protected constructor(options: LocalRerankOptions, defaultModel: string) {
     super();
-    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    checkOptionsObject(options);
     const { model_name = defaultModel, device = 'auto', dtype, batch_size = 32, max_length } = options;
-    if (typeof model_name !== 'string' || model_name.trim() === '') {
-      throw invalidParam('model_name', 'a non-empty string', model_name);
-    }
-    if (!isPositiveInt(batch_size)) throw invalidParam('batch_size', 'a positive integer', batch_size);
-    if (max_length !== undefined && !(isPositiveInt(max_length) && max_length >= 4)) {
-      throw invalidParam('max_length', 'an integer of at least 4', max_length);
-    }
+    checkModelName(model_name);
+    checkPositiveInt('batch_size', batch_size);
+    // Pairs need room for the special tokens around and between the two texts.
+    if (max_length !== undefined) checkIntAtLeast('max_length', max_length, 4);
+    checkDevice(device);
+    checkDtype(dtype);
     this.model_name = model_name;
-    this.device = checkDevice(device);
+    this.device = device;
     this.batch_size = batch_size;
     this.maxLengthOption = max_length;
-    this.handle = new ModelHandle(
-      model_name,
-      'sequence-classification',
-      this.device,
-      checkDtype(dtype),
-      'reranker model',
-    );
+    this.handle = new ModelHandle(model_name, 'sequence-classification', device, dtype, 'reranker model');
   }
 
   /** The device and dtype in use, once loaded. */
-  get runtime(): { device: 'webgpu' | 'wasm' | 'cpu'; dtype: EmbeddingDType } | undefined {
-    const m = this.handle.current;
-    return m ? { device: m.device, dtype: m.dtype } : undefined;
+  get runtime(): RuntimeInfo | undefined {
+    return this.handle.runtime;
   }
 
   /** Loads the model ahead of the first call (otherwise the first call does). */
@@ -148,37 +136,14 @@ abstract class LocalRerankFunction extends CallableRerankFunction {
     const maxLength = Math.min(this.maxLengthOption ?? Infinity, m.maxLength);
     const rows = encodePairs(m, query, documents, maxLength, this.truncation());
     const scores = new Float64Array(documents.length);
-    let done = 0;
-    for (const batch of planBatches(rows, this.batch_size)) {
-      throwIfAborted(signal, what);
-      const outputs = await raceAbort(
-        runModel(
-          m,
-          toTensors(
-            m,
-            batch.map((i) => rows[i]!),
-            padId(m),
-          ),
-          this.model_name,
-        ),
-        signal,
-        what,
-      );
+    const loop = { model: this.model_name, what, signal, onProgress, batchSize: this.batch_size };
+    await runRowBatches(m, rows, loop, (batch, outputs) => {
       const logits = outputOf(outputs, ['logits'], 2, this.model_name);
       const labels = logits.dims[1]!;
       batch.forEach((docIndex, r) => {
         scores[docIndex] = this.score(logits.data.subarray(r * labels, (r + 1) * labels), m);
       });
-      disposeAll(outputs);
-      done += batch.length;
-      onProgress?.({
-        stage: 'encode',
-        model: this.model_name,
-        done,
-        total: documents.length,
-        progress: done / documents.length,
-      });
-    }
+    });
     return topResults(scores, documents, topK);
   }
 }
@@ -195,9 +160,7 @@ export class CrossEncoderRerankFunction extends LocalRerankFunction {
   constructor(options: CrossEncoderRerankOptions = {}) {
     super(options, 'cross-encoder/ms-marco-MiniLM-L-6-v2');
     const { activation } = options;
-    if (activation !== undefined && !ACTIVATIONS.includes(activation)) {
-      throw invalidParam('activation', `one of ${ACTIVATIONS.join(', ')}`, activation);
-    }
+    if (activation !== undefined) checkOneOf('activation', activation, ACTIVATIONS);
     this.activation = activation;
   }
 
@@ -236,9 +199,8 @@ export class BGERerankFunction extends LocalRerankFunction {
   constructor(options: BGERerankOptions = {}) {
     super({ ...options, max_length: options.max_length ?? 512 }, 'BAAI/bge-reranker-v2-m3');
     const { normalize = true, query_max_length = 256 } = options;
-    if (typeof normalize !== 'boolean') throw invalidParam('normalize', 'a boolean', normalize);
-    if (!isPositiveInt(query_max_length))
-      throw invalidParam('query_max_length', 'a positive integer', query_max_length);
+    checkBoolean('normalize', normalize);
+    checkPositiveInt('query_max_length', query_max_length);
     this.normalize = normalize;
     this.query_max_length = query_max_length;
   }

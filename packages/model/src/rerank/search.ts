@@ -4,7 +4,7 @@
  * the reranker's score and where they were before.
  */
 import { ElanusError } from '@elanus/core';
-import { invalidParam } from '../dense/util.js';
+import { checkOptionsObject, invalidParam } from '../common/checks.js';
 import type { RerankFunction, RerankProgress } from './types.js';
 
 export interface RerankSearchOptions {
@@ -48,7 +48,7 @@ export async function rerankSearchResults<H extends { score: number }>(
   if (typeof rf !== 'function') throw invalidParam('rf', 'a rerank function', rf);
   if (typeof query !== 'string') throw invalidParam('query', 'a string', query);
   if (!Array.isArray(hits)) throw invalidParam('hits', 'an array of search hits', hits);
-  if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+  checkOptionsObject(options);
   const { text_field, top_k, candidates = hits.length, signal, onProgress } = options;
   if (typeof text_field !== 'string' || text_field === '')
     throw invalidParam('text_field', 'a field name', text_field);

@@ -1,8 +1,24 @@
+/** The device and dtype choice every local model makes the same way (sentence embedders, SPLADE, BGE-M3, rerankers). */
 import { ElanusError } from '@elanus/core';
+import { checkOneOf } from '../common/checks.js';
 import { isBrowserLike } from '../env.js';
-import type { EmbeddingDevice } from './types.js';
+import type { EmbeddingDevice, EmbeddingDType, ResolvedDevice } from './types.js';
 
-export type ResolvedDevice = 'webgpu' | 'wasm' | 'cpu';
+const DEVICES: readonly EmbeddingDevice[] = ['webgpu', 'wasm', 'cpu', 'auto'];
+const DTYPES: readonly EmbeddingDType[] = ['fp32', 'fp16', 'q8'];
+
+export function checkDevice(device: unknown): void {
+  checkOneOf('device', device, DEVICES);
+}
+
+export function checkDtype(dtype: unknown): void {
+  if (dtype !== undefined) checkOneOf('dtype', dtype, DTYPES);
+}
+
+/** q8 on WASM as transformers.js does: a quarter of the fp32 download, and the integer kernels are fast there. */
+export function chooseDtype(device: ResolvedDevice, requested: EmbeddingDType | undefined): EmbeddingDType {
+  return requested ?? (device === 'wasm' ? 'q8' : 'fp32');
+}
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;

@@ -16,23 +16,28 @@
  *    token included), each L2-normalised (`normalize_embeddings`).
  */
 import { ElanusError, type SparseVector } from '@elanus/core';
+import { throwIfAborted } from '../common/abort.js';
 import {
-  checkDevice,
-  checkDtype,
-  disposeAll,
-  encodeSingles,
-  isPositiveInt,
-  type LoadedModel,
-  ModelHandle,
-  outputOf,
-  padId,
-  planBatches,
-  runModel,
-  type TensorLike,
-  toTensors,
-} from '../rerank/model-runtime.js';
-import type { EmbeddingDevice, EmbeddingDType, EncodeOptions } from './types.js';
-import { checkTexts, invalidParam, raceAbort, throwIfAborted } from './util.js';
+  checkBoolean,
+  checkIntAtLeast,
+  checkModelName,
+  checkOptionsObject,
+  checkPositiveInt,
+  checkTexts,
+  invalidParam,
+} from '../common/checks.js';
+import { checkDevice, checkDtype } from '../runtime/device.js';
+import { ModelHandle } from '../runtime/model-handle.js';
+import { outputOf, runRowBatches } from '../runtime/run.js';
+import { encodeSingles } from '../runtime/tokenize.js';
+import type {
+  EmbeddingDevice,
+  EmbeddingDType,
+  EncodeOptions,
+  LoadedModel,
+  ModelOutputs,
+  RuntimeInfo,
+} from '../runtime/types.js';
 
 export interface BGEM3Options {
   /** Hub id, or folder name under `env.localModelPath`. Default `BAAI/bge-m3`. */
@@ -86,7 +91,7 @@ export class BGEM3EmbeddingFunction {
   private knownDim: BGEM3Dim | undefined;
 
   constructor(options: BGEM3Options = {}) {
-    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    checkOptionsObject(options);
     const {
       model_name = 'BAAI/bge-m3',
       batch_size = 16,
@@ -98,17 +103,15 @@ export class BGEM3EmbeddingFunction {
       device = 'auto',
       dtype,
     } = options;
-    if (typeof model_name !== 'string' || model_name.trim() === '') {
-      throw invalidParam('model_name', 'a non-empty string', model_name);
-    }
-    if (!isPositiveInt(batch_size)) throw invalidParam('batch_size', 'a positive integer', batch_size);
+    checkModelName(model_name);
+    checkPositiveInt('batch_size', batch_size);
     for (const [name, v] of Object.entries({
       normalize_embeddings,
       return_dense,
       return_sparse,
       return_colbert_vecs,
     })) {
-      if (typeof v !== 'boolean') throw invalidParam(name, 'a boolean', v);
+      checkBoolean(name, v);
     }
     if (!return_dense && !return_sparse && !return_colbert_vecs) {
       throw invalidParam(
@@ -117,8 +120,9 @@ export class BGEM3EmbeddingFunction {
         false,
       );
     }
-    if (!(isPositiveInt(max_length) && max_length >= 3))
-      throw invalidParam('max_length', 'an integer of at least 3', max_length);
+    checkIntAtLeast('max_length', max_length, 3);
+    checkDevice(device);
+    checkDtype(dtype);
     this.model_name = model_name;
     this.batch_size = batch_size;
     this.normalize_embeddings = normalize_embeddings;
@@ -126,8 +130,8 @@ export class BGEM3EmbeddingFunction {
     this.return_sparse = return_sparse;
     this.return_colbert_vecs = return_colbert_vecs;
     this.max_length = max_length;
-    this.device = checkDevice(device);
-    this.handle = new ModelHandle(model_name, 'base', this.device, checkDtype(dtype), 'BGE-M3 model');
+    this.device = device;
+    this.handle = new ModelHandle(model_name, 'base', device, dtype, 'BGE-M3 model');
     this.knownDim = KNOWN_DIMS[model_name];
   }
 
@@ -143,9 +147,8 @@ export class BGEM3EmbeddingFunction {
     return { ...this.knownDim };
   }
 
-  get runtime(): { device: 'webgpu' | 'wasm' | 'cpu'; dtype: EmbeddingDType } | undefined {
-    const m = this.handle.current;
-    return m ? { device: m.device, dtype: m.dtype } : undefined;
+  get runtime(): RuntimeInfo | undefined {
+    return this.handle.runtime;
   }
 
   async load(options: EncodeOptions = {}): Promise<this> {
@@ -202,32 +205,15 @@ export class BGEM3EmbeddingFunction {
     const dense = this.return_dense ? new Array<Float32Array>(n) : undefined;
     const sparse = this.return_sparse ? new Array<SparseVector>(n) : undefined;
     const colbert = this.return_colbert_vecs ? new Array<Float32Array[]>(n) : undefined;
-    let done = 0;
-    for (const batch of planBatches(rows, this.batch_size)) {
-      throwIfAborted(signal, what);
-      const outputs = await raceAbort(
-        runModel(
-          m,
-          toTensors(
-            m,
-            batch.map((i) => rows[i]!),
-            padId(m),
-          ),
-          this.model_name,
-        ),
-        signal,
-        what,
-      );
+    const loop = { model: this.model_name, what, signal, onProgress, batchSize: this.batch_size };
+    await runRowBatches(m, rows, loop, (batch, outputs) => {
       batch.forEach((textIndex, r) => {
         const ids = rows[textIndex]!.ids;
         if (dense) dense[textIndex] = this.denseRow(outputs, r);
         if (sparse) sparse[textIndex] = this.sparseRow(outputs, r, ids, m.specialIds);
         if (colbert) colbert[textIndex] = this.colbertRow(outputs, r, ids.length);
       });
-      disposeAll(outputs);
-      done += batch.length;
-      onProgress?.({ stage: 'encode', model: this.model_name, done, total: n, progress: done / n });
-    }
+    });
     const result: BGEM3Embeddings = {};
     if (dense) result.dense = dense;
     if (sparse) result.sparse = sparse;
@@ -235,7 +221,7 @@ export class BGEM3EmbeddingFunction {
     return result;
   }
 
-  private denseRow(outputs: Record<string, TensorLike | undefined>, r: number): Float32Array {
+  private denseRow(outputs: ModelOutputs, r: number): Float32Array {
     let v: Float32Array;
     if (outputs.dense_vecs?.dims.length === 2) {
       const o = outputOf(outputs, ['dense_vecs'], 2, this.model_name);
@@ -250,12 +236,7 @@ export class BGEM3EmbeddingFunction {
     return this.normalize_embeddings ? l2normalize(v) : v;
   }
 
-  private sparseRow(
-    outputs: Record<string, TensorLike | undefined>,
-    r: number,
-    ids: number[],
-    special: Set<number>,
-  ): SparseVector {
+  private sparseRow(outputs: ModelOutputs, r: number, ids: number[], special: Set<number>): SparseVector {
     const o = outputOf(
       outputs,
       ['sparse_logits', 'sparse_vecs'],
@@ -276,11 +257,7 @@ export class BGEM3EmbeddingFunction {
     return { indices, values };
   }
 
-  private colbertRow(
-    outputs: Record<string, TensorLike | undefined>,
-    r: number,
-    length: number,
-  ): Float32Array[] {
+  private colbertRow(outputs: ModelOutputs, r: number, length: number): Float32Array[] {
     const o = outputOf(
       outputs,
       ['colbert_logits', 'colbert_vecs'],

@@ -8,21 +8,20 @@
  * The two agree for a text alone or in a batch of equal-length texts.
  */
 import { ElanusError, type SparseVector } from '@elanus/core';
+import { throwIfAborted } from '../common/abort.js';
 import {
-  checkDevice,
-  checkDtype,
-  disposeAll,
-  encodeSingles,
-  isPositiveInt,
-  ModelHandle,
-  outputOf,
-  padId,
-  planBatches,
-  runModel,
-  toTensors,
-} from '../rerank/model-runtime.js';
-import type { EmbeddingDevice, EmbeddingDType, EncodeOptions } from './types.js';
-import { checkTexts, invalidParam, raceAbort, throwIfAborted } from './util.js';
+  checkIntAtLeast,
+  checkModelName,
+  checkOptionsObject,
+  checkPositiveInt,
+  checkString,
+  checkTexts,
+} from '../common/checks.js';
+import { checkDevice, checkDtype } from '../runtime/device.js';
+import { ModelHandle } from '../runtime/model-handle.js';
+import { outputOf, runRowBatches } from '../runtime/run.js';
+import { encodeSingles } from '../runtime/tokenize.js';
+import type { EmbeddingDevice, EmbeddingDType, EncodeOptions, RuntimeInfo } from '../runtime/types.js';
 
 export interface SpladeOptions {
   /** Hub id, or folder name under `env.localModelPath`. Default `naver/splade-cocondenser-ensembledistil`. */
@@ -70,7 +69,7 @@ export class SpladeEmbeddingFunction {
   private knownDim: number | undefined;
 
   constructor(options: SpladeOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw invalidParam('options', 'an object', options);
+    checkOptionsObject(options);
     const {
       model_name = 'naver/splade-cocondenser-ensembledistil',
       batch_size = 32,
@@ -82,32 +81,24 @@ export class SpladeEmbeddingFunction {
       dtype,
       max_length,
     } = options;
-    if (typeof model_name !== 'string' || model_name.trim() === '') {
-      throw invalidParam('model_name', 'a non-empty string', model_name);
-    }
-    if (!isPositiveInt(batch_size)) throw invalidParam('batch_size', 'a positive integer', batch_size);
-    if (typeof query_instruction !== 'string')
-      throw invalidParam('query_instruction', 'a string', query_instruction);
-    if (typeof doc_instruction !== 'string')
-      throw invalidParam('doc_instruction', 'a string', doc_instruction);
-    if (k_tokens_query !== undefined && !isPositiveInt(k_tokens_query)) {
-      throw invalidParam('k_tokens_query', 'a positive integer', k_tokens_query);
-    }
-    if (k_tokens_document !== undefined && !isPositiveInt(k_tokens_document)) {
-      throw invalidParam('k_tokens_document', 'a positive integer', k_tokens_document);
-    }
-    if (max_length !== undefined && !(isPositiveInt(max_length) && max_length >= 3)) {
-      throw invalidParam('max_length', 'an integer of at least 3', max_length);
-    }
+    checkModelName(model_name);
+    checkPositiveInt('batch_size', batch_size);
+    checkString('query_instruction', query_instruction);
+    checkString('doc_instruction', doc_instruction);
+    if (k_tokens_query !== undefined) checkPositiveInt('k_tokens_query', k_tokens_query);
+    if (k_tokens_document !== undefined) checkPositiveInt('k_tokens_document', k_tokens_document);
+    if (max_length !== undefined) checkIntAtLeast('max_length', max_length, 3);
+    checkDevice(device);
+    checkDtype(dtype);
     this.model_name = model_name;
     this.batch_size = batch_size;
     this.query_instruction = query_instruction;
     this.doc_instruction = doc_instruction;
     this.k_tokens_query = k_tokens_query;
     this.k_tokens_document = k_tokens_document;
-    this.device = checkDevice(device);
+    this.device = device;
     this.maxLengthOption = max_length;
-    this.handle = new ModelHandle(model_name, 'masked-lm', this.device, checkDtype(dtype), 'SPLADE model');
+    this.handle = new ModelHandle(model_name, 'masked-lm', device, dtype, 'SPLADE model');
     this.knownDim = KNOWN_DIMS[model_name];
   }
 
@@ -124,9 +115,8 @@ export class SpladeEmbeddingFunction {
   }
 
   /** The device and dtype in use, once loaded. */
-  get runtime(): { device: 'webgpu' | 'wasm' | 'cpu'; dtype: EmbeddingDType } | undefined {
-    const m = this.handle.current;
-    return m ? { device: m.device, dtype: m.dtype } : undefined;
+  get runtime(): RuntimeInfo | undefined {
+    return this.handle.runtime;
   }
 
   async load(options: EncodeOptions = {}): Promise<this> {
@@ -180,38 +170,23 @@ export class SpladeEmbeddingFunction {
     const maxLength = Math.min(this.maxLengthOption ?? Infinity, m.maxLength);
     const rows = encodeSingles(m, texts, maxLength);
     const out = new Array<SparseVector>(texts.length);
-    let done = 0;
-    for (const batch of planBatches(rows, this.batch_size, vocab, MAX_LOGITS)) {
-      throwIfAborted(signal, what);
-      const outputs = await raceAbort(
-        runModel(
-          m,
-          toTensors(
-            m,
-            batch.map((i) => rows[i]!),
-            padId(m),
-          ),
-          this.model_name,
-        ),
-        signal,
-        what,
-      );
+    const loop = {
+      model: this.model_name,
+      what,
+      signal,
+      onProgress,
+      batchSize: this.batch_size,
+      perToken: vocab,
+      maxElements: MAX_LOGITS,
+    };
+    await runRowBatches(m, rows, loop, (batch, outputs) => {
       const logits = outputOf(outputs, ['logits'], 3, this.model_name, ' (a masked-LM head)');
       const [, seq = 0, v = 0] = logits.dims;
       this.knownDim = v;
       batch.forEach((textIndex, r) => {
         out[textIndex] = poolRow(logits.data, r, seq, v, rows[textIndex]!.ids.length, kTokens);
       });
-      disposeAll(outputs);
-      done += batch.length;
-      onProgress?.({
-        stage: 'encode',
-        model: this.model_name,
-        done,
-        total: texts.length,
-        progress: done / texts.length,
-      });
-    }
+    });
     return out;
   }
 }

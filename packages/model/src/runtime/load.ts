@@ -1,0 +1,110 @@
+/**
+ * Opening a transformers.js model the same way for every local model: the device and dtype choice, the
+ * `env` settings (local paths, remote host, WASM files), the IndexedDB model cache, download/load
+ * progress, quiet onnxruntime sessions, and one error for a failed load.
+ */
+import { ElanusError } from '@elanus/core';
+// The cache module is small; idb-keyval itself is imported only when the cache is first used.
+import { indexedDBModelCache, trackModel } from '../cache/idb-model-cache.js';
+import { applyEnv, type TransformersEnvLike, wantsIndexedDBCache } from '../env.js';
+import { chooseDtype, resolveDevice } from './device.js';
+import type {
+  EmbeddingDevice,
+  EmbeddingDType,
+  EmbeddingProgress,
+  ResolvedDevice,
+  TransformersLike,
+} from './types.js';
+
+export interface LoadRequest {
+  model: string;
+  device: EmbeddingDevice;
+  /** `undefined`: chosen by device (`chooseDtype`). */
+  dtype: EmbeddingDType | undefined;
+  /** What the model is for, in messages: "embedding model", "SPLADE model"... */
+  role: string;
+  emit: (e: EmbeddingProgress) => void;
+}
+
+/** transformers.js' progress records (utils/core.js ProgressInfo). */
+interface TransformersProgress {
+  status: string;
+  file?: string;
+  loaded?: number;
+  total?: number;
+}
+
+/** What `open` gets to load its files with. */
+export interface OpenContext {
+  tf: TransformersLike;
+  device: ResolvedDevice;
+  dtype: EmbeddingDType;
+  /** Options for a tokenizer's `from_pretrained`. */
+  tokenizerOptions: { progress_callback: (p: TransformersProgress) => void };
+  /** Options for a model's `from_pretrained` or a pipeline. */
+  modelOptions: Record<string, unknown>;
+}
+
+/**
+ * Resolves the device, configures transformers.js, then runs `open` to fetch the files, with progress
+ * reported through `req.emit`. Emits the `start` event; the caller emits `ready` once what it derives
+ * from the model is set up.
+ */
+export async function openModel<T>(
+  req: LoadRequest,
+  open: (ctx: OpenContext) => Promise<T>,
+): Promise<{ value: T; tf: TransformersLike; device: ResolvedDevice; dtype: EmbeddingDType }> {
+  const { model, emit } = req;
+  const device = await resolveDevice(req.device);
+  const dtype = chooseDtype(device, req.dtype);
+  emit({ stage: 'load', model, status: 'start', device, dtype });
+
+  const tf = (await import('@huggingface/transformers')) as unknown as TransformersLike;
+  const cache = wantsIndexedDBCache() ? indexedDBModelCache() : undefined;
+  const untrack = cache ? trackModel(model) : () => {};
+  applyEnv(tf.env as TransformersEnvLike, cache);
+
+  const progress_callback = (p: TransformersProgress): void => {
+    if (p.status === 'initiate' && p.file !== undefined) {
+      emit({ stage: 'load', model, status: 'file', file: p.file, device, dtype });
+    } else if (p.status === 'progress' && p.file !== undefined) {
+      const loaded = p.loaded ?? 0;
+      const total = p.total ?? 0;
+      emit({
+        stage: 'download',
+        model,
+        file: p.file,
+        loaded,
+        total,
+        progress: total > 0 ? Math.min(1, loaded / total) : 0,
+      });
+    }
+  };
+
+  try {
+    const value = await open({
+      tf,
+      device,
+      dtype,
+      tokenizerOptions: { progress_callback },
+      modelOptions: {
+        device,
+        dtype,
+        progress_callback,
+        // Errors only: onnxruntime warns on every WebGPU session that shape ops stay on the CPU (by design).
+        session_options: { logSeverityLevel: 3 },
+      },
+    });
+    return { value, tf, device, dtype };
+  } catch (e) {
+    throw new ElanusError(
+      'Unavailable',
+      `could not load ${req.role} ${JSON.stringify(model)} (device ${device}, dtype ${dtype}): ${
+        e instanceof Error ? e.message : String(e)
+      }`,
+      { model, device, dtype },
+    );
+  } finally {
+    untrack();
+  }
+}
