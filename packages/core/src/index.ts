@@ -6,6 +6,7 @@
  */
 
 export { LocalClient } from './client/local-client.js';
+export { METHOD_NAMES, METHODS, type MethodName, type MethodSpec } from './client/method-table.js';
 export { type ClientConfig, MilvusClient, registerTransport } from './client/milvus-client.js';
 export {
   ELANUS_VERSION,
