@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM build script without types
 import { buildWasm, renderModule } from '../scripts/build-wasm.mjs';
+import { seededRandom } from '../src/indexes/kmeans.js';
 import {
   createKernels,
   JsKernels,
@@ -13,16 +14,8 @@ import {
 } from '../src/kernels/index.js';
 import type { DenseMetric } from '../src/kernels/types.js';
 
-/** Seeded uniform generator (mulberry-style mixing), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform generator, so failures reproduce. */
+const rng = seededRandom;
 
 function randomRows(n: number, dim: number, seed: number, positive = false): Float32Array {
   const r = rng(seed);
