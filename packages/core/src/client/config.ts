@@ -22,6 +22,12 @@ export interface ClientConfig {
   device?: ComputeDevice;
   /** Fewest query vectors per search for which the GPU is used (default 2). */
   gpuMinBatch?: number;
+  /**
+   * Threads for FLAT scans (`memory://`, `idb://`): `auto` (default) = every core, 1 = the engine's thread
+   * only. Several need a cross-origin isolated page (SharedArrayBuffer); else the engine uses one, and
+   * `threads()`-style info (the worker's `info.threads`) says why.
+   */
+  threads?: 'auto' | number;
   /** Largest JSON value (and dynamic field of a row) in UTF-8 bytes (default 65536, the server's limit). */
   maxJsonBytes?: number;
   [key: string]: unknown;

@@ -48,9 +48,12 @@ export class LocalClient {
       load?: (r: unknown) => Promise<unknown> | undefined;
       run: (e: Engine, r: unknown, loaded: unknown) => unknown;
     };
+    const spec = METHODS[method];
+    // A write may grow a shared column: it waits for pool scans reading it (none: no wait, same tick).
+    const reading = spec.write ? this.engine.settled() : undefined;
+    if (reading) await reading;
     const pending = def.load?.(req);
     const loaded = pending ? await this.load(pending) : undefined;
-    const spec = METHODS[method];
     const body = () => def.run(this.engine, spec.alias ? unalias(this.engine, req) : req, loaded);
     if (!('progress' in spec)) return body();
     const list = Array.isArray(req) ? req : [req];

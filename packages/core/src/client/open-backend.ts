@@ -56,6 +56,7 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
     const engine = await createEngine({
       device: config.device ?? 'auto',
       ...(config.gpuMinBatch !== undefined ? { gpuMinBatch: config.gpuMinBatch } : {}),
+      ...(config.threads !== undefined ? { threads: config.threads } : {}),
       ...(config.maxJsonBytes !== undefined ? { maxJsonBytes: config.maxJsonBytes } : {}),
     });
     return new LocalClient(engine);

@@ -28,11 +28,12 @@ export interface BatchSearchStats {
 }
 
 /**
- * Exact top-k of many queries at once on another device (WebGPU). `search` methods ask it for FLAT
+ * Exact top-k of many queries at once on another device (WebGPU, or a pool of worker threads). `search` methods ask it for FLAT
  * searches with at least `minBatch` query vectors; it answers `null` when it cannot, and the kernels answer.
  */
 export interface BatchSearcher {
-  readonly device: 'webgpu';
+  /** WebGPU, or the scan pool's worker threads (kernels/pool). */
+  readonly device: 'webgpu' | 'threads';
   /** Fewest query vectors per search worth handing over. */
   readonly minBatch: number;
   /** Least work (query vectors x rows x dim multiply-adds) worth handing over: a GPU call has a fixed cost. */

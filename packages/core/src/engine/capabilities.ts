@@ -21,7 +21,7 @@ export interface Capabilities {
   /** `new Worker(url, { type: 'module' })` exists here. */
   readonly workers: boolean;
   readonly indexedDB: boolean;
-  /** `navigator.hardwareConcurrency` (1 when unknown). */
+  /** `navigator.hardwareConcurrency` (Node: `os.availableParallelism()`; 1 when unknown). */
   readonly hardwareConcurrency: number;
   /** The explicit `device` values this realm supports, best first ('auto' is always accepted too). */
   readonly devices: readonly Exclude<ComputeDevice, 'auto'>[];
@@ -68,6 +68,20 @@ function sharedMemory(): boolean {
   }
 }
 
+/** Cores of a Node process (Node 20 has no `navigator.hardwareConcurrency`); undefined elsewhere. */
+async function nodeCores(): Promise<number | undefined> {
+  if (!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node)
+    return undefined;
+  try {
+    // A computed specifier keeps browser bundlers from resolving a Node built-in.
+    const spec = 'node:os';
+    const os = (await import(/* @vite-ignore */ spec)) as typeof import('node:os');
+    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  } catch {
+    return undefined;
+  }
+}
+
 let detected: Promise<Capabilities> | undefined;
 
 /**
@@ -103,7 +117,7 @@ async function detect(): Promise<Capabilities> {
     crossOriginIsolated: g.crossOriginIsolated ?? typeof SharedArrayBuffer === 'function',
     workers: typeof g.Worker === 'function',
     indexedDB: g.indexedDB !== undefined,
-    hardwareConcurrency: g.navigator?.hardwareConcurrency ?? 1,
+    hardwareConcurrency: g.navigator?.hardwareConcurrency ?? (await nodeCores()) ?? 1,
     devices: Object.freeze(devices),
   });
 }

@@ -1,12 +1,14 @@
 import type { IndexDef, IndexFactory } from '../collection/collection.js';
 import type { SparseColumn } from '../collection/columns.js';
+import { elanusError } from '../errors/index.js';
 import { textEncoderFor } from '../functions/text-support.js';
 import { createIndex, deserializeIndex, fieldKindOf } from '../indexes/factory.js';
 import type { DenseVectorColumn } from '../indexes/types.js';
-import { createKernels, type Kernels } from '../kernels/index.js';
+import { createKernels, type Kernels, sharedKernelsModule } from '../kernels/index.js';
+import { poolSpawner, ScanPool } from '../kernels/pool/scan-pool.js';
 import type { FieldSchema } from '../schema/types.js';
 import type { BatchSearcher } from './batch-search.js';
-import { type ComputeDevice, capabilities, resolveDevice } from './capabilities.js';
+import { type Capabilities, type ComputeDevice, capabilities, resolveDevice } from './capabilities.js';
 import { Engine } from './engine.js';
 
 export type { ComputeDevice };
@@ -16,6 +18,11 @@ export interface EngineConfig {
   device?: ComputeDevice;
   /** Fewest query vectors per search for which the GPU is used (default 2). */
   gpuMinBatch?: number;
+  /**
+   * Threads for FLAT scans: `auto` (default) = every core (`hardwareConcurrency`), 1 = the engine's own
+   * thread. More than one needs shared memory (a cross-origin isolated page) and WASM SIMD kernels.
+   */
+  threads?: 'auto' | number;
   /** Largest JSON value (and dynamic field of a row) in UTF-8 bytes; the server's default is 65536. */
   maxJsonBytes?: number;
 }
@@ -62,12 +69,72 @@ export function indexFactory(kernels: Kernels): IndexFactory {
   };
 }
 
+/** Most scan threads an engine takes. */
+export const MAX_THREADS = 64;
+
+/** The thread count `threads` asks for on this realm (not yet checked against shared memory). */
+export function requestedThreads(threads: unknown, caps: Capabilities): number {
+  if (threads === undefined || threads === null || threads === 'auto')
+    return Math.max(1, caps.hardwareConcurrency);
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw elanusError('threadsInvalid', { max: MAX_THREADS, got: threads }, { param: 'threads' });
+  }
+  return threads;
+}
+
+// One pool per realm and size: several engines (clients) of a page share its workers.
+const pools = new Map<number, Promise<ScanPool | string>>();
+
+/** The realm's scan pool of `size` workers, or why there is none. */
+function scanPool(size: number): Promise<ScanPool | string> {
+  let p = pools.get(size);
+  if (!p) {
+    p = (async () => {
+      const spawn = await poolSpawner();
+      if (!spawn) return 'this realm cannot start workers';
+      try {
+        return new ScanPool({ size, module: await sharedKernelsModule(), spawn });
+      } catch (e) {
+        return `the shared-memory kernels did not compile (${String(e)})`;
+      }
+    })();
+    pools.set(size, p);
+  }
+  return p;
+}
+
 export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
   const caps = await capabilities();
   // Throws IllegalArgument (listing the supported devices) for a choice this realm cannot honour.
   const device = resolveDevice(config.device ?? 'auto', caps);
+  const wanted = requestedThreads(config.threads, caps);
+  let pool: ScanPool | undefined;
+  let reason: string;
+  if (wanted === 1) reason = config.threads === 1 ? 'threads: 1' : 'one core';
+  else if (device === 'js') reason = 'the scan pool runs the WASM kernels; device is "js"';
+  else if (!caps.threads)
+    reason = caps.crossOriginIsolated
+      ? 'shared WebAssembly memory is unavailable'
+      : 'the page is not cross-origin isolated (COOP/COEP headers), so SharedArrayBuffer is unavailable';
+  else {
+    const got = await scanPool(wanted);
+    if (typeof got === 'string') reason = got;
+    else {
+      pool = got;
+      reason = `${wanted} scan workers over shared memory`;
+    }
+  }
   // WebGPU accelerates batched FLAT scans only; the per-row kernels stay on WASM SIMD (or JS).
-  const kernels = await createKernels(device === 'webgpu' ? 'auto' : device);
+  let kernels = await createKernels(
+    device === 'webgpu' ? 'auto' : device,
+    pool ? { module: await sharedKernelsModule(), slots: pool.size } : undefined,
+  );
+  if (pool && kernels.kind !== 'wasm') {
+    // `auto` without SIMD took the JS kernels: no shared columns, no pool.
+    pool = undefined;
+    reason = 'the scan pool runs the WASM kernels, and WebAssembly SIMD is unavailable';
+    kernels = await createKernels('js');
+  }
   let batchSearcher: BatchSearcher | undefined;
   if (device === 'webgpu') {
     // Lazily loaded: engines that never use the GPU never load the WebGPU module.
@@ -87,6 +154,8 @@ export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
     textEncoderFor: (field: FieldSchema) => textEncoderFor(field),
     device: batchSearcher ? 'webgpu' : kernels.kind,
     ...(batchSearcher ? { batchSearcher } : {}),
+    ...(pool ? { scanPool: pool } : {}),
+    threads: { count: pool ? pool.size : 1, reason },
     ...(config.maxJsonBytes !== undefined ? { limits: { maxJsonBytes: config.maxJsonBytes } } : {}),
   });
 }

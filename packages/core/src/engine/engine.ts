@@ -33,6 +33,10 @@ export interface EngineOptions {
   device?: 'webgpu' | 'wasm' | 'js';
   /** Batched FLAT searches on another device (WebGPU); search methods use it when present. */
   batchSearcher?: BatchSearcher;
+  /** FLAT scans split across worker threads over shared memory; used for what the GPU does not take. */
+  scanPool?: BatchSearcher;
+  /** Threads the engine scans with (1 = its own only) and why, as `createEngine` settled it. */
+  threads?: { count: number; reason: string };
   /** Input limits every collection applies (JSON size). */
   limits?: ConvertLimits;
 }
@@ -46,7 +50,27 @@ export class Engine {
   private seq = 0;
   private readonly listeners = new Set<(op: WriteOp, seq: number) => void>();
 
+  /** Searches running on other threads over the engine's memory: writes wait for them (see `settled`). */
+  private readonly offThread = new Set<Promise<unknown>>();
+
   constructor(readonly options: EngineOptions) {}
+
+  /** Registers a search that reads column memory from other threads until `p` settles. */
+  trackOffThread<T>(p: Promise<T>): Promise<T> {
+    this.offThread.add(p);
+    const done = () => this.offThread.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /**
+   * Resolves once no search reads the engine's memory from another thread, or undefined at once when
+   * none does: a write (which may grow and move a shared column) must not run under a pool scan.
+   */
+  settled(): Promise<void> | undefined {
+    if (this.offThread.size === 0) return undefined;
+    return Promise.allSettled([...this.offThread]).then(() => this.settled());
+  }
 
   /** Observe applied writes (persistence, sync). Returns an unsubscribe function. */
   onWrite(fn: (op: WriteOp, seq: number) => void): () => void {

@@ -638,6 +638,11 @@ export const MESSAGES = {
     text: (p: P<'device' | 'why' | 'supported'>) =>
       `invalid parameter device: ${JSON.stringify(p.device)} is not supported (${p.why}); supported: ${p.supported}`,
   },
+  threadsInvalid: {
+    code: 'IllegalArgument',
+    text: (p: P<'max' | 'got'>) =>
+      `invalid parameter threads: expected "auto" or an integer from 1 to ${p.max}, got ${JSON.stringify(p.got)}`,
+  },
   kernelDeviceUnknown: {
     code: 'IllegalArgument',
     text: (p: P<'got'>) =>

@@ -1,6 +1,10 @@
 import { elanusError } from '../errors/index.js';
 import { JsKernels } from './js-kernels.js';
-import { KERNELS_WASM_BASE64, SIMD_PROBE_BASE64 } from './kernels-wasm.generated.js';
+import {
+  KERNELS_SHARED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+  SIMD_PROBE_BASE64,
+} from './kernels-wasm.generated.js';
 import type { Kernels } from './types.js';
 import { WasmKernels } from './wasm-kernels.js';
 
@@ -40,12 +44,26 @@ export function simdSupported(): boolean {
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
+let compiledShared: Promise<WebAssembly.Module> | undefined;
+
+/** The kernels assembled against a shared memory import (the scan pool's), compiled once. */
+export function sharedKernelsModule(): Promise<WebAssembly.Module> {
+  compiledShared ??= WebAssembly.compile(decodeBase64(KERNELS_SHARED_WASM_BASE64));
+  compiledShared.catch(() => {
+    compiledShared = undefined;
+  });
+  return compiledShared;
+}
 
 /**
  * Picks the kernels once, for the engine's lifetime: 'wasm' requires SIMD (throws `Unavailable`
  * without it), 'js' is the plain TypeScript fallback, 'auto' (default) takes wasm where it works.
+ * With `shared`, WASM columns live in shared memory so the scan pool's workers read them in place.
  */
-export async function createKernels(device: KernelDevice = 'auto'): Promise<Kernels> {
+export async function createKernels(
+  device: KernelDevice = 'auto',
+  shared?: { module: WebAssembly.Module; slots: number },
+): Promise<Kernels> {
   if (device === 'js') return new JsKernels();
   if (device !== 'wasm' && device !== 'auto') {
     throw elanusError('kernelDeviceUnknown', { got: device }, { param: 'device' });
@@ -56,7 +74,8 @@ export async function createKernels(device: KernelDevice = 'auto'): Promise<Kern
   }
   try {
     compiled ??= WebAssembly.compile(kernelsWasmBytes());
-    return new WasmKernels(await compiled);
+    // `shared`: every column is made over shared memory, with a scratch slot per scan-pool worker.
+    return new WasmKernels(await compiled, shared);
   } catch (e) {
     compiled = undefined;
     if (device === 'auto') return new JsKernels();

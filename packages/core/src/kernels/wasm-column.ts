@@ -48,10 +48,26 @@ export interface KernelExports {
 
 const align16 = (n: number): number => (n + 15) & ~15;
 
+/** Scratch of one scan-pool worker inside a shared column: its query, row ids and scores. */
+export interface ScanSlot {
+  queryOff: number;
+  idsOff: number;
+  outOff: number;
+}
+
+/** A column over shared memory (SharedArrayBuffer) that `slots` pool workers scan at once. */
+export interface SharedColumnOptions {
+  /** The kernels assembled against a shared memory import. */
+  module: WebAssembly.Module;
+  /** Workers that may scan concurrently: each gets its own scratch slot. */
+  slots: number;
+}
+
 /**
  * A dense column whose arena is a region of its own WebAssembly memory, so the SIMD kernels scan it
  * in place. Layout: [query | row-id scratch | score scratch | vectors (cap rows) | inverse norms (cap)].
  * Growing moves the norms up and replaces `memory.buffer`: every view is re-derived after a grow.
+ * A shared column (scan pool) puts one scratch slot per pool worker between the scratch and the vectors.
  */
 export class WasmVectorColumn implements KernelColumn {
   readonly dim: number;
@@ -70,20 +86,40 @@ export class WasmVectorColumn implements KernelColumn {
   f32!: Float32Array;
   i32!: Int32Array;
   private dataView: Float32Array | null = null;
+  /** Pool workers' scratch (empty for a private column). */
+  readonly slots: readonly ScanSlot[];
+  /** Whether the memory is shared (a SharedArrayBuffer the scan pool's workers read in place). */
+  readonly shared: boolean;
 
-  constructor(dim: number, module: WebAssembly.Module, capacity = 64) {
+  constructor(dim: number, module: WebAssembly.Module, capacity = 64, shared?: SharedColumnOptions) {
     if (!Number.isInteger(dim) || dim <= 0) {
       throw elanusError('invalidDim', { got: dim });
     }
     this.dim = dim;
+    const scratch = align16(dim * 4) + WASM_BATCH * 8;
     this.idsOff = align16(dim * 4);
     this.outOff = this.idsOff + WASM_BATCH * 4;
-    this.vecOff = this.outOff + WASM_BATCH * 4;
+    const slots: ScanSlot[] = [];
+    for (let i = 0; i < (shared?.slots ?? 0); i++) {
+      const q = scratch * (i + 1);
+      slots.push({
+        queryOff: q,
+        idsOff: q + align16(dim * 4),
+        outOff: q + align16(dim * 4) + WASM_BATCH * 4,
+      });
+    }
+    this.slots = slots;
+    this.shared = shared !== undefined;
+    this.vecOff = scratch * (slots.length + 1);
     this.cap = Math.max(1, capacity);
     this.normsOff = align16(this.vecOff + this.cap * dim * 4);
     const bytes = this.normsOff + this.cap * 4;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE), maximum: MAX_PAGES });
-    const inst = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.memory = new WebAssembly.Memory({
+      initial: Math.ceil(bytes / PAGE),
+      maximum: MAX_PAGES,
+      ...(shared ? { shared: true } : {}),
+    });
+    const inst = new WebAssembly.Instance(shared?.module ?? module, { env: { memory: this.memory } });
     this.exports = inst.exports as unknown as KernelExports;
     this.refresh();
   }

@@ -8,7 +8,7 @@ import {
   ScanHelpers,
   type VectorScanner,
 } from './types.js';
-import { type KernelExports, WASM_BATCH, WasmVectorColumn } from './wasm-column.js';
+import { type KernelExports, type SharedColumnOptions, WASM_BATCH, WasmVectorColumn } from './wasm-column.js';
 
 /** Scanner over a WasmVectorColumn: every distance runs in the SIMD module, on the arena in place. */
 export class WasmScanner implements VectorScanner {
@@ -133,10 +133,13 @@ export class WasmKernels extends ScanHelpers implements Kernels {
   private readonly module: WebAssembly.Module;
   /** Scratch column for dot/l2sq on plain arrays. */
   private scratch: WasmVectorColumn | null = null;
+  /** Set when a scan pool reads the columns: they are then made over shared memory. */
+  readonly shared: SharedColumnOptions | undefined;
 
-  constructor(module: WebAssembly.Module) {
+  constructor(module: WebAssembly.Module, shared?: SharedColumnOptions) {
     super();
     this.module = module;
+    this.shared = shared;
   }
 
   private pairOp(a: ArrayLike<number>, b: ArrayLike<number>, l2: boolean): number {
@@ -164,7 +167,7 @@ export class WasmKernels extends ScanHelpers implements Kernels {
   }
 
   createColumn(dim: number): WasmVectorColumn {
-    return new WasmVectorColumn(dim, this.module);
+    return new WasmVectorColumn(dim, this.module, undefined, this.shared);
   }
 
   scanner(column: DenseVectorColumn, metric: DenseMetric): VectorScanner {

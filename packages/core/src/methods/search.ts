@@ -294,25 +294,29 @@ export function search(engine: Engine, req: SearchReq): SearchResults {
 
 /**
  * `search`, handing FLAT searches with several query vectors to the engine's batch searcher (WebGPU)
- * when it has one. Falls back to the kernels when the searcher declines or the collection was compacted
- * while the device ran.
+ * when it has one, and large FLAT scans the GPU does not take to the scan pool (worker threads). Falls
+ * back to the kernels when the searcher declines or the collection was compacted while the device ran.
  */
 export async function searchAsync(engine: Engine, req: SearchReq): Promise<SearchResults> {
   const p = planSearch(engine, req);
-  const gpu = engine.options.batchSearcher;
-  const batch =
-    gpu &&
-    batchSearchRequest(gpu, {
-      collection: p.c,
-      field: p.f,
-      queries: p.queries,
-      params: p.params,
-      grouped: p.group !== undefined,
-      k: p.limit + p.offset,
-      allow: p.allow,
-    });
-  if (!gpu || !batch) return finishSearch(p);
-  const tops = await gpu.search(batch);
+  const route = {
+    collection: p.c,
+    field: p.f,
+    queries: p.queries,
+    params: p.params,
+    grouped: p.group !== undefined,
+    k: p.limit + p.offset,
+    allow: p.allow,
+  };
+  const { batchSearcher: gpu, scanPool: pool } = engine.options;
+  let searcher = gpu;
+  let batch = gpu && batchSearchRequest(gpu, route);
+  if (!batch && pool) {
+    searcher = pool;
+    batch = batchSearchRequest(pool, route);
+  }
+  if (!searcher || !batch) return finishSearch(p);
+  const tops = await engine.trackOffThread(searcher.search(batch));
   // Row numbers changed under the device (compaction, or the collection was replaced): run it again here.
   if (p.c.epoch !== batch.version || engine.get(p.c.name) !== p.c) return search(engine, req);
   return tops ? finishSearch(p, tops) : finishSearch(p);

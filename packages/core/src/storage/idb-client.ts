@@ -49,6 +49,8 @@ export async function openIdbClient(config: IdbClientConfig): Promise<IdbClient>
     createEngine: () =>
       createEngine({
         device: config.device ?? 'auto',
+        ...(config.gpuMinBatch !== undefined ? { gpuMinBatch: config.gpuMinBatch } : {}),
+        ...(config.threads !== undefined ? { threads: config.threads } : {}),
         ...(config.maxJsonBytes !== undefined ? { maxJsonBytes: config.maxJsonBytes } : {}),
       }),
     ...(config.coordination ? { coordination: config.coordination } : {}),

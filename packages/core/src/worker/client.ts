@@ -320,6 +320,11 @@ export class WorkerClient {
     return this.call((api) => api.gpuStats());
   }
 
+  /** Counters of the engine's scan pool (worker threads), when it has one. */
+  async poolStats(): Promise<BatchSearchStats | null> {
+    return this.call((api) => api.poolStats());
+  }
+
   private plainCall(method: PlainMethod, req: unknown): Promise<unknown> {
     return this.call((api) => api.call(method, plain(req)));
   }

@@ -48,6 +48,8 @@ export interface WorkerInfo {
   device: string | null;
   /** The worker realm's capabilities (WebGPU in a worker can differ from the page). */
   capabilities: Capabilities;
+  /** Threads the engine scans with and why (`threads` config, shared memory, cores). */
+  threads: { count: number; reason: string } | null;
 }
 
 interface SchemaInfo {
@@ -103,7 +105,11 @@ export class EngineHost {
     this.backend ??= this.openBackend(inWorker);
     const b = await this.backend;
     const engine = (b as { engine?: Engine }).engine;
-    return { device: engine?.options.device ?? null, capabilities: await capabilities() };
+    return {
+      device: engine?.options.device ?? null,
+      capabilities: await capabilities(),
+      threads: engine?.options.threads ?? null,
+    };
   }
 
   /**
@@ -132,6 +138,13 @@ export class EngineHost {
   async gpuStats(): Promise<BatchSearchStats | null> {
     const b = await this.ready();
     const s = (b as { engine?: Engine }).engine?.options.batchSearcher?.stats;
+    return s ? { ...s } : null;
+  }
+
+  /** Counters of the engine's scan pool, when it has one. */
+  async poolStats(): Promise<BatchSearchStats | null> {
+    const b = await this.ready();
+    const s = (b as { engine?: Engine }).engine?.options.scanPool?.stats;
     return s ? { ...s } : null;
   }
 
