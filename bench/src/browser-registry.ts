@@ -6,6 +6,7 @@ type Loader = () => Promise<{ run: (ctx: Ctx) => Promise<ScenarioResult> }>;
 export const BROWSER_SCENARIOS: Record<string, Loader> = {
   bandwidth: () => import('./scenarios/bandwidth.js'),
   flat: () => import('./scenarios/flat.js'),
+  threads: () => import('./scenarios/threads.js'),
   filter: () => import('./scenarios/filter.js'),
   hnsw: () => import('./scenarios/hnsw.js'),
   bm25: () => import('./scenarios/bm25.js'),

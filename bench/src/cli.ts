@@ -223,6 +223,22 @@ async function bundle(): Promise<void> {
     // Native peers are loaded only in Node (never reached in the browser).
     external: ['node:*', 'hnswlib-node', 'usearch', 'onnxruntime-node'],
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [
+      {
+        // core's default worker is a Vite `?worker&inline` import (the library build inlines it); here the
+        // engine worker is its own entry next to bench.js, so the import becomes a Worker over that file.
+        name: 'vite-inline-worker',
+        setup(b: import('esbuild').PluginBuild) {
+          b.onResolve({ filter: /\?worker&inline$/ }, (a) => ({ path: a.path, namespace: 'inline-worker' }));
+          b.onLoad({ filter: /.*/, namespace: 'inline-worker' }, () => ({
+            contents: `export default function EngineWorker(options) {
+  return new Worker(new URL('./engine.worker.js', import.meta.url), { ...options, type: 'module' });
+}`,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
   };
   await build({
     ...common,

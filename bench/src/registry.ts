@@ -11,6 +11,7 @@ export interface ScenarioDef {
 export const SCENARIOS: ScenarioDef[] = [
   { name: 'bandwidth', runtimes: ['node', 'page', 'worker'], load: () => import('./scenarios/bandwidth.js') },
   { name: 'flat', runtimes: ['node', 'page', 'worker'], load: () => import('./scenarios/flat.js') },
+  { name: 'threads', runtimes: ['node', 'page', 'worker'], load: () => import('./scenarios/threads.js') },
   { name: 'filter', runtimes: ['node', 'page'], load: () => import('./scenarios/filter.js') },
   { name: 'hnsw', runtimes: ['node', 'page'], load: () => import('./scenarios/hnsw.js') },
   { name: 'hnsw-real', runtimes: ['node'], load: () => import('./scenarios/hnsw-real.js') },

@@ -203,3 +203,33 @@ test('a page that is not cross-origin isolated falls back to one thread and says
   expect(out.pool).toBe(false);
   expect(out.first).toEqual(['1', '500', '9000', '20000']);
 });
+
+// Browsers cap the address space reserved for WebAssembly memories (Chromium: about 120 live memories of a
+// 4 GiB maximum). Past the cap a column falls back to a plain array and the JS kernels: never an error.
+test.describe('hundreds of collections in one page', () => {
+  for (const threads of [1, 'auto'] as const) {
+    test(`threads: ${threads}`, async ({ harness }) => {
+      const out = await harness.inPage(async (elanus, threads) => {
+        const c = new elanus.MilvusClient({ uri: 'memory://', threads });
+        const made: string[] = [];
+        let error: string | null = null;
+        try {
+          for (let i = 0; i < 300; i++) {
+            const name = `c${i}`;
+            await c.createCollection({ collection_name: name, dimension: 8 });
+            await c.insert({ collection_name: name, data: [{ id: 1, vector: [1, 2, 3, 4, 5, 6, 7, i] }] });
+            made.push(name);
+          }
+        } catch (e) {
+          error = String(e);
+        }
+        if (error) return { made: made.length, error: `${error} after ${made.length}`, first: null };
+        const hits = await c.search({ collection_name: 'c299', data: [1, 2, 3, 4, 5, 6, 7, 299], limit: 1 });
+        return { made: made.length, error, first: (hits.results as { id: string }[])[0]?.id };
+      }, threads);
+      expect(out.error).toBeNull();
+      expect(out.made).toBe(300);
+      expect(out.first).toBe('1');
+    });
+  }
+});

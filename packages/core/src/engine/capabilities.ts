@@ -75,7 +75,11 @@ async function nodeCores(): Promise<number | undefined> {
   try {
     // A computed specifier keeps browser bundlers from resolving a Node built-in.
     const spec = 'node:os';
-    const os = (await import(/* @vite-ignore */ spec)) as typeof import('node:os');
+    // Typed here: the library's types do not depend on @types/node.
+    const os = (await import(/* @vite-ignore */ spec)) as {
+      availableParallelism?: () => number;
+      cpus: () => unknown[];
+    };
     return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   } catch {
     return undefined;

@@ -7,6 +7,12 @@ export const WASM_BATCH = 4096;
 
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB: the wasm32 limit.
+/**
+ * Least maximum of a shared memory (16 MiB). A shared memory cannot move, so browsers reserve address
+ * space for its whole maximum up front: 4 GiB each ran out after a few dozen columns in Chromium. A shared
+ * column therefore starts with a small maximum and moves to a larger memory when it outgrows it.
+ */
+const SHARED_MIN_MAX_PAGES = 256;
 
 /** The exports of kernels.wat. Pointers are byte offsets into the column's memory. */
 export interface KernelExports {
@@ -71,8 +77,13 @@ export interface SharedColumnOptions {
  */
 export class WasmVectorColumn implements KernelColumn {
   readonly dim: number;
-  readonly exports: KernelExports;
-  readonly memory: WebAssembly.Memory;
+  /** The kernels' instance over `memory`; replaced when a shared column moves to a larger memory. */
+  exports!: KernelExports;
+  memory!: WebAssembly.Memory;
+  /** Bumped whenever `memory` is replaced (a shared column outgrew its maximum): pool workers re-attach. */
+  memoryEpoch = 0;
+  private readonly module: WebAssembly.Module;
+  private maxPages = MAX_PAGES;
   readonly queryOff = 0;
   readonly idsOff: number;
   readonly outOff: number;
@@ -88,8 +99,11 @@ export class WasmVectorColumn implements KernelColumn {
   private dataView: Float32Array | null = null;
   /** Pool workers' scratch (empty for a private column). */
   readonly slots: readonly ScanSlot[];
-  /** Whether the memory is shared (a SharedArrayBuffer the scan pool's workers read in place). */
-  readonly shared: boolean;
+  /**
+   * Whether the memory is shared (a SharedArrayBuffer the scan pool's workers read in place). False when
+   * a shared memory could not be had (address space): the column then works alone, the pool declines it.
+   */
+  shared: boolean;
 
   constructor(dim: number, module: WebAssembly.Module, capacity = 64, shared?: SharedColumnOptions) {
     if (!Number.isInteger(dim) || dim <= 0) {
@@ -109,19 +123,50 @@ export class WasmVectorColumn implements KernelColumn {
       });
     }
     this.slots = slots;
-    this.shared = shared !== undefined;
     this.vecOff = scratch * (slots.length + 1);
     this.cap = Math.max(1, capacity);
     this.normsOff = align16(this.vecOff + this.cap * dim * 4);
-    const bytes = this.normsOff + this.cap * 4;
-    this.memory = new WebAssembly.Memory({
-      initial: Math.ceil(bytes / PAGE),
-      maximum: MAX_PAGES,
-      ...(shared ? { shared: true } : {}),
-    });
-    const inst = new WebAssembly.Instance(shared?.module ?? module, { env: { memory: this.memory } });
+    const pages = Math.ceil((this.normsOff + this.cap * 4) / PAGE);
+    this.shared = false;
+    this.module = module;
+    if (shared) {
+      try {
+        const maxPages = Math.min(MAX_PAGES, Math.max(SHARED_MIN_MAX_PAGES, pages * 2));
+        this.attach(
+          new WebAssembly.Memory({ initial: pages, maximum: maxPages, shared: true }),
+          shared.module,
+        );
+        this.maxPages = maxPages;
+        this.module = shared.module;
+        this.shared = true;
+      } catch {
+        // No shared memory here (address space, or none at all): a private one, scanned on this thread.
+      }
+    }
+    if (!this.shared) this.attach(new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES }), module);
+  }
+
+  private attach(memory: WebAssembly.Memory, module: WebAssembly.Module): void {
+    const inst = new WebAssembly.Instance(module, { env: { memory } });
+    this.memory = memory;
     this.exports = inst.exports as unknown as KernelExports;
     this.refresh();
+  }
+
+  /** A shared column outgrew its memory's maximum: copies everything into a larger shared memory. */
+  private moveTo(pages: number): void {
+    const maxPages = Math.min(MAX_PAGES, Math.max(pages, this.maxPages * 2));
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: pages, maximum: maxPages, shared: true });
+    } catch (e) {
+      throw elanusError('wasmGrowFailed', { bytes: pages * PAGE, error: e });
+    }
+    const old = new Uint8Array(this.memory.buffer);
+    new Uint8Array(memory.buffer).set(old);
+    this.attach(memory, this.module);
+    this.maxPages = maxPages;
+    this.memoryEpoch++;
   }
 
   get length(): number {
@@ -149,7 +194,8 @@ export class WasmVectorColumn implements KernelColumn {
       throw elanusError('wasmMemoryLimit', { rows, dim: this.dim });
     }
     const have = this.memory.buffer.byteLength / PAGE;
-    if (pages > have) {
+    if (this.shared && pages > this.maxPages) this.moveTo(pages);
+    else if (pages > have) {
       try {
         this.memory.grow(pages - have);
       } catch (e) {

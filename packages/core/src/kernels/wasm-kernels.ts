@@ -1,14 +1,16 @@
 import type { DenseVectorColumn } from '../indexes/types.js';
+import { JsVectorColumn } from './js-column.js';
 import { JsScanner } from './js-kernels.js';
 import {
   type DenseMetric,
   inverseNorm,
+  type KernelColumn,
   type Kernels,
   METRIC_CODE,
   ScanHelpers,
   type VectorScanner,
 } from './types.js';
-import { type KernelExports, type SharedColumnOptions, WASM_BATCH, WasmVectorColumn } from './wasm-column.js';
+import { type SharedColumnOptions, WASM_BATCH, WasmVectorColumn } from './wasm-column.js';
 
 /** Scanner over a WasmVectorColumn: every distance runs in the SIMD module, on the arena in place. */
 export class WasmScanner implements VectorScanner {
@@ -16,7 +18,6 @@ export class WasmScanner implements VectorScanner {
   readonly dim: number;
   readonly batch = WASM_BATCH;
   private readonly col: WasmVectorColumn;
-  private readonly x: KernelExports;
   private readonly code: number;
   private readonly stride: number;
   private qRow = -1;
@@ -27,7 +28,6 @@ export class WasmScanner implements VectorScanner {
 
   constructor(column: WasmVectorColumn, metric: DenseMetric) {
     this.col = column;
-    this.x = column.exports;
     this.metric = metric;
     this.code = METRIC_CODE[metric];
     this.dim = column.dim;
@@ -53,12 +53,12 @@ export class WasmScanner implements VectorScanner {
 
   score(row: number): number {
     const c = this.col;
-    return this.x.score1(this.code, this.qPtr(), c.vecOff, c.normsOff, this.qInv, this.dim, row);
+    return this.col.exports.score1(this.code, this.qPtr(), c.vecOff, c.normsOff, this.qInv, this.dim, row);
   }
 
   pair(a: number, b: number): number {
     const c = this.col;
-    return this.x.score_pair(this.code, c.vecOff, c.normsOff, this.dim, a, b);
+    return this.col.exports.score_pair(this.code, c.vecOff, c.normsOff, this.dim, a, b);
   }
 
   scoreRange(from: number, to: number, out: Float32Array, outOffset = 0): void {
@@ -66,7 +66,17 @@ export class WasmScanner implements VectorScanner {
     const q = this.qPtr();
     while (from < to) {
       const n = Math.min(WASM_BATCH, to - from);
-      this.x.scan_range(this.code, q, c.vecOff, c.normsOff, this.qInv, this.dim, from, from + n, c.outOff);
+      this.col.exports.scan_range(
+        this.code,
+        q,
+        c.vecOff,
+        c.normsOff,
+        this.qInv,
+        this.dim,
+        from,
+        from + n,
+        c.outOff,
+      );
       c.refresh();
       const o = c.outOff >>> 2;
       out.set(c.f32.subarray(o, o + n), outOffset);
@@ -86,7 +96,17 @@ export class WasmScanner implements VectorScanner {
     for (let start = 0; start < count; start += WASM_BATCH) {
       const n = Math.min(WASM_BATCH, count - start);
       for (let i = 0; i < n; i++) ids[io + i] = rows[start + i]!;
-      this.x.scan_rows(this.code, q, c.vecOff, c.normsOff, this.qInv, this.dim, c.idsOff, n, c.outOff);
+      this.col.exports.scan_rows(
+        this.code,
+        q,
+        c.vecOff,
+        c.normsOff,
+        this.qInv,
+        this.dim,
+        c.idsOff,
+        n,
+        c.outOff,
+      );
       for (let i = 0; i < n; i++) out[outOffset + start + i] = f[o + i]!;
     }
   }
@@ -113,7 +133,7 @@ export class WasmScanner implements VectorScanner {
 
   scoreBuffered(count: number): void {
     const c = this.col;
-    this.x.scan_rows(
+    this.col.exports.scan_rows(
       this.code,
       this.qPtr(),
       c.vecOff,
@@ -166,8 +186,15 @@ export class WasmKernels extends ScanHelpers implements Kernels {
     return this.pairOp(a, b, true);
   }
 
-  createColumn(dim: number): WasmVectorColumn {
-    return new WasmVectorColumn(dim, this.module, undefined, this.shared);
+  createColumn(dim: number): KernelColumn {
+    try {
+      return new WasmVectorColumn(dim, this.module, undefined, this.shared);
+    } catch (e) {
+      // Browsers cap the address space reserved for WebAssembly memories (Chromium: about 120 live ones);
+      // past it a column lives in a plain array and is scanned by the JS kernels, slower but working.
+      if (e instanceof RangeError) return new JsVectorColumn(dim);
+      throw e;
+    }
   }
 
   scanner(column: DenseVectorColumn, metric: DenseMetric): VectorScanner {

@@ -6,6 +6,17 @@ import { WASM_BATCH, WasmVectorColumn } from '../wasm-column.js';
 import type { PoolMessage, ScanMessage, ScanReply } from './scan-worker.js';
 import { browserWorkerSource, nodeWorkerSource } from './scan-worker.js';
 
+/** The slice of Node's `worker_threads.Worker` the pool uses. */
+interface NodeWorker {
+  unref(): void;
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  on(event: 'message', fn: (data: unknown) => void): void;
+  on(event: 'error', fn: (e: Error) => void): void;
+  on(event: 'exit', fn: (code: number) => void): void;
+  terminate(): Promise<number>;
+}
+type NodeWorkerCtor = new (source: string, options: { eval: boolean }) => NodeWorker;
+
 /** One worker of the pool, whatever runs it (a browser Worker or a Node worker thread). */
 export interface PoolWorker {
   post(message: PoolMessage, transfer?: Transferable[]): void;
@@ -59,7 +70,8 @@ export async function poolSpawner(): Promise<SpawnPoolWorker | null> {
   if (g.process?.versions?.node) {
     // A computed specifier keeps browser bundlers from resolving a Node built-in.
     const spec = 'node:worker_threads';
-    const { Worker } = (await import(/* @vite-ignore */ spec)) as typeof import('node:worker_threads');
+    // Typed here: the library's types do not depend on @types/node.
+    const { Worker } = (await import(/* @vite-ignore */ spec)) as { Worker: NodeWorkerCtor };
     const source = nodeWorkerSource();
     return () => {
       const w = new Worker(source, { eval: true });
@@ -75,7 +87,7 @@ export async function poolSpawner(): Promise<SpawnPoolWorker | null> {
       w.on('error', (e: Error) => die(`scan worker error: ${e.message}`));
       w.on('exit', (code: number) => die(`scan worker exited (code ${code})`));
       return {
-        post: (m, t) => w.postMessage(m, t as never),
+        post: (m, t) => w.postMessage(m, t),
         onMessage: (fn) => w.on('message', fn),
         onDeath: (fn) => deaths.push(fn),
         terminate: () => {
@@ -91,7 +103,8 @@ export async function poolSpawner(): Promise<SpawnPoolWorker | null> {
 /** A live pool worker and the columns it has attached. */
 interface Member {
   worker: PoolWorker;
-  attached: Set<number>;
+  /** Column id → the memory epoch the worker instantiated it over. */
+  attached: Map<number, number>;
   pending: Map<number, { resolve: (r: ScanReply) => void; reject: (e: Error) => void }>;
   dead: boolean;
 }
@@ -171,7 +184,7 @@ export class ScanPool implements BatchSearcher {
     const have = this.members[i];
     if (have && !have.dead) return have;
     const worker = this.spawn();
-    const m: Member = { worker, attached: new Set(), pending: new Map(), dead: false };
+    const m: Member = { worker, attached: new Map(), pending: new Map(), dead: false };
     worker.onMessage((data) => {
       const d = data as ScanReply | { t: 'error'; id: number; message: string };
       const p = m.pending.get(d.id);
@@ -223,9 +236,10 @@ export class ScanPool implements BatchSearcher {
     for (let i = 0, from = 0; i < this.size && from < n; i++, from += chunk) {
       const to = Math.min(n, from + chunk);
       const m = this.member(i);
-      if (!m.attached.has(colId)) {
+      // First use, or the column moved to a larger memory since: (re)instantiate over the current one.
+      if (m.attached.get(colId) !== col.memoryEpoch) {
         m.worker.post({ t: 'attach', col: colId, memory: col.memory });
-        m.attached.add(colId);
+        m.attached.set(colId, col.memoryEpoch);
       }
       const slot = col.slots[i]!;
       const msg: ScanMessage = {

@@ -187,14 +187,19 @@ export function scanWorkerMain(scope: ScanWorkerScope, Heap: new () => HeapLike)
   };
 }
 
+// Toolchains that keep function names (esbuild's keepNames: tsx, some dev servers) wrap functions in a
+// `__name(fn, "name")` helper defined at the top of the module, which the source text does not carry.
+const PRELUDE = 'var __name = (fn) => fn;';
+
 /** Source of a pool worker for a browser (a classic worker: `self` is its scope). */
 export function browserWorkerSource(): string {
-  return `(${scanWorkerMain.toString()})(self, (${TopKHeap.toString()}));`;
+  return `${PRELUDE}\n(${scanWorkerMain.toString()})(self, (${TopKHeap.toString()}));`;
 }
 
 /** Source of a pool worker for Node's worker_threads (`eval: true`, CommonJS). */
 export function nodeWorkerSource(): string {
-  return `const { parentPort } = require('node:worker_threads');
+  return `${PRELUDE}
+const { parentPort } = require('node:worker_threads');
 const scope = { onmessage: null, postMessage: (m, t) => parentPort.postMessage(m, t) };
 parentPort.on('message', (data) => scope.onmessage && scope.onmessage({ data }));
 (${scanWorkerMain.toString()})(scope, (${TopKHeap.toString()}));`;
