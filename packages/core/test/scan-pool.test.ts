@@ -131,3 +131,61 @@ describe('scan pool', () => {
     expect(pool.stats.fallbacks).toBeGreaterThanOrEqual(fallbacks);
   }, 60_000);
 });
+
+describe('scan pool, IVF_FLAT', () => {
+  async function ivf(threads: number, metric: string) {
+    const engine = await createEngine({ threads });
+    const c = new LocalClient(engine);
+    await c.createCollection({
+      collection_name: 'c',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'v', data_type: DataType.FloatVector, dim },
+        { name: 'tag', data_type: DataType.Int32 },
+      ],
+      index_params: [{ field_name: 'v', index_type: 'IVF_FLAT', metric_type: metric, params: { nlist: 32 } }],
+    });
+    const rows = vectors.map((v, i) => ({ id: i, v, tag: i % 10 }));
+    for (let i = 0; i < n; i += 10_000)
+      await c.insert({ collection_name: 'c', data: rows.slice(i, i + 10_000) });
+    return { c, engine };
+  }
+
+  it.each(['COSINE', 'L2'])(
+    "scores the probed lists on the pool with the index's own hits (%s)",
+    async (metric) => {
+      const pooled = await ivf(2, metric);
+      const single = await ivf(1, metric);
+      const pool = poolOf(pooled.engine);
+      for (const [nprobe, filter, pooledToo] of [
+        [8, undefined, true],
+        [24, 'tag in [1, 2, 3, 4]', true],
+        // Two lists of ~1/32 of the rows each, a tenth of them allowed, limit 400: short after nprobe on
+        // every query, so both sides probe on past nprobe (too little work to split: on one thread).
+        [2, 'tag == 3', false],
+      ] as const) {
+        const limit = pooledToo ? 50 : 400;
+        const req = {
+          collection_name: 'c',
+          data: queries,
+          limit,
+          params: { nprobe },
+          ...(filter ? { filter } : {}),
+        };
+        const before = pool.stats.searches;
+        const a = await pooled.c.search(req);
+        const b = await single.c.search(req);
+        expect(a.results).toEqual(b.results);
+        expect((a.results as unknown[][]).every((hits) => hits.length === limit)).toBe(true);
+        expect(pool.stats.searches).toBe(before + (pooledToo ? 1 : 0));
+      }
+      // A range search stays on the index's own scan (the pool is not asked).
+      const before = pool.stats.searches;
+      const radius = metric === 'L2' ? 30 : 0.1;
+      const r = { collection_name: 'c', data: queries, limit: 10, params: { nprobe: 8, radius } };
+      expect((await pooled.c.search(r)).results).toEqual((await single.c.search(r)).results);
+      expect(pool.stats.searches).toBe(before);
+    },
+    60_000,
+  );
+});

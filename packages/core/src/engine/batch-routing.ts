@@ -42,3 +42,45 @@ export function batchSearchRequest(searcher: BatchSearcher, s: BatchRouteInput):
     allow: s.allow,
   };
 }
+
+/** The IVF_FLAT index method the scan pool needs (duck-typed: IVF is a lazy chunk). */
+interface CandidateIndex {
+  candidates(
+    query: Float32Array,
+    k: number,
+    allow: Bitset | null,
+    params: IndexSearchParams,
+  ): Int32Array | null;
+}
+
+/**
+ * An IVF_FLAT search as a pool request: each query's probed-list rows, scored exactly on the pool's
+ * workers, give the hits the index's own scan gives. Null when the index would not scan lists of stored
+ * vectors (coded, untrained, range search, selective filter) or the work is too small to split.
+ */
+export function ivfPoolRequest(pool: BatchSearcher, s: BatchRouteInput): BatchSearchRequest | null {
+  if (pool.device !== 'threads' || s.grouped || s.field.data_type !== DataType.FloatVector) return null;
+  const entry = s.collection.indexes.get(s.field.name);
+  const column = s.collection.denseColumn(s.field.name);
+  if (entry?.index.indexType !== 'IVF_FLAT' || !column) return null;
+  const index = entry.index as unknown as Partial<CandidateIndex>;
+  if (typeof index.candidates !== 'function') return null;
+  const rows: Int32Array[] = [];
+  let work = 0;
+  for (const q of s.queries) {
+    const r = index.candidates(q as Float32Array, s.k, s.allow, s.params);
+    if (r === null) return null;
+    rows.push(r);
+    work += r.length * column.dim;
+  }
+  if (work < pool.minWork) return null;
+  return {
+    column,
+    version: s.collection.epoch,
+    metric: entry.def.metric_type as DenseMetric,
+    queries: s.queries as Float32Array[],
+    k: s.k,
+    allow: s.allow,
+    rows,
+  };
+}

@@ -12,6 +12,11 @@ export interface BatchSearchRequest {
   k: number;
   /** Rows that may be returned (live rows that pass the filter and partitions). */
   allow: Bitset;
+  /**
+   * Per query, the only rows to score (IVF_FLAT's probed lists, `allow` already applied); absent for a
+   * full scan. Only the scan pool takes these.
+   */
+  rows?: Int32Array[];
 }
 
 /** Counters for tests and benchmarks. */

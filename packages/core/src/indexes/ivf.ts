@@ -309,6 +309,49 @@ export class IvfIndex implements VectorIndex {
     return heap.toTopK(sim);
   }
 
+  /**
+   * IVF_FLAT: the rows `search` would score for this query, in no particular order (the allowed rows of
+   * the probed lists, probing on past nprobe while fewer than k are found), so another thread can score
+   * them exactly and get `search`'s hits. Null when `search` would not scan lists of stored vectors: a
+   * coded index (SQ8, PQ), untrained, a range search, or a filter selective enough for an exact scan.
+   */
+  candidates(
+    query: Float32Array,
+    k: number,
+    allow: Bitset | null,
+    params: IndexSearchParams,
+  ): Int32Array | null {
+    if (this.codec || !this.trained) return null;
+    checkQuery(query, this.dim);
+    checkK(k);
+    if (rangeParams(params, this.metric) !== null) return null;
+    const nprobe = intParam(params, 'nprobe', 1, this.nlist, Math.min(IVF_DEFAULTS.nprobe, this.nlist));
+    const eff = this.tomb.effective(allow, this.n);
+    const allowed = eff === null ? this.n : eff.count();
+    if (allowed < this.n * EXACT_BELOW && allowed * this.nlist <= this.n * nprobe) return null;
+    const q = Float32Array.from(query);
+    if (this.metric === 'COSINE') normalizeInPlace(q);
+    const order = this.probeOrder(q);
+    let total = 0;
+    for (let p = 0; p < nprobe; p++) total += this.lists[order.ids[p]!]!.size;
+    let out = new Int32Array(total);
+    let m = 0;
+    for (let p = 0; p < this.nlist; p++) {
+      if (p >= nprobe && m >= k) break;
+      const list = this.lists[order.ids[p]!]!;
+      if (m + list.size > out.length) {
+        const grown = new Int32Array(Math.max(out.length * 2, m + list.size));
+        grown.set(out.subarray(0, m));
+        out = grown;
+      }
+      for (let i = 0; i < list.size; i++) {
+        const row = list.ids[i]!;
+        if (eff === null || eff.has(row)) out[m++] = row;
+      }
+    }
+    return out.subarray(0, m);
+  }
+
   /** Lists by centroid distance to the (normalised for COSINE) query, nearest first, with q·centroid. */
   private probeOrder(q: Float32Array): { ids: Int32Array; dots: Float32Array } {
     const scanner = this.centroidScanner!;

@@ -1,7 +1,7 @@
 import type { SearchHit, SearchIteratorReq, SearchReq, SearchResults } from '../client/types.js';
 import type { Collection } from '../collection/collection.js';
 import { toFloatVector, toSparseVector } from '../collection/convert.js';
-import { batchSearchRequest } from '../engine/batch-routing.js';
+import { batchSearchRequest, ivfPoolRequest } from '../engine/batch-routing.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError, elanusError } from '../errors/index.js';
 import type { IndexSearchParams, TopK } from '../indexes/types.js';
@@ -313,7 +313,7 @@ export async function searchAsync(engine: Engine, req: SearchReq): Promise<Searc
   let batch = gpu && batchSearchRequest(gpu, route);
   if (!batch && pool) {
     searcher = pool;
-    batch = batchSearchRequest(pool, route);
+    batch = batchSearchRequest(pool, route) ?? ivfPoolRequest(pool, route);
   }
   if (!searcher || !batch) return finishSearch(p);
   const tops = await engine.trackOffThread(searcher.search(batch));

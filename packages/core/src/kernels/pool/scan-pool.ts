@@ -230,48 +230,36 @@ export class ScanPool implements BatchSearcher {
       qinv[i] = inverseNorm(queries, i * dim, dim);
     });
     const colId = this.columnId(col);
+    if (req.rows) return this.finish(await this.scatter(colId, col, req, queries, qinv, sim), nq, k, sim);
     // Row ranges start on a word boundary so each worker gets whole words of the allow bitset.
     const chunk = Math.max(32, Math.ceil(n / this.size / 32) * 32);
     const scans: Promise<ScanReply>[] = [];
     for (let i = 0, from = 0; i < this.size && from < n; i++, from += chunk) {
       const to = Math.min(n, from + chunk);
-      const m = this.member(i);
-      // First use, or the column moved to a larger memory since: (re)instantiate over the current one.
-      if (m.attached.get(colId) !== col.memoryEpoch) {
-        m.worker.post({ t: 'attach', col: colId, memory: col.memory });
-        m.attached.set(colId, col.memoryEpoch);
-      }
-      const slot = col.slots[i]!;
-      const msg: ScanMessage = {
-        t: 'scan',
-        id: this.nextScan++,
-        col: colId,
-        metric: METRIC_CODE[req.metric],
-        sim,
-        dim,
-        vecOff: col.vecOff,
-        normsOff: col.normsOff,
-        queryOff: slot.queryOff,
-        idsOff: slot.idsOff,
-        outOff: slot.outOff,
-        batch: WASM_BATCH,
-        from,
-        to,
-        k,
-        queries,
-        qinv,
-        allow: req.allow.words.slice(from >>> 5, (to + 31) >>> 5),
-      };
       scans.push(
-        new Promise<ScanReply>((resolve, reject) => {
-          m.pending.set(msg.id, { resolve, reject });
-          m.worker.post(msg);
+        this.send(i, colId, col, {
+          metric: METRIC_CODE[req.metric],
+          sim,
+          dim,
+          vecOff: col.vecOff,
+          normsOff: col.normsOff,
+          batch: WASM_BATCH,
+          from,
+          to,
+          k,
+          queries,
+          qinv,
+          allow: req.allow.words.slice(from >>> 5, (to + 31) >>> 5),
         }),
       );
     }
-    let replies: ScanReply[];
+    return this.finish(await this.settle(scans), nq, k, sim);
+  }
+
+  /** The replies, or null (counted as a fallback) when a worker died or failed. */
+  private async settle(scans: Promise<ScanReply>[]): Promise<ScanReply[] | null> {
     try {
-      replies = await Promise.all(scans);
+      return await Promise.all(scans);
     } catch (e) {
       // A worker died or failed: it is replaced on the next search; this one runs on the engine thread.
       await Promise.allSettled(scans);
@@ -279,6 +267,81 @@ export class ScanPool implements BatchSearcher {
       this.stats.lastError = String((e as Error).message ?? e);
       return null;
     }
+  }
+
+  /** Sends one scan to member `i` (attaching the column first if needed). */
+  private send(
+    i: number,
+    colId: number,
+    col: WasmVectorColumn,
+    msg: Omit<ScanMessage, 'id' | 'col' | 'queryOff' | 'idsOff' | 'outOff' | 't'>,
+  ): Promise<ScanReply> {
+    const m = this.member(i);
+    if (m.attached.get(colId) !== col.memoryEpoch) {
+      m.worker.post({ t: 'attach', col: colId, memory: col.memory });
+      m.attached.set(colId, col.memoryEpoch);
+    }
+    const slot = col.slots[i]!;
+    const full: ScanMessage = { ...msg, t: 'scan', id: this.nextScan++, col: colId, ...slot };
+    return new Promise<ScanReply>((resolve, reject) => {
+      m.pending.set(full.id, { resolve, reject });
+      m.worker.post(full);
+    });
+  }
+
+  /** Each query's candidate rows split into one contiguous part per worker. */
+  private scatter(
+    colId: number,
+    col: WasmVectorColumn,
+    req: BatchSearchRequest,
+    queries: Float32Array,
+    qinv: Float32Array,
+    sim: boolean,
+  ): Promise<ScanReply[] | null> {
+    const lists = req.rows!;
+    const nq = lists.length;
+    const scans: Promise<ScanReply>[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const rowOffsets = new Int32Array(nq + 1);
+      const parts: Int32Array[] = [];
+      let total = 0;
+      for (let q = 0; q < nq; q++) {
+        const l = lists[q]!;
+        const part = l.subarray(
+          Math.floor((l.length * i) / this.size),
+          Math.floor((l.length * (i + 1)) / this.size),
+        );
+        parts.push(part);
+        total += part.length;
+        rowOffsets[q + 1] = total;
+      }
+      const rows = new Int32Array(total);
+      parts.forEach((p, q) => rows.set(p, rowOffsets[q]!));
+      scans.push(
+        this.send(i, colId, col, {
+          metric: METRIC_CODE[req.metric],
+          sim,
+          dim: col.dim,
+          vecOff: col.vecOff,
+          normsOff: col.normsOff,
+          batch: WASM_BATCH,
+          from: 0,
+          to: col.length,
+          k: req.k,
+          queries,
+          qinv,
+          allow: null,
+          rows,
+          rowOffsets,
+        }),
+      );
+    }
+    return this.settle(scans);
+  }
+
+  /** Merges the workers' per-query top-k (null: a worker failed, the engine answers). */
+  private finish(replies: ScanReply[] | null, nq: number, k: number, sim: boolean): TopK[] | null {
+    if (replies === null) return null;
     const heap = this.heap;
     const tops: TopK[] = [];
     for (let q = 0; q < nq; q++) {

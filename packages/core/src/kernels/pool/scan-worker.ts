@@ -44,6 +44,12 @@ export interface ScanMessage {
   qinv: Float32Array;
   /** Allowed-row words for rows [from, to), bit 0 of word 0 = row `from` (from is a multiple of 32). */
   allow: Uint32Array | null;
+  /**
+   * Instead of a range: query q scores rows[rowOffsets[q] .. rowOffsets[q + 1]) only (IVF_FLAT's
+   * probed lists, already filtered).
+   */
+  rows?: Int32Array;
+  rowOffsets?: Int32Array;
 }
 
 /** The worker's answer to a scan: per query, `counts[q]` hits at [q * k, q * k + counts[q]), best first. */
@@ -117,7 +123,22 @@ export function scanWorkerMain(scope: ScanWorkerScope, Heap: new () => HeapLike)
         counts[q] = 0;
         continue;
       }
-      if (gather) {
+      if (m.rows && m.rowOffsets) {
+        const ids = m.idsOff >>> 2;
+        const end = m.rowOffsets[q + 1]!;
+        for (let a = m.rowOffsets[q]!; a < end; a += m.batch) {
+          const n = Math.min(m.batch, end - a);
+          i32.set(m.rows.subarray(a, a + n), ids);
+          c.x.scan_rows(m.metric, m.queryOff, m.vecOff, m.normsOff, qi, m.dim, m.idsOff, n, m.outOff);
+          for (let i = 0; i < n; i++) {
+            const d = sign * f32[out + i]!;
+            if (d <= worst) {
+              heap.push(d, i32[ids + i]!);
+              worst = heap.bound();
+            }
+          }
+        }
+      } else if (gather) {
         const ids = m.idsOff >>> 2;
         let n = 0;
         const flush = () => {
