@@ -5,7 +5,7 @@ import { textEncoderFor } from '../functions/text-support.js';
 import { createIndex, deserializeIndex, fieldKindOf } from '../indexes/factory.js';
 import type { DenseVectorColumn } from '../indexes/types.js';
 import { createKernels, type Kernels, sharedKernelsModule } from '../kernels/index.js';
-import { poolSpawner, ScanPool } from '../kernels/pool/scan-pool.js';
+import type { ScanPool } from '../kernels/pool/scan-pool.js';
 import type { FieldSchema } from '../schema/types.js';
 import type { BatchSearcher } from './batch-search.js';
 import { type Capabilities, type ComputeDevice, capabilities, resolveDevice } from './capabilities.js';
@@ -90,6 +90,8 @@ function scanPool(size: number): Promise<ScanPool | string> {
   let p = pools.get(size);
   if (!p) {
     p = (async () => {
+      // Lazily loaded: a page that cannot share memory never loads the pool.
+      const { poolSpawner, ScanPool } = await import('../kernels/pool/scan-pool.js');
       const spawn = await poolSpawner();
       if (!spawn) return 'this realm cannot start workers';
       try {
