@@ -249,7 +249,6 @@ describe('parameter errors', () => {
     for (const params of [
       { tokenizer: 'jieba' },
       { tokenizer: 'lindera' },
-      { tokenizer: 'standard', filter: [{ type: 'stemmer', language: 'french' }] },
       { tokenizer: 'standard', filter: [{ type: 'stop', stop_words: ['_french_'] }] },
       { tokenizer: 'standard', filter: [{ type: 'synonym' }] },
     ]) {

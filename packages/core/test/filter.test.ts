@@ -335,7 +335,8 @@ describe('errors', () => {
     expect(err('text_match(s, "a", minimum_should_match="2")').message).toContain('constant integer');
     expect(err('text_match(s, "a", maximum=2)').message).toContain('unknown text_match option `maximum`');
     expect(err('foo(i32)').message).toContain('unknown function `foo`');
-    expect(err('phrase_match(s, "a")').message).toContain('phrase_match is not supported');
+    expect(err('phrase_match(ns, "a")').message).toContain('field "ns" does not enable match');
+    expect(err('phrase_match(s, "a", -1)').message).toContain('"slop" should not be a negative interger');
     expect(err('i32 == {x}').message).toContain('template parameter {x} is not provided');
     expect(err('i32 == {x}', { x: null }).message).toContain('unsupported value (null)');
     expect(err('i32 == {x}', { x: 1.5 }).message).toContain('an integer value is required');

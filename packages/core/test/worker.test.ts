@@ -224,15 +224,31 @@ describe('worker client: transfer encodings', () => {
     expect(packRows(rows, ['vec']).packed).toBeNull();
   });
 
-  it('packs several query vectors into one buffer', () => {
+  it('packs several query vectors into one buffer, losing nothing', () => {
     const q = vectors(3, 4);
     const { wire, transfer } = packQueries(q);
     expect(wire.kind).toBe('many');
     expect(transfer).toHaveLength(1);
-    const back = unpackQueries(wire) as Float32Array[];
-    expect(back.map((v) => Array.from(v))).toEqual(q.map((v) => Array.from(Float32Array.from(v))));
+    // Doubles cross as doubles (a Float16Vector query rounds them itself); float32 values as float32.
+    const back = unpackQueries(wire) as Float64Array[];
+    expect(back[0]).toBeInstanceOf(Float64Array);
+    expect(back.map((v) => Array.from(v))).toEqual(q);
+    const f32 = q.map((v) => Array.from(Float32Array.from(v)));
+    const back32 = unpackQueries(packQueries(f32).wire) as Float32Array[];
+    expect(back32[0]).toBeInstanceOf(Float32Array);
+    expect(back32.map((v) => Array.from(v))).toEqual(f32);
     expect(packQueries(q[0]).wire.kind).toBe('one');
     expect(packQueries('text query').wire.kind).toBe('raw');
+  });
+
+  it('packs a Float16Vector / Int8Vector field only when float32 holds its values exactly', () => {
+    const rows = [{ h: [0.1, 0.5] }, { h: [0.25, 1] }];
+    expect(packRows(rows, ['h'], new Set(['h'])).packed).toBeNull();
+    expect(packRows(rows, ['h']).packed?.fields).toEqual([{ name: 'h', dim: 2, offset: 0 }]);
+    const exact = [{ h: [Math.fround(0.1), 0.5] }, { h: [-128, 127] }];
+    expect(packRows(exact, ['h'], new Set(['h'])).packed?.data).toEqual(
+      Float32Array.from([Math.fround(0.1), 0.5, -128, 127]),
+    );
   });
 
   it('result rows cross as columns and come back equal, key order included', () => {
@@ -267,6 +283,68 @@ describe('worker client: transfer encodings', () => {
     ) as ElanusError;
     expect(e.message).toBe('invalid value for field "a" of row 103: x; invalid parameter data[103]');
     expect(e.details).toEqual({ field: 'a', row: 103, param: 'data[103]' });
+  });
+
+  it('Float16Vector, BFloat16Vector, Int8Vector fields: identical results in all input forms', async () => {
+    const { f32ArrayToF16Bytes, f32ArrayToBf16Bytes } = await import(
+      '@zilliz/milvus2-sdk-node/dist/milvus/utils/Bytes.js'
+    );
+    const v = vectors(40, 8, 4);
+    // Float32 would round this onto the float16 tie 1 + 2^-11 (then to even, 1); float16 of the double is
+    // 1 + 2^-10. Rows and queries must both reach the engine as the double.
+    const tie = 1 + 2 ** -11 + 2 ** -40;
+    v[0]![0] = tie;
+    const [a, b] = await both(async (c) => {
+      await c.createCollection({
+        collection_name: 'h',
+        fields: [
+          { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+          { name: 'f16', data_type: DataType.Float16Vector, dim: 8 },
+          { name: 'bf16', data_type: DataType.BFloat16Vector, dim: 8 },
+          { name: 'i8', data_type: DataType.Int8Vector, dim: 8 },
+        ],
+        index_params: [
+          { field_name: 'f16', index_type: 'FLAT', metric_type: 'L2' },
+          { field_name: 'bf16', index_type: 'FLAT', metric_type: 'IP' },
+          { field_name: 'i8', index_type: 'HNSW', metric_type: 'COSINE' },
+        ],
+      });
+      // Doubles (not packed for f16), float32 values (packed), the SDK's byte buffers, Int8Arrays.
+      const data = v.map((x, i) => ({
+        id: i,
+        f16: i < 20 ? x : f32ArrayToF16Bytes(x),
+        bf16: i % 2 ? x : f32ArrayToBf16Bytes(x),
+        i8: i % 2 ? x.map((y) => Math.round(y * 100)) : Int8Array.from(x, (y) => Math.round(y * 100)),
+      }));
+      await c.insert({ collection_name: 'h', data: data.slice(0, 20) });
+      await c.insert({
+        collection_name: 'h',
+        data: data.slice(20).map((r) => ({ ...r, f16: Array.from(Float32Array.from(v[Number(r.id)]!)) })),
+      });
+      const out = [];
+      for (const field of ['f16', 'bf16', 'i8'])
+        out.push(
+          await c.search({
+            collection_name: 'h',
+            anns_field: field,
+            data: field === 'i8' ? v.slice(0, 2).map((x) => x.map((y) => Math.round(y * 50))) : v.slice(0, 2),
+            limit: 5,
+            output_fields: ['*'],
+          }),
+        );
+      out.push(await c.query({ collection_name: 'h', filter: 'id >= 18 and id < 23', output_fields: ['*'] }));
+      out.push(await c.get({ collection_name: 'h', ids: [1, 30], output_fields: ['f16', 'i8'] }));
+      return out;
+    });
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    const out = a as unknown[];
+    const got = (out[4] as { data: RowData[] }).data;
+    expect(got[0]!.i8).toEqual(v[1]!.map((y) => Math.round(y * 100)));
+    const first = (out[3] as { data: RowData[] }).data;
+    expect(first).toHaveLength(5);
+    const hit = ((out[0] as { results: SearchHit[][] }).results[0] ?? [])[0]!;
+    expect(hit).toMatchObject({ id: '0', score: 0 });
+    expect((hit.f16 as number[])[0]).toBe(1 + 2 ** -10);
   });
 
   it('10,000 x 384 rows go to the worker in one insert message', async () => {

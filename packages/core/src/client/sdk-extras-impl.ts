@@ -2,6 +2,7 @@
 
 import { elanusError } from '../errors/index.js';
 import { createAnalyzer } from '../functions/analyzer/index.js';
+import { loadStemmers, stemmerLanguagesIn } from '../functions/analyzer/stemmers.js';
 import { ok } from '../methods/common.js';
 import {
   ELANUS_VERSION,
@@ -191,6 +192,8 @@ async function runAnalyzer(b: VectorClient, req: RunAnalyzerReq): Promise<RunAna
       );
     }
   }
+  // Analyzers build synchronously; a named stemmer language is its own chunk, loaded first.
+  await loadStemmers(stemmerLanguagesIn(params));
   const analyzer = createAnalyzer((params ?? {}) as never);
   return {
     status: ok(),

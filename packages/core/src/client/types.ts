@@ -222,11 +222,17 @@ export interface QueryRowsResults extends StatusRes {
   data: ResultRow[];
 }
 
-/** A query vector: dense numbers, a sparse map, BinaryVector bytes (a byte list or Uint8Array), or BM25 text. */
+/**
+ * A query vector: dense numbers, a sparse map, BinaryVector bytes (a byte list or Uint8Array), the bytes or
+ * stored form of a Float16Vector / BFloat16Vector (Uint8Array of 2·dim bytes, Uint16Array of bits) or an
+ * Int8Vector (Int8Array), or BM25 text.
+ */
 export type VectorInput =
   | number[]
   | Float32Array
   | Uint8Array
+  | Uint16Array
+  | Int8Array
   | Record<string, number>
   | { indices: number[]; values: number[] }
   | string;

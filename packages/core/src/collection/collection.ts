@@ -1,16 +1,19 @@
 import { elanusError } from '../errors/index.js';
 import { type CompiledFilter, compileFilter } from '../filter/index.js';
 import type { ColumnView, FilterParams, FilterSource } from '../filter/types.js';
+import { compactModule } from '../indexes/lazy-indexes.js';
 import type { DenseVectorColumn, IndexSearchParams, TopK, VectorIndex } from '../indexes/types.js';
 import {
   type CollectionSchema,
   DataType,
   type FieldSchema,
+  isCompactVectorType,
   type MetricType,
   type SparseVector,
 } from '../schema/types.js';
 import { Bitset } from '../util/bitset.js';
 import { createScalarColumn, createSparseColumn, type ScalarColumn, type SparseColumn } from './columns.js';
+import type { CompactVectorColumn } from './compact-vector-column.js';
 import { type ConvertedRow, type ConvertLimits, convertRow, toInt64 } from './convert.js';
 
 export type PrimaryKey = bigint | string;
@@ -52,14 +55,27 @@ export interface TextEncoderFn {
     query: string,
     minimumShouldMatch?: number,
   ): (row: number) => boolean;
+  /**
+   * `phrase_match`: bit words over rows `0..texts.length-1` whose text holds the query's tokens in
+   * order within `slop`. `generation` changes when rows are renumbered (positions are rebuilt then).
+   */
+  phraseMatcher?(
+    texts: ArrayLike<string | null>,
+    query: string,
+    slop: number,
+    generation: number,
+  ): Uint32Array;
 }
 
-type Column = ScalarColumn | DenseVectorColumn | SparseColumn;
+type Column = ScalarColumn | DenseVectorColumn | SparseColumn | CompactVectorColumn;
 
-/** Rows as persistence stores them: one entry per schema field (row-major vectors for FloatVector). */
+/**
+ * Rows as persistence stores them: one entry per schema field (row-major vectors for FloatVector, and
+ * row-major codes, a Uint16Array or Int8Array, for Float16Vector / BFloat16Vector / Int8Vector).
+ */
 export interface StoredRows {
   count: number;
-  columns: (Float32Array | ArrayLike<unknown>)[];
+  columns: (Float32Array | Uint16Array | Int8Array | ArrayLike<unknown>)[];
   dynamic: ArrayLike<Record<string, unknown> | undefined>;
   partitions: ArrayLike<number>;
 }
@@ -114,6 +130,8 @@ export class Collection implements FilterSource {
     this.pkIndex = schema.fields.findIndex((f) => f.is_primary_key);
     this.columns = schema.fields.map((f) => {
       if (f.data_type === DataType.FloatVector) return factory.denseColumn(f.dim!);
+      if (isCompactVectorType(f.data_type))
+        return new (compactModule().CompactVectorColumn)(f, factory.denseColumn(f.dim!));
       if (f.data_type === DataType.SparseFloatVector) return createSparseColumn();
       return createScalarColumn(f);
     });
@@ -164,6 +182,14 @@ export class Collection implements FilterSource {
     return enc.matcher(view.values, query, minimumShouldMatch);
   }
 
+  phraseMatch(field: string, query: string, slop: number): Uint32Array | undefined {
+    const enc = this.textEncoders.get(field);
+    const view = this.column(field);
+    if (!enc?.phraseMatcher || !view || view.kind !== 'string') return undefined;
+    // The epoch changes exactly when compaction renumbers rows.
+    return enc.phraseMatcher(view.values, query, slop, this.epoch);
+  }
+
   // ---- rows ---------------------------------------------------------------------------------
 
   isLive(row: number): boolean {
@@ -193,10 +219,27 @@ export class Collection implements FilterSource {
     return this.partitions.find((p) => p.id === id)?.name ?? DEFAULT_PARTITION;
   }
 
+  /** The float32 vectors indexes read: a FloatVector column, or the decoded scan copy of a compact one. */
   denseColumn(field: string): DenseVectorColumn | undefined {
     const i = this.fieldIndex(field);
     const f = this.fields[i];
-    return f?.data_type === DataType.FloatVector ? (this.columns[i] as DenseVectorColumn) : undefined;
+    if (f?.data_type === DataType.FloatVector) return this.columns[i] as DenseVectorColumn;
+    if (f && isCompactVectorType(f.data_type)) return (this.columns[i] as CompactVectorColumn).scan;
+    return undefined;
+  }
+
+  /** The stored codes of a Float16Vector / BFloat16Vector / Int8Vector field. */
+  compactColumn(field: string): CompactVectorColumn | undefined {
+    const i = this.fieldIndex(field);
+    const f = this.fields[i];
+    return f && isCompactVectorType(f.data_type) ? (this.columns[i] as CompactVectorColumn) : undefined;
+  }
+
+  /** What an index over field `i` reads (the float32 scan copy for a compact vector field). */
+  private indexColumn(i: number): DenseVectorColumn | SparseColumn {
+    const c = this.columns[i];
+    if (isCompactVectorType(this.fields[i]!.data_type)) return (c as CompactVectorColumn).scan;
+    return c as DenseVectorColumn | SparseColumn;
   }
 
   sparseColumn(field: string): SparseColumn | undefined {
@@ -466,6 +509,8 @@ export class Collection implements FilterSource {
         const data = src as Float32Array;
         if (dense.pushMany) dense.pushMany(data, count);
         else for (let r = 0; r < count; r++) dense.push(data.subarray(r * dense.dim, (r + 1) * dense.dim));
+      } else if (isCompactVectorType(this.fields[i]!.data_type)) {
+        (col as CompactVectorColumn).pushMany(src as Uint16Array | Int8Array, count);
       } else {
         for (let r = 0; r < count; r++) col.push(src[r] as never);
       }
@@ -504,7 +549,7 @@ export class Collection implements FilterSource {
     const i = this.fieldIndex(def.field_name);
     const f = this.fields[i];
     if (!f || !this.factory.restore) return false;
-    const index = this.factory.restore(def, f, this.columns[i] as DenseVectorColumn | SparseColumn, parts);
+    const index = this.factory.restore(def, f, this.indexColumn(i), parts);
     this.indexes.set(def.field_name, { def, index });
     return true;
   }
@@ -514,7 +559,7 @@ export class Collection implements FilterSource {
   buildIndex(def: IndexDef): void {
     const i = this.fieldIndex(def.field_name);
     const f = this.fields[i]!;
-    const index = this.factory.create(def, f, this.columns[i] as DenseVectorColumn | SparseColumn);
+    const index = this.factory.create(def, f, this.indexColumn(i));
     if (this.rowCount > 0) {
       index.addRange(0, this.rowCount);
       const dead: number[] = [];

@@ -1,4 +1,5 @@
 import { elanusError } from '../errors/index.js';
+import { compactModule } from '../indexes/lazy-indexes.js';
 import {
   type CollectionSchema,
   DataType,
@@ -221,6 +222,12 @@ export function convertRow(
         break;
       case DataType.SparseFloatVector:
         values[i] = toSparseVector(v, f.name, row);
+        break;
+      case DataType.Float16Vector:
+      case DataType.BFloat16Vector:
+      case DataType.Int8Vector:
+        // Lazily loaded with the schema that names the type (indexes/lazy-indexes.ts).
+        values[i] = compactModule().toCompactVector(v, f, row);
         break;
       case DataType.BinaryVector: {
         const bytes = f.dim! / 8;

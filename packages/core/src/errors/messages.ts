@@ -461,6 +461,12 @@ export const MESSAGES = {
     text: (p: P<'param' | 'bytes' | 'dim' | 'field' | 'got' | 'index'>) =>
       `invalid parameter ${p.param}: expected ${binaryExpected(p)}, got ${JSON.stringify(p.got)} at index ${p.index} (bytes are integers in [0, 255])`,
   },
+  /** A Float16Vector / BFloat16Vector / Int8Vector query with a bad element or in no accepted form. */
+  compactQueryValue: {
+    code: 'IllegalArgument',
+    text: (p: P<'param' | 'field' | 'expected' | 'got'>) =>
+      `invalid parameter ${p.param}: expected ${p.expected} for field "${p.field}", got ${describe(p.got)}`,
+  },
   /** A binary query of the wrong length (`got` in words: `3 bytes`). */
   binaryQueryDim: { code: 'DimensionMismatch', text: binaryQueryLength },
   /** A binary query that is no byte list at all (same text as `binaryQueryDim`). */
@@ -593,6 +599,11 @@ export const MESSAGES = {
     code: 'UnexpectedError',
     text: () => 'an IVF index was needed before its module loaded; await prepareLazyIndexes() first',
   },
+  compactModuleNotLoaded: {
+    code: 'UnexpectedError',
+    text: () =>
+      'a Float16Vector, BFloat16Vector or Int8Vector field was needed before its module loaded; await prepareLazyIndexes() first',
+  },
   unknownIndexFormat: {
     code: 'UnexpectedError',
     text: (p: P<'tag'>) => `cannot deserialize index: unknown format ${JSON.stringify(p.tag)}`,
@@ -690,10 +701,15 @@ export const MESSAGES = {
     code: 'NotImplemented',
     text: () => 'stop_words_file is not supported in the browser',
   },
+  /** The server's text (tantivy binding, stemmer_filter.rs); `language` is lower-cased, as there. */
   stemmerLanguage: {
-    code: 'NotImplemented',
+    code: 'IllegalArgument',
+    text: (p: P<'language'>) => `create stemmer failed : InternalError: unsupport language: ${p.language}`,
+  },
+  stemmerNotLoaded: {
+    code: 'UnexpectedError',
     text: (p: P<'language'>) =>
-      `stemmer language ${JSON.stringify(p.language)} is not supported by Elanus yet (only "english")`,
+      `the ${p.language} stemmer was needed before its module loaded; await loadStemmers() first`,
   },
   analyzerFilterUnsupported: {
     code: 'NotImplemented',
@@ -729,6 +745,11 @@ export const MESSAGES = {
     code: 'InvalidFilter',
     text: (p: P<'field'>) =>
       `text_match on field ${describe(p.field)} is not available: the collection has no analyzer for it`,
+  },
+  phraseMatchUnavailable: {
+    code: 'InvalidFilter',
+    text: (p: P<'field'>) =>
+      `phrase_match on field ${describe(p.field)} is not available: the collection has no analyzer for it`,
   },
 
   // --- Clients, SDK extras and the engine worker ---

@@ -17,3 +17,8 @@ export function filterError(expr: string, reason: string, offset: number): Elanu
 export function textMatchUnavailable(field: string): ElanusError {
   return elanusError('textMatchUnavailable', { field }, { field });
 }
+
+/** `phrase_match` on a field the data source has no positional text index for (found when bound). */
+export function phraseMatchUnavailable(field: string): ElanusError {
+  return elanusError('phraseMatchUnavailable', { field }, { field });
+}

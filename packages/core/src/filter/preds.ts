@@ -19,7 +19,7 @@ import {
   NE,
   splitInt64,
 } from './bitset-ops.js';
-import { textMatchUnavailable } from './errors.js';
+import { phraseMatchUnavailable, textMatchUnavailable } from './errors.js';
 import type { ColumnView, FilterSource } from './types.js';
 import { cmpNum, cmpStr, walkPath } from './values.js';
 
@@ -664,6 +664,36 @@ export class TextMatchPred implements Pred {
     const v = view && view.kind === 'string' ? view.values : undefined;
     const isNull = v ? (r: number) => v[r] == null : null;
     return bound(isNull ? (r) => !isNull(r) && fn(r) : fn, isNull);
+  }
+}
+
+/**
+ * `phrase_match(field, 'phrase', slop)`: the source answers with the matching rows' bits at once
+ * (from its positional index), so evaluation is a word-wise AND with the mask.
+ */
+export class PhraseMatchPred implements Pred {
+  readonly cost = 4;
+  constructor(
+    readonly field: string,
+    readonly query: string,
+    readonly slop: number,
+  ) {}
+  bind(env: Env): Bound {
+    const bits = env.source.phraseMatch?.(this.field, this.query, this.slop);
+    if (!bits) {
+      throw phraseMatchUnavailable(this.field);
+    }
+    const view = column(env, this.field);
+    const v = view && view.kind === 'string' ? view.values : undefined;
+    // Null text never matches (its bit is clear) and is invalid, as for text_match.
+    const isNull = v ? (r: number) => v[r] == null : null;
+    return bound(
+      (r) => ((bits[r >>> 5]! >>> (r & 31)) & 1) === 1,
+      isNull,
+      (mask, out) => {
+        for (let w = 0; w < mask.length; w++) out[w] = mask[w]! & (bits[w] ?? 0);
+      },
+    );
   }
 }
 

@@ -27,6 +27,11 @@ export interface FilterSource {
     query: string,
     minimumShouldMatch?: number,
   ): ((row: number) => boolean) | undefined;
+  /**
+   * `phrase_match(field, 'phrase', slop)`: bit words over rows `0..rowCount-1` whose text holds the
+   * phrase's tokens in order, each within `slop` positions of the previous one (Tantivy's rule).
+   */
+  phraseMatch?(field: string, query: string, slop: number): Uint32Array | undefined;
 }
 
 export type FilterParams = Record<string, unknown>;

@@ -2,6 +2,7 @@ import type { TextEncoderFn } from '../collection/collection.js';
 import type { FieldSchema } from '../schema/types.js';
 import { createAnalyzer } from './analyzer/index.js';
 import { bm25Vector, TermDictionary } from './analyzer/term-dictionary.js';
+import { PhraseIndex } from './phrase-index.js';
 
 /** A text encoder that also exposes its term dictionary (persisted with the collection). */
 export interface FieldTextEncoder extends TextEncoderFn {
@@ -15,8 +16,15 @@ export interface FieldTextEncoder extends TextEncoderFn {
  */
 export function createTextEncoder(field: FieldSchema, dictionary = new TermDictionary()): FieldTextEncoder {
   const analyzer = createAnalyzer(field.analyzer_params);
+  // Positions are kept only once a phrase_match asks for them (see PhraseIndex).
+  let phrases: PhraseIndex | undefined;
   return {
     dictionary,
+    phraseMatcher(texts, query, slop, generation) {
+      phrases ??= new PhraseIndex(analyzer);
+      phrases.sync(texts, generation);
+      return phrases.match(query, slop);
+    },
     encodeDocument: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: true }),
     encodeQuery: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: false }),
     matcher(texts, query, minimumShouldMatch = 1) {

@@ -33,15 +33,25 @@ export function mentionsText(value: unknown, depth = 4): boolean {
   return false;
 }
 
-/** Loads the analyzers once when `needed`; resolves at once otherwise or when already loaded. */
-export async function prepareTextSupport(needed = true): Promise<void> {
-  if (!needed || loaded) return;
-  loading ??= import('./bm25-function.js');
-  try {
-    loaded = await loading;
-  } catch (e) {
-    loading = undefined; // a failed chunk load (offline, evicted cache) may succeed on the next call
-    throw e;
+/**
+ * Loads the analyzers once when `needed`; resolves at once otherwise or when already loaded. `source`
+ * (a request, or stored schemas) is searched for stemmer filters: each language's stemmer is its own
+ * chunk, loaded here because analyzers are then built synchronously.
+ */
+export async function prepareTextSupport(needed = true, source?: unknown): Promise<void> {
+  if (!needed) return;
+  if (!loaded) {
+    loading ??= import('./bm25-function.js');
+    try {
+      loaded = await loading;
+    } catch (e) {
+      loading = undefined; // a failed chunk load (offline, evicted cache) may succeed on the next call
+      throw e;
+    }
+  }
+  if (source !== undefined) {
+    const stemmers = await import('./analyzer/stemmers.js');
+    await stemmers.loadStemmers(stemmers.stemmerLanguagesIn(source));
   }
 }
 

@@ -7,11 +7,46 @@ import { elanusError } from '../errors/index.js';
  * there; the registry then builds synchronously.
  */
 type IvfModule = typeof import('./ivf.js');
+/**
+ * The Float16Vector / BFloat16Vector / Int8Vector support (conversions and the compact column) loads the
+ * same way, when a schema names one of those types: the same async paths prepare it (`LazyNeeds`).
+ */
+type CompactModule = typeof import('../collection/compact-vectors.js');
 
 let loaded: IvfModule | undefined;
 let loading: Promise<IvfModule> | undefined;
+let compactLoaded: CompactModule | undefined;
+let compactLoading: Promise<CompactModule> | undefined;
 
 const LAZY = /^IVF_/i;
+/** The compact vector types, by number and by name (schemas take either). */
+const COMPACT = new Set<unknown>([102, 103, 105, 'float16vector', 'bfloat16vector', 'int8vector']);
+
+/** Which lazily loaded modules something needs. */
+export interface LazyNeeds {
+  ivf: boolean;
+  compact: boolean;
+}
+
+/** Whether a request or stored value names a compact vector type (a field's `data_type`), near its top. */
+export function mentionsCompactVectors(value: unknown, depth = 5): boolean {
+  if (depth < 0 || value === null || typeof value !== 'object') return false;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+  if (Array.isArray(value)) return value.some((v) => mentionsCompactVectors(v, depth - 1));
+  const o = value as Record<string, unknown>;
+  const t = typeof o.data_type === 'string' ? o.data_type.toLowerCase() : o.data_type;
+  if (COMPACT.has(t)) return true;
+  for (const k in o) {
+    if (k === 'data' || k === 'rows' || k === 'columns') continue;
+    if (mentionsCompactVectors(o[k], depth - 1)) return true;
+  }
+  return false;
+}
+
+/** What a request or stored value needs loaded before it is applied. */
+export function lazyNeeds(value: unknown): LazyNeeds {
+  return { ivf: mentionsLazyIndex(value), compact: mentionsCompactVectors(value) };
+}
 
 /** Whether a request or stored value names a lazily loaded index type (an `index_type`) in its first levels. */
 export function mentionsLazyIndex(value: unknown, depth = 5): boolean {
@@ -28,9 +63,14 @@ export function mentionsLazyIndex(value: unknown, depth = 5): boolean {
   return false;
 }
 
-/** Loads the IVF module once when `needed`. */
-export async function prepareLazyIndexes(needed = true): Promise<void> {
-  if (!needed || loaded) return;
+/** Loads what `needed` names, once: `true` the IVF module, a `LazyNeeds` each module it asks for. */
+export async function prepareLazyIndexes(needed: boolean | LazyNeeds = true): Promise<void> {
+  const needs = typeof needed === 'boolean' ? { ivf: needed, compact: false } : needed;
+  await Promise.all([needs.ivf ? loadIvf() : undefined, needs.compact ? loadCompact() : undefined]);
+}
+
+async function loadIvf(): Promise<void> {
+  if (loaded) return;
   loading ??= import('./ivf.js');
   try {
     loaded = await loading;
@@ -38,6 +78,25 @@ export async function prepareLazyIndexes(needed = true): Promise<void> {
     loading = undefined; // a failed chunk load may succeed on the next call
     throw e;
   }
+}
+
+async function loadCompact(): Promise<void> {
+  if (compactLoaded) return;
+  compactLoading ??= import('../collection/compact-vectors.js');
+  try {
+    compactLoaded = await compactLoading;
+  } catch (e) {
+    compactLoading = undefined;
+    throw e;
+  }
+}
+
+/** The compact vector module; it must have been prepared (an engine bug otherwise, never user input). */
+export function compactModule(): CompactModule {
+  if (!compactLoaded) {
+    throw elanusError('compactModuleNotLoaded', {});
+  }
+  return compactLoaded;
 }
 
 /** The IVF module; it must have been prepared (an engine bug otherwise, never user input). */

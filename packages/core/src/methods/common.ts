@@ -1,6 +1,8 @@
 import type { ResStatus, RowData } from '../client/types.js';
 import type { Collection, PrimaryKey } from '../collection/collection.js';
+import type { CompactVector } from '../collection/compact-vector-column.js';
 import { elanusError } from '../errors/index.js';
+import { compactModule } from '../indexes/lazy-indexes.js';
 import { DataType, type FieldSchema, type SparseVector } from '../schema/types.js';
 
 export const ok = (): ResStatus => ({ error_code: 'Success', reason: '', code: 0 });
@@ -40,6 +42,13 @@ export function formatValue(field: FieldSchema, v: unknown): unknown {
       return Array.from(v as Float32Array);
     case DataType.BinaryVector:
       return Array.from(v as Uint8Array);
+    // As the SDK's query/search output gives them by default: float16 / bfloat16 decoded to numbers
+    // (its f16BytesToF32Array / bf16BytesToF32Array), int8 as numbers (Array.from of an Int8Array).
+    case DataType.Float16Vector:
+    case DataType.BFloat16Vector:
+      return Array.from(compactModule().decodeCompact(field.data_type, v as CompactVector));
+    case DataType.Int8Vector:
+      return Array.from(v as Int8Array);
     case DataType.SparseFloatVector:
       return sparseToObject(v as SparseVector);
     case DataType.Array:

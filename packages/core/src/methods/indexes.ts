@@ -10,12 +10,21 @@ import type { Collection, IndexDef } from '../collection/collection.js';
 import type { Engine } from '../engine/engine.js';
 import { elanusError } from '../errors/index.js';
 import { checkIndexParams, fieldKindOf, indexTypesFor as registryTypes } from '../indexes/factory.js';
-import { DataType, DataTypeName, type FieldSchema, isVectorType, type MetricType } from '../schema/types.js';
+import {
+  DataType,
+  DataTypeName,
+  type FieldSchema,
+  isDenseVectorType,
+  isVectorType,
+  type MetricType,
+} from '../schema/types.js';
 import { ok } from './common.js';
 
 const DENSE_TYPES = [...registryTypes('dense'), 'AUTOINDEX'];
 const SPARSE_TYPES = [...registryTypes('sparse'), 'AUTOINDEX'];
 const BINARY_TYPES = [...registryTypes('binary'), 'AUTOINDEX'];
+/** Milvus builds only HNSW on an Int8Vector field (its AUTOINDEX is HNSW too). */
+const INT8_TYPES = ['HNSW', 'AUTOINDEX'];
 const SCALAR_TYPES = ['INVERTED', 'STL_SORT', 'TRIE', 'BITMAP', 'AUTOINDEX'];
 /** Milvus's vector index types that Elanus does not build: named apart, so a ported app learns why. */
 const MILVUS_TYPES_NOT_BUILT = [
@@ -73,10 +82,10 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
     fail('index_type', `one of ${allowed.join(', ')} for a ${DataTypeName[f.data_type]} field`, rawType);
   }
   let metric_type: MetricType;
-  if (f.data_type === DataType.FloatVector) {
+  if (isDenseVectorType(f.data_type)) {
     metric_type = (metric ?? 'COSINE') as MetricType;
     if (!['L2', 'IP', 'COSINE'].includes(metric_type))
-      fail('metric_type', 'one of L2, IP, COSINE for a FloatVector field', metricRaw);
+      fail('metric_type', `one of L2, IP, COSINE for a ${DataTypeName[f.data_type]} field`, metricRaw);
   } else if (f.data_type === DataType.SparseFloatVector) {
     const def = f.is_function_output ? 'BM25' : 'IP';
     metric_type = (metric ?? def) as MetricType;
@@ -102,7 +111,9 @@ export function resolveIndexDef(c: Collection, req: Record<string, unknown>): In
 }
 
 function indexTypesFor(f: FieldSchema): string[] {
-  if (f.data_type === DataType.FloatVector) return DENSE_TYPES;
+  if (f.data_type === DataType.Int8Vector) return INT8_TYPES;
+  // Float16Vector and BFloat16Vector take every float index (searched over their decoded float32 copy).
+  if (isDenseVectorType(f.data_type)) return DENSE_TYPES;
   if (f.data_type === DataType.SparseFloatVector) return SPARSE_TYPES;
   if (f.data_type === DataType.BinaryVector) return BINARY_TYPES;
   if (f.data_type === DataType.JSON) return [];

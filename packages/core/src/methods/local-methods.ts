@@ -5,7 +5,7 @@ import type { MethodName } from '../client/method-table.js';
 import type { VectorClient } from '../client/types.js';
 import type { Engine } from '../engine/engine.js';
 import { mentionsText, prepareTextSupport } from '../functions/text-support.js';
-import { mentionsLazyIndex, prepareLazyIndexes } from '../indexes/lazy-indexes.js';
+import { lazyNeeds, mentionsLazyIndex, prepareLazyIndexes } from '../indexes/lazy-indexes.js';
 import * as aliases from './aliases.js';
 import * as collections from './collections.js';
 import { ok } from './common.js';
@@ -33,14 +33,22 @@ export interface LocalMethod<M extends MethodName> {
 const lazyIndexes = (req: unknown): Promise<unknown> | undefined =>
   mentionsLazyIndex(req) ? prepareLazyIndexes(true) : undefined;
 
+/** IVF-like indexes and compact vector fields (Float16Vector, BFloat16Vector, Int8Vector) load their modules. */
+const lazySchema = (req: unknown): Promise<unknown> | undefined => {
+  const needs = lazyNeeds(req);
+  return needs.ivf || needs.compact ? prepareLazyIndexes(needs) : undefined;
+};
+
 export const LOCAL_METHODS: { readonly [M in MethodName]: LocalMethod<M> } = {
   createCollection: {
     // Only text fields wait for the analyzers and only IVF-like indexes for their module; any other
     // createCollection applies at once, in call order.
-    load: (req) =>
-      mentionsText(req) || mentionsLazyIndex(req)
-        ? Promise.all([mentionsText(req) ? prepareTextSupport(true) : undefined, lazyIndexes(req)])
-        : undefined,
+    load: (req) => {
+      const lazy = lazySchema(req);
+      return mentionsText(req) || lazy
+        ? Promise.all([mentionsText(req) ? prepareTextSupport(true, req) : undefined, lazy])
+        : undefined;
+    },
     run: (e, req) => collections.createCollection(e, req),
   },
   describeCollection: { run: (e, req) => collections.describeCollection(e, req) },

@@ -4,8 +4,16 @@ import { toFloatVector, toSparseVector } from '../collection/convert.js';
 import { batchSearchRequest, ivfPoolRequest } from '../engine/batch-routing.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError, elanusError } from '../errors/index.js';
+import { compactModule } from '../indexes/lazy-indexes.js';
 import type { IndexSearchParams, TopK } from '../indexes/types.js';
-import { DataType, type FieldSchema, isVectorType, type SparseVector } from '../schema/types.js';
+import {
+  DataType,
+  type FieldSchema,
+  isCompactVectorType,
+  isDenseVectorType,
+  isVectorType,
+  type SparseVector,
+} from '../schema/types.js';
 import type { Bitset } from '../util/bitset.js';
 import {
   buildRow,
@@ -108,8 +116,29 @@ export function parseQueries(c: Collection, f: FieldSchema, data: unknown, param
         throw e;
       }
     }
+    if (isCompactVectorType(f.data_type)) return toCompactQuery(q, f, at);
     return toBinaryQuery(q, f, at);
   });
+}
+
+/**
+ * A Float16Vector / BFloat16Vector / Int8Vector query, in the insert forms: converted to the field's codes
+ * first (as the SDK does before sending it), then decoded for the float32 kernels, so scores are those of
+ * the stored precision.
+ */
+function toCompactQuery(q: unknown, f: FieldSchema, at: string): Float32Array {
+  const m = compactModule();
+  const codes = m.toCompactVector(q, f, 0, (kind, expected, got) => {
+    if (kind === 'dim') {
+      throw elanusError(
+        'queryVectorDim',
+        { param: at, dim: f.dim, field: f.name, got: `dim ${got}` },
+        { param: at },
+      );
+    }
+    throw elanusError('compactQueryValue', { param: at, field: f.name, expected, got }, { param: at });
+  });
+  return m.decodeCompact(f.data_type, codes);
 }
 
 /** A BinaryVector query: dim/8 bytes as a Uint8Array, an ArrayBuffer or a list of byte values (the SDK's form). */
@@ -174,7 +203,8 @@ function queriesByIds(c: Collection, f: FieldSchema, ids: unknown, withData: boo
     if (row === undefined) {
       throw elanusError('searchIdNotFound', { param: at, collection: c.name, got: v }, { param: at });
     }
-    if (f.data_type === DataType.FloatVector) return c.denseColumn(f.name)!.get(row);
+    // The scan copy of a compact field decodes the stored codes exactly.
+    if (isDenseVectorType(f.data_type)) return c.denseColumn(f.name)!.get(row);
     if (f.data_type === DataType.SparseFloatVector) return c.sparseColumn(f.name)!.get(row) as SparseVector;
     return c.binaryValue(f.name, row);
   });

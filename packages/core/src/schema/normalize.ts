@@ -8,6 +8,7 @@ import {
   type FunctionObject,
   type FunctionSchema,
   FunctionType,
+  isDenseVectorType,
   isVectorType,
 } from './types.js';
 
@@ -70,7 +71,7 @@ export function normalizeField(f: FieldType, i: number): FieldSchema {
     }
     if (ml !== undefined) out.max_length = toPositiveInt(ml, `fields[${i}].max_length`, 65535);
   }
-  if (data_type === DataType.FloatVector || data_type === DataType.BinaryVector) {
+  if (isDenseVectorType(data_type) || data_type === DataType.BinaryVector) {
     out.dim = toPositiveInt(f.dim ?? tp.dim, `fields[${i}].dim`, 32768);
     if (data_type === DataType.BinaryVector && out.dim % 8 !== 0) {
       invalidParam(`fields[${i}].dim`, 'a multiple of 8 for a BinaryVector field', out.dim);

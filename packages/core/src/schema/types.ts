@@ -13,7 +13,10 @@ export const DataType = {
   JSON: 23,
   BinaryVector: 100,
   FloatVector: 101,
+  Float16Vector: 102,
+  BFloat16Vector: 103,
   SparseFloatVector: 104,
+  Int8Vector: 105,
 } as const;
 export type DataType = (typeof DataType)[keyof typeof DataType];
 export type DataTypeName = keyof typeof DataType;
@@ -68,7 +71,7 @@ export interface FieldType {
   autoID?: boolean;
   /** For VarChar. Milvus also accepts it inside `type_params`. */
   max_length?: number | string;
-  /** For FloatVector / BinaryVector. */
+  /** For the dense vector types (FloatVector, Float16Vector, BFloat16Vector, Int8Vector) and BinaryVector. */
   dim?: number | string;
   element_type?: DataType | DataTypeName;
   max_capacity?: number | string;
@@ -128,7 +131,21 @@ export interface CollectionSchema {
 }
 
 export const isVectorType = (t: DataType): boolean =>
-  t === DataType.FloatVector || t === DataType.SparseFloatVector || t === DataType.BinaryVector;
+  t === DataType.FloatVector ||
+  t === DataType.SparseFloatVector ||
+  t === DataType.BinaryVector ||
+  isCompactVectorType(t);
+
+/**
+ * Float16Vector, BFloat16Vector, Int8Vector: stored in their compact form (2 or 1 bytes a dimension) and
+ * searched by the float32 kernels over a decoded copy (collection/compact-vector-column.ts).
+ */
+export const isCompactVectorType = (t: DataType): boolean =>
+  t === DataType.Float16Vector || t === DataType.BFloat16Vector || t === DataType.Int8Vector;
+
+/** Vector types searched with L2 / IP / COSINE: FloatVector and the compact ones. */
+export const isDenseVectorType = (t: DataType): boolean =>
+  t === DataType.FloatVector || isCompactVectorType(t);
 
 export const isIntegerType = (t: DataType): boolean =>
   t === DataType.Int8 || t === DataType.Int16 || t === DataType.Int32 || t === DataType.Int64;

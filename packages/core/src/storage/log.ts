@@ -3,6 +3,9 @@ import type { Engine, WriteOp } from '../engine/engine.js';
 import { elanusError } from '../errors/index.js';
 import { type CollectionSchema, DataType, isVectorType } from '../schema/types.js';
 
+/** One logged column: packed vectors (float32, or the codes of a compact vector field) or values. */
+type LoggedColumn = Float32Array | Uint16Array | Int8Array | unknown[];
+
 /**
  * One applied write as the log stores it (structured-clone form: vectors as one Float32Array per
  * field, never JSON numbers). Inserted rows are read back from the collection right after the engine
@@ -23,7 +26,7 @@ export type LogOp =
       partition: string | undefined;
       count: number;
       /** Stored values by field name (function outputs left out: replay recomputes them). */
-      columns: Record<string, Float32Array | unknown[]>;
+      columns: Record<string, LoggedColumn>;
       dynamic?: (Record<string, unknown> | undefined)[];
       /** Primary keys were generated (autoID): replay keeps them instead of generating new ones. */
       autoIds?: boolean;
@@ -92,10 +95,24 @@ export function encodeOp(engine: Engine, op: WriteOp): LogOp {
   }
 }
 
-function readColumns(c: Collection, rows: number[]): Record<string, Float32Array | unknown[]> {
-  const out: Record<string, Float32Array | unknown[]> = {};
+function readColumns(c: Collection, rows: number[]): Record<string, LoggedColumn> {
+  const out: Record<string, LoggedColumn> = {};
   c.fields.forEach((f, i) => {
     if (f.is_function_output) return;
+    const compact = c.compactColumn(f.name);
+    if (compact) {
+      // The codes, packed like float vectors: replay hands each row's codes back to insert as is.
+      const dim = compact.dim;
+      const data = compact.data();
+      const packed = new (data.constructor as { new (n: number): Uint16Array | Int8Array })(
+        rows.length * dim,
+      );
+      rows.forEach((r, k) => {
+        packed.set(data.subarray(r * dim, (r + 1) * dim) as never, k * dim);
+      });
+      out[f.name] = packed;
+      return;
+    }
     if (f.data_type === DataType.FloatVector) {
       const dense = c.denseColumn(f.name)!;
       const dim = dense.dim;
@@ -118,7 +135,7 @@ function rowsOf(c: Collection, op: Extract<LogOp, { kind: 'insert' | 'upsert' }>
   for (const f of c.fields) {
     const col = op.columns[f.name];
     if (col === undefined) continue;
-    if (col instanceof Float32Array) {
+    if (ArrayBuffer.isView(col)) {
       const dim = f.dim!;
       for (let r = 0; r < op.count; r++) rows[r]![f.name] = col.subarray(r * dim, (r + 1) * dim);
     } else {

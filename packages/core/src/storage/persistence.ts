@@ -4,8 +4,8 @@ import { elanusError } from '../errors/index.js';
 import { TermDictionary } from '../functions/analyzer/term-dictionary.js';
 import type { FieldTextEncoder } from '../functions/bm25-function.js';
 import { mentionsText, textEncoderFor } from '../functions/text-support.js';
-import { mentionsLazyIndex } from '../indexes/lazy-indexes.js';
-import { type CollectionSchema, DataType, type SparseVector } from '../schema/types.js';
+import { type LazyNeeds, lazyNeeds } from '../indexes/lazy-indexes.js';
+import { type CollectionSchema, DataType, isDenseVectorType, type SparseVector } from '../schema/types.js';
 import { applyOp, type LogEntry, type LogOp, logKey, opRows, seqOfLogKey } from './log.js';
 import { decodeChunk, encodeSparse, encodeTyped, encodeValues, encodeVectors } from './segment-codec.js';
 import type { StorageBatch, StoredValue } from './types.js';
@@ -114,24 +114,54 @@ export function storedNeedText(entries: Iterable<[string, StoredValue]>): boolea
   return false;
 }
 
-/** Whether stored collections or logged ops name a lazily loaded index type (see indexes/lazy-indexes.ts). */
-export function storedNeedLazyIndexes(entries: Iterable<[string, StoredValue]>): boolean {
+/**
+ * The lazily loaded modules stored collections or logged ops need (see indexes/lazy-indexes.ts): the IVF
+ * family for the index types they name, the compact vector support for the field types.
+ */
+export function storedNeedLazyIndexes(entries: Iterable<[string, StoredValue]>): LazyNeeds {
+  const needs: LazyNeeds = { ivf: false, compact: false };
+  const add = (n: LazyNeeds) => {
+    needs.ivf ||= n.ivf;
+    needs.compact ||= n.compact;
+  };
   for (const [key, value] of entries) {
     if (key === 'manifest') {
       const cols = (value as unknown as Partial<Manifest> | null)?.collections;
-      if (Array.isArray(cols) && cols.some((cm) => mentionsLazyIndex(cm))) return true;
-    } else if (key.startsWith('log/') && logNeedsLazyIndexes((value as unknown as LogEntry | null)?.ops))
-      return true;
+      if (Array.isArray(cols)) for (const cm of cols) add(lazyNeeds(cm));
+    } else if (key.startsWith('log/')) add(logNeedsLazyIndexes((value as unknown as LogEntry | null)?.ops));
   }
-  return false;
+  return needs;
 }
 
-/** Only createCollection and createIndex ops name index types; rows are never walked. */
-export function logNeedsLazyIndexes(ops: readonly LogOp[] | undefined): boolean {
-  return (
-    Array.isArray(ops) &&
-    ops.some((op) => (op?.kind === 'createCollection' || op?.kind === 'createIndex') && mentionsLazyIndex(op))
-  );
+/** Only createCollection and createIndex ops name index and field types; rows are never walked. */
+export function logNeedsLazyIndexes(ops: readonly LogOp[] | undefined): LazyNeeds {
+  const needs: LazyNeeds = { ivf: false, compact: false };
+  if (!Array.isArray(ops)) return needs;
+  for (const op of ops) {
+    if (op?.kind !== 'createCollection' && op?.kind !== 'createIndex') continue;
+    const n = lazyNeeds(op);
+    needs.ivf ||= n.ivf;
+    needs.compact ||= n.compact;
+  }
+  return needs;
+}
+
+/** The collection schemas stored in the manifest or logged by createCollection (what analyzers are built from). */
+export function storedSchemas(entries: Iterable<[string, StoredValue]>): unknown[] {
+  const out: unknown[] = [];
+  for (const [key, value] of entries) {
+    if (key === 'manifest') {
+      const cols = (value as unknown as Partial<Manifest> | null)?.collections;
+      if (Array.isArray(cols)) for (const cm of cols) out.push(cm?.schema);
+    } else if (key.startsWith('log/')) out.push(...logSchemas((value as unknown as LogEntry | null)?.ops));
+  }
+  return out;
+}
+
+/** The schemas of a log entry's createCollection ops. */
+export function logSchemas(ops: readonly LogOp[] | undefined): unknown[] {
+  if (!Array.isArray(ops)) return [];
+  return ops.flatMap((op) => (op?.kind === 'createCollection' ? [op.schema] : []));
 }
 
 /** Only createCollection ops carry schemas; rows are never walked. */
@@ -219,7 +249,7 @@ function restoreCollection(
       count,
       columns: c.fields.map((f) => {
         const v = chunk(f.name).values;
-        if (v.length !== (f.data_type === DataType.FloatVector ? count * f.dim! : count)) {
+        if (v.length !== (isDenseVectorType(f.data_type) ? count * f.dim! : count)) {
           throw elanusError('corruptColumn', { field: f.name, segment: base });
         }
         return v;
@@ -353,6 +383,10 @@ function writeChunk(c: Collection, k: number, put: [string, StoredValue][]): voi
     if (f.data_type === DataType.FloatVector) {
       const dense = c.denseColumn(f.name)!;
       buf = encodeVectors(dense.data(), dense.dim, from, to);
+    } else if (c.compactColumn(f.name)) {
+      // The stored codes, row-major (Uint16 bits or Int8 values): the float32 scan copy is rebuilt on open.
+      const compact = c.compactColumn(f.name)!;
+      buf = encodeTyped(compact.data(), from * compact.dim, to * compact.dim);
     } else if (f.data_type === DataType.SparseFloatVector) {
       const rows: SparseVector[] = [];
       for (let r = from; r < to; r++) rows.push(c.value(r, i) as SparseVector);

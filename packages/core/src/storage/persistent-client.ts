@@ -12,11 +12,13 @@ import {
   loadEngine,
   logNeedsLazyIndexes,
   logNeedsText,
+  logSchemas,
   type Manifest,
   planSeal,
   type SealedState,
   storedNeedLazyIndexes,
   storedNeedText,
+  storedSchemas,
 } from './persistence.js';
 import { requestPersistence, type StorageEstimate, storageEstimate } from './quota.js';
 import {
@@ -440,7 +442,7 @@ export class PersistentClient {
   /** Replaces the engine with one rebuilt from a consistent snapshot of storage. Call on the control chain. */
   private async reloadNow(): Promise<void> {
     const snapshot = await this.storage.readAll(['']);
-    await prepareTextSupport(storedNeedText(snapshot));
+    await prepareTextSupport(storedNeedText(snapshot), storedSchemas(snapshot));
     await prepareLazyIndexes(storedNeedLazyIndexes(snapshot));
     const engine = await this.options.createEngine();
     const state = loadEngine(engine, snapshot);
@@ -587,7 +589,7 @@ export class PersistentClient {
     if (this.role === 'leader' || seq <= this.state.seq) return;
     if (seq !== this.state.seq + 1 || !entry) return this.catchUp(seq);
     try {
-      await prepareTextSupport(logNeedsText(entry.ops));
+      await prepareTextSupport(logNeedsText(entry.ops), logSchemas(entry.ops));
       await prepareLazyIndexes(logNeedsLazyIndexes(entry.ops));
       for (const op of entry.ops) applyOp(this.local.engine, op);
       this.state.seq = seq;
@@ -603,7 +605,7 @@ export class PersistentClient {
     const manifest = rows.find(([k]) => k === 'manifest')?.[1] as unknown as Manifest | undefined;
     if (manifest && manifest.seq > this.state.seq) return this.reloadNow();
     try {
-      await prepareTextSupport(storedNeedText(rows));
+      await prepareTextSupport(storedNeedText(rows), storedSchemas(rows));
       await prepareLazyIndexes(storedNeedLazyIndexes(rows));
       for (const [k, v] of rows) {
         if (!k.startsWith('log/')) continue;

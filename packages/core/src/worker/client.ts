@@ -14,6 +14,7 @@ import {
   decodeRows,
   decodeSearchResults,
   isControl,
+  type PackableFields,
   packQueries,
   packRows,
   registerTransferHandlers,
@@ -95,8 +96,8 @@ export class WorkerClient {
   private starting: Promise<Connection> | undefined;
   private nextOp = 1;
   private turn: Promise<void> = Promise.resolve();
-  /** FloatVector field names per collection, asked of the worker once; the page packs those. */
-  private readonly vectorFields = new Map<string, Promise<string[]>>();
+  /** Dense vector field names per collection, asked of the worker once; the page packs those. */
+  private readonly vectorFields = new Map<string, Promise<PackableFields>>();
 
   constructor(readonly config: ClientConfig) {
     registerTransferHandlers();
@@ -351,15 +352,16 @@ export class WorkerClient {
     return res;
   }
 
-  private fieldsOf(conn: Connection, collection: string): Promise<string[]> {
+  private fieldsOf(conn: Connection, collection: string): Promise<PackableFields> {
     let p = this.vectorFields.get(collection);
     if (!p) {
-      p = this.exec(conn, (api) => api.floatVectorFields(collection));
+      p = this.exec(conn, (api) => api.packableVectorFields(collection));
       this.vectorFields.set(collection, p);
       // A collection that does not exist yet is asked again next time.
       void p.then(
         (f) => {
-          if (f.length === 0 && this.vectorFields.get(collection) === p) this.vectorFields.delete(collection);
+          if (f.float.length + f.exact.length === 0 && this.vectorFields.get(collection) === p)
+            this.vectorFields.delete(collection);
         },
         () => this.vectorFields.delete(collection),
       );
@@ -387,7 +389,8 @@ export class WorkerClient {
         let wire: Parameters<EngineHost['insert']>[1];
         let moved: Transferable[] = [];
         if (Array.isArray(data) && data.length > 0 && typeof req.collection_name === 'string') {
-          const packed = packRows(data, await this.fieldsOf(c, req.collection_name));
+          const fields = await this.fieldsOf(c, req.collection_name);
+          const packed = packRows(data, [...fields.float, ...fields.exact], new Set(fields.exact));
           wire = { req: rest, rows: packed.rows, packed: packed.packed };
           moved = packed.transfer;
         } else {

@@ -20,7 +20,7 @@ import type { BatchSearchStats } from '../engine/batch-search.js';
 import { type Capabilities, capabilities } from '../engine/capabilities.js';
 import type { Engine } from '../engine/engine.js';
 import { ElanusError, elanusError } from '../errors/index.js';
-import { DataType } from '../schema/types.js';
+import { DataType, isDenseVectorType } from '../schema/types.js';
 import {
   CONTROL,
   type ControlMessage,
@@ -28,6 +28,7 @@ import {
   encodeSearchResults,
   isControl,
   mergeMutationResults,
+  type PackableFields,
   shiftRowIndexes,
   transferHandlersRegistered,
   unpackQueries,
@@ -53,7 +54,10 @@ export interface WorkerInfo {
 }
 
 interface SchemaInfo {
+  /** Dense vector fields (FloatVector and the compact types): packed rows hand them over as typed arrays. */
   floatVectors: Set<string>;
+  /** Float16Vector and Int8Vector fields: the page packs them only when no value changes (PackableFields). */
+  exactVectors: Set<string>;
   pk: string;
   pkInt: boolean;
   autoID: boolean;
@@ -166,7 +170,19 @@ export class EngineHost {
   floatVectorFields(collection: string): Promise<string[]> {
     return this.run(async () => {
       const s = await this.schemaOf(await this.ready(), collection).catch(() => undefined);
-      return s ? [...s.floatVectors] : [];
+      return s ? [...s.floatVectors].filter((f) => !s.exactVectors.has(f)) : [];
+    });
+  }
+
+  /** The vector fields of a collection the page packs (both empty when it does not exist). */
+  packableVectorFields(collection: string): Promise<PackableFields> {
+    return this.run(async () => {
+      const s = await this.schemaOf(await this.ready(), collection).catch(() => undefined);
+      if (!s) return { float: [], exact: [] };
+      return {
+        float: [...s.floatVectors].filter((f) => !s.exactVectors.has(f)),
+        exact: [...s.exactVectors],
+      };
     });
   }
 
@@ -175,7 +191,12 @@ export class EngineHost {
     const pk = d.schema.fields.find((f) => f.is_primary_key);
     return {
       floatVectors: new Set(
-        d.schema.fields.filter((f) => f.dataType === DataType.FloatVector).map((f) => f.name),
+        d.schema.fields.filter((f) => isDenseVectorType(f.dataType as DataType)).map((f) => f.name),
+      ),
+      exactVectors: new Set(
+        d.schema.fields
+          .filter((f) => f.dataType === DataType.Float16Vector || f.dataType === DataType.Int8Vector)
+          .map((f) => f.name),
       ),
       pk: pk?.name ?? '',
       pkInt: pk?.dataType === DataType.Int64,

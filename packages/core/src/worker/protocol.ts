@@ -125,14 +125,27 @@ function numericLength(v: unknown): number {
   return -1;
 }
 
+/** Vector fields the page packs: `float` (FloatVector) and `exact` ones packed only when lossless. */
+export interface PackableFields {
+  float: string[];
+  /**
+   * Float16Vector and Int8Vector fields: their conversion reads the number as given (a double rounds to
+   * float16 directly; 1.0000001 is no int8), so they are packed only when every value is a float32.
+   * BFloat16Vector is in `float`: the SDK's conversion rounds to float32 first anyway.
+   */
+  exact: string[];
+}
+
 /**
- * Moves the values of `vectorFields` (FloatVector fields) out of the rows into one Float32Array. A field
- * is packed only when every row holds a numeric array of one length; otherwise it stays in the rows, so
- * the engine reports the bad value exactly as it would in-thread. The caller's rows are not modified.
+ * Moves the values of `vectorFields` (dense vector fields) out of the rows into one Float32Array. A field
+ * is packed only when every row holds a numeric array of one length (and, for `exactFields`, only float32
+ * values); otherwise it stays in the rows, so the engine reports the bad value exactly as it would
+ * in-thread. The caller's rows are not modified.
  */
 export function packRows(
   rows: RowData[],
   vectorFields: readonly string[],
+  exactFields: ReadonlySet<string> = new Set(),
 ): { rows: RowData[]; packed: PackedVectors | null; transfer: Transferable[] } {
   const fields: { name: string; dim: number; offset: number }[] = [];
   let total = 0;
@@ -150,6 +163,7 @@ export function packRows(
   const kept: typeof fields = [];
   for (const f of fields) {
     let ok = true;
+    const exact = exactFields.has(f.name);
     for (let i = 0; i < rows.length && ok; i++) {
       const v = rows[i]![f.name] as ArrayLike<number>;
       const base = f.offset + i * f.dim;
@@ -159,8 +173,10 @@ export function packRows(
       }
       for (let j = 0; j < f.dim; j++) {
         const x = v[j];
-        if (typeof x !== 'number') {
-          ok = false; // a non-number: leave the field in the rows for the engine to reject
+        // A non-number (or, for an exact field, a value float32 would change): leave the field in the
+        // rows for the engine to convert or reject.
+        if (typeof x !== 'number' || (exact && Math.fround(x) !== x && !Number.isNaN(x))) {
+          ok = false;
           break;
         }
         data[base + j] = x;
@@ -199,23 +215,43 @@ export function unpackRows(
   return rows;
 }
 
-/** Search query vectors as they cross: several dense vectors become one Float32Array. */
+/**
+ * Search query vectors as they cross: several dense vectors become one typed array, Float32Array when
+ * that loses nothing, else Float64Array (the worker does not know the field yet, and a Float16Vector
+ * query rounds the double itself, as in-thread).
+ */
 export type WireQueries =
   | { kind: 'raw'; data: unknown }
-  | { kind: 'one'; data: Float32Array }
-  | { kind: 'many'; dim: number; count: number; data: Float32Array };
+  | { kind: 'one'; data: Float32Array | Float64Array }
+  | { kind: 'many'; dim: number; count: number; data: Float32Array | Float64Array };
+
+/** Whether every element of numeric arrays is a float32 value (NaN and non-numbers count as such). */
+function allFloat32(list: readonly unknown[]): boolean {
+  for (const q of list) {
+    if (q instanceof Float32Array) continue;
+    const v = q as ArrayLike<unknown>;
+    for (let j = 0; j < v.length; j++) {
+      const x = v[j];
+      if (typeof x === 'number' && Math.fround(x) !== x && !Number.isNaN(x)) return false;
+    }
+  }
+  return true;
+}
 
 export function packQueries(data: unknown): { wire: WireQueries; transfer: Transferable[] } {
   const one = numericLength(data);
   if (one > 0 && !(data instanceof Float32Array)) {
-    const v = Float32Array.from(data as ArrayLike<number>);
+    const src = data as ArrayLike<number>;
+    const v = allFloat32([data]) ? Float32Array.from(src) : Float64Array.from(src);
     if (Array.prototype.every.call(data, (x: unknown) => typeof x === 'number'))
       return { wire: { kind: 'one', data: v }, transfer: [v.buffer] };
   }
   if (Array.isArray(data) && data.length > 1) {
     const dim = numericLength(data[0]);
     if (dim > 0 && data.every((q) => numericLength(q) === dim)) {
-      const out = new Float32Array(dim * data.length);
+      const out = allFloat32(data)
+        ? new Float32Array(dim * data.length)
+        : new Float64Array(dim * data.length);
       let ok = true;
       for (let i = 0; i < data.length && ok; i++) {
         const q = data[i] as ArrayLike<number>;

@@ -8,6 +8,7 @@ import {
   type SchemaInfo,
   schemaFromDescribe,
   toCreateRequest,
+  VECTOR_TYPES as VECTOR,
 } from './schema.js';
 
 export interface CreateFromResult {
@@ -19,8 +20,6 @@ export interface CreateFromResult {
   /** Indexes the target could not build (scalar index types it lacks); the collection works without them. */
   warnings: string[];
 }
-
-const VECTOR = new Set(['FloatVector', 'SparseFloatVector', 'BinaryVector']);
 
 export async function describeSchema(
   client: VectorClient,

@@ -10,6 +10,25 @@ import {
 
 export type DataTypeName = keyof typeof DataType;
 
+/** Vector types, and those that carry a `dim`. */
+export const VECTOR_TYPES: ReadonlySet<string> = new Set([
+  'FloatVector',
+  'Float16Vector',
+  'BFloat16Vector',
+  'Int8Vector',
+  'BinaryVector',
+  'SparseFloatVector',
+]);
+const DIM_TYPES: ReadonlySet<string> = new Set([...VECTOR_TYPES].filter((t) => t !== 'SparseFloatVector'));
+/** The index a vector field gets when its source names none (Int8Vector: HNSW, all Milvus builds on it). */
+const FLAT_TYPES: Readonly<Record<string, string>> = {
+  FloatVector: 'FLAT',
+  Float16Vector: 'FLAT',
+  BFloat16Vector: 'FLAT',
+  Int8Vector: 'HNSW',
+  BinaryVector: 'BIN_FLAT',
+};
+
 /**
  * One field, read from a `describeCollection` answer of any backend (local engine, Node SDK, REST
  * converted to the SDK shape) and normalised so two sides can be compared and recreated.
@@ -141,7 +160,7 @@ function fieldFrom(raw: Record<string, unknown>): FieldInfo {
     description: typeof raw.description === 'string' ? raw.description : '',
   };
   const dim = toInt(raw.dim ?? tp.dim);
-  if (dim !== undefined && (type === 'FloatVector' || type === 'BinaryVector')) f.dim = dim;
+  if (dim !== undefined && DIM_TYPES.has(type)) f.dim = dim;
   const ml = toInt(raw.max_length ?? tp.max_length);
   if (ml !== undefined && (type === 'VarChar' || type === 'Array')) f.maxLength = ml;
   if (type === 'Array') {
@@ -321,12 +340,16 @@ export function mismatchError(collection: string, differences: SchemaDifference[
 
 /** Index types each side can build; others are mapped (documented in README of the issue). */
 const LOCAL_DENSE = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
+/** Float vector types: the local engine searches the half-float ones over a decoded float32 copy. */
+const FLOAT_TYPES = new Set<string>(['FloatVector', 'Float16Vector', 'BFloat16Vector']);
 const LOCAL_SPARSE = new Set(['SPARSE_INVERTED_INDEX', 'SPARSE_WAND', 'AUTOINDEX']);
 
 /** Maps an index definition to one the target builds. Local targets know FLAT/HNSW/sparse only. */
 export function mapIndexFor(target: 'local' | 'remote', idx: IndexInfo, field: FieldInfo): IndexInfo {
   if (target === 'remote') return idx;
-  if (field.type === 'FloatVector' && !LOCAL_DENSE.has(idx.type)) {
+  // Milvus builds only HNSW on an Int8Vector field, and so does the local engine.
+  if (field.type === 'Int8Vector' && idx.type !== 'HNSW') return { ...idx, type: 'AUTOINDEX', params: {} };
+  if (FLOAT_TYPES.has(field.type) && !LOCAL_DENSE.has(idx.type)) {
     // IVF_*, DISKANN, SCANN...: the local engine's approximate index is HNSW.
     return { ...idx, type: 'AUTOINDEX', params: {} };
   }
@@ -401,12 +424,11 @@ export function toCreateRequest(
   });
   // Every vector field needs an index before the collection can load (milvus-lite insists on index_type).
   for (const f of info.fields) {
-    if (!['FloatVector', 'SparseFloatVector', 'BinaryVector'].includes(f.type)) continue;
+    if (!VECTOR_TYPES.has(f.type)) continue;
     if (idx.some((i) => i.field_name === f.name)) continue;
-    const type =
-      f.type === 'FloatVector' ? 'FLAT' : f.type === 'BinaryVector' ? 'BIN_FLAT' : 'SPARSE_INVERTED_INDEX';
+    const type = FLAT_TYPES[f.type] ?? 'SPARSE_INVERTED_INDEX';
     const metric =
-      f.type === 'FloatVector'
+      FLAT_TYPES[f.type] && f.type !== 'BinaryVector'
         ? 'COSINE'
         : f.type === 'BinaryVector'
           ? 'HAMMING'

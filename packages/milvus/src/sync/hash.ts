@@ -154,6 +154,17 @@ function value(h: Hasher, f: FieldInfo, v: unknown): void {
       for (let i = 0; i < a.length; i++) h.float32(a[i]!);
       return;
     }
+    // Numbers as the SDK and the local engine return them (float16 / bfloat16 decoded, int8 as integers):
+    // each is a float32 value, so its bits are canonical.
+    case 'Float16Vector':
+    case 'BFloat16Vector':
+    case 'Int8Vector': {
+      const a = v as ArrayLike<number>;
+      h.u32(f.type === 'Float16Vector' ? 13 : f.type === 'BFloat16Vector' ? 14 : 15);
+      h.u32(a.length);
+      for (let i = 0; i < a.length; i++) h.float32(a[i]!);
+      return;
+    }
     case 'SparseFloatVector': {
       const e = sparseEntries(v);
       h.u32(10);

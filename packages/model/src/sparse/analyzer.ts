@@ -7,12 +7,16 @@
  * English reproduces pymilvus exactly: NLTK `word_tokenize` (Punkt + Treebank), lowercase,
  * drop single-character `string.punctuation` tokens, drop NLTK English stop words, NLTK
  * `SnowballStemmer('english')` (via the `porter2` package plus NLTK's own pre-checks).
+ * German, French, Russian, Spanish (`sp`), Italian and Portuguese use the same tokenizer (pymilvus
+ * runs English Punkt for all of them), NLTK's stop words and NLTK's Snowball stemmers
+ * (`nltk/snowball.ts`). Chinese, Japanese and Korean need jieba, MeCab and KoNLPy: not bundled.
  */
 
 import { ElanusError } from '@elanus/core';
 import { stem as porter2 } from 'porter2';
 import { NLTK_STOPWORDS } from './nltk/data/stopwords.js';
 import { pyLen } from './nltk/pychars.js';
+import { NLTK_SNOWBALL_LANGUAGES, nltkSnowballStemmer } from './nltk/snowball.js';
 import { wordTokenize } from './nltk/treebank.js';
 import { invalidParam } from './params.js';
 
@@ -87,36 +91,55 @@ export function nltkEnglishStem(word: string): string {
   return porter2(w.replace(CURLY_APOSTROPHES, "'"));
 }
 
-/** pymilvus `StemmingFilter(language)`; only English ships with Elanus. */
+/** pymilvus `StemmingFilter(language)`: NLTK's `SnowballStemmer(language)`. */
 export function stemmingFilter(language = 'english'): TextFilter {
-  if (language !== 'english') {
+  if (language === 'english') return (tokens) => tokens.map(nltkEnglishStem);
+  const stem = nltkSnowballStemmer(language);
+  if (!stem) {
     throw new ElanusError(
       'NotImplemented',
-      `Snowball stemmer for ${JSON.stringify(language)} is not bundled with @elanus/model (only "english")`,
+      `Snowball stemmer for ${JSON.stringify(language)} is not bundled with @elanus/model (have: english, ${NLTK_SNOWBALL_LANGUAGES.join(', ')})`,
     );
   }
-  return (tokens) => tokens.map(nltkEnglishStem);
+  return (tokens) => tokens.map(stem);
 }
 
+/** pymilvus lang.yaml: default analyzer name → NLTK language, filter order and punctuation extras. */
+const DEFAULT_ANALYZERS: Readonly<Record<string, { nltk: string; stopFirst?: boolean; extras?: string }>> = {
+  en: { nltk: 'english' },
+  de: { nltk: 'german', stopFirst: true }, // lang.yaml lists the stop words before punctuation here
+  fr: { nltk: 'french' },
+  ru: { nltk: 'russian' },
+  sp: { nltk: 'spanish', extras: '¡¿' },
+  it: { nltk: 'italian' },
+  pt: { nltk: 'portuguese' },
+};
+
 /**
- * pymilvus `build_default_analyzer(language)`. Only `"en"` is available: pymilvus's other
- * languages need NLTK Snowball stemmers (de, fr, ru, sp, it, pt) or jieba/MeCab/KoNLPy
- * (zh, jp, kr), none of which Elanus bundles yet.
+ * pymilvus `build_default_analyzer(language)` for `en`, `de`, `fr`, `ru`, `sp` (Spanish), `it` and
+ * `pt`. `zh`, `jp` and `kr` need jieba, MeCab and KoNLPy, which have no browser ports bundled here.
  */
 export function buildDefaultAnalyzer(language = 'en'): PipelineAnalyzer {
-  if (language === 'en') {
+  const spec = DEFAULT_ANALYZERS[language];
+  if (spec) {
+    const stop = stopwordFilter(spec.nltk);
+    const punct = punctuationFilter(spec.extras);
     return new PipelineAnalyzer(
-      'en',
+      language,
       nltkWordTokenizer,
       [],
-      [lowercaseFilter, punctuationFilter(), stopwordFilter('english'), stemmingFilter('english')],
+      [lowercaseFilter, ...(spec.stopFirst ? [stop, punct] : [punct, stop]), stemmingFilter(spec.nltk)],
     );
   }
-  if (['de', 'fr', 'ru', 'sp', 'it', 'pt', 'zh', 'jp', 'kr'].includes(language)) {
+  if (['zh', 'jp', 'kr'].includes(language)) {
     throw new ElanusError(
       'NotImplemented',
-      `the default BM25 analyzer for language ${JSON.stringify(language)} is not available in Elanus yet (only "en")`,
+      `the default BM25 analyzer for language ${JSON.stringify(language)} is not available in Elanus yet (it needs jieba, MeCab or KoNLPy)`,
     );
   }
-  return invalidParam('language', 'a pymilvus default analyzer language ("en")', language);
+  return invalidParam(
+    'language',
+    `a pymilvus default analyzer language (${Object.keys(DEFAULT_ANALYZERS).join(', ')})`,
+    language,
+  );
 }

@@ -1,7 +1,7 @@
-/** Function calls: `array_contains*` / `json_contains*`, `array_length`, `text_match`, and the ones not supported. */
+/** Function calls: `array_contains*` / `json_contains*`, `array_length`, `text_match`, `phrase_match`, and the ones not supported. */
 import { DataType } from '../../schema/types.js';
 import type { CallExpr, FilterAst } from '../ast.js';
-import { type Pred, TextMatchPred, ValuePred } from '../preds.js';
+import { PhraseMatchPred, type Pred, TextMatchPred, ValuePred } from '../preds.js';
 import { type Const, constTypeName, jsonEquals, showConst } from '../values.js';
 import { castTo } from './comparisons.js';
 import { reference } from './names.js';
@@ -9,7 +9,6 @@ import { type CompileContext, describeType, isNumConst, isNumeric, num, type Ope
 
 /** Milvus functions we parse but do not evaluate: a clear "not supported" instead of "unknown function". */
 const UNSUPPORTED_FUNCTIONS = new Set([
-  'phrase_match',
   'random_sample',
   'element_filter',
   'match_all',
@@ -60,6 +59,8 @@ export function call(cx: CompileContext, ast: CallExpr): Operand {
     }
     case 'text_match':
       return { t: 'pred', p: textMatch(cx, ast), pos: ast.pos };
+    case 'phrase_match':
+      return { t: 'pred', p: phraseMatch(cx, ast), pos: ast.pos };
     default:
       if (UNSUPPORTED_FUNCTIONS.has(name)) return cx.fail(`${name} is not supported`, ast.pos);
       return cx.fail(`unknown function \`${name}\``, ast.pos);
@@ -145,4 +146,47 @@ function textMatch(cx: CompileContext, ast: CallExpr): Pred {
   }
   cx.fields.add(field.name);
   return new TextMatchPred(field.name, q.c.v, minimumShouldMatch);
+}
+
+/** Milvus's slop is a uint32. */
+const MAX_SLOP = 0xffffffffn;
+
+/**
+ * `phrase_match(field, 'phrase'[, slop])`, with the server's checks in its order (field, string type,
+ * enable_match, then slop) and its wording for slop. The server reads a non-integer constant slop
+ * as 0; here it is refused with the server's "const integer" message instead of being ignored.
+ */
+function phraseMatch(cx: CompileContext, ast: CallExpr): Pred {
+  if (ast.args.length !== 2 && ast.args.length !== 3)
+    cx.fail(`phrase_match expects 2 or 3 arguments, got ${ast.args.length}`, ast.pos);
+  if (ast.options.length > 0)
+    cx.fail(`phrase_match takes no options (got \`${ast.options[0]!.name}=\`)`, ast.options[0]!.pos);
+  const fa = ast.args[0]!;
+  if (fa.kind !== 'ident') return cx.fail('the first argument of phrase_match must be a field name', fa.pos);
+  const field = cx.field(fa.name);
+  if (!field) return cx.fail(`field \`${fa.name}\` does not exist in the collection schema`, fa.pos);
+  if (field.data_type !== DataType.VarChar)
+    cx.fail('phrase match operation on non-string is unsupported', fa.pos);
+  if (!field.enable_match) cx.fail(`field "${fa.name}" does not enable match`, fa.pos);
+  const q = cx.operand(ast.args[1]!);
+  if (q.t !== 'const' || q.c.k !== 'str')
+    return cx.fail('the phrase of phrase_match must be a string', ast.args[1]!.pos);
+  let slop = 0;
+  const sa = ast.args[2];
+  if (sa) {
+    const v = cx.operand(sa);
+    const shown = v.t === 'const' ? showConst(v.c) : v.t === 'ref' ? v.name : 'a non-constant expression';
+    if (v.t !== 'const' || v.c.k !== 'int')
+      return cx.fail(
+        `"slop" should be a const integer expression with "uint32" value. "slop" expression passed: ${shown}`,
+        sa.pos,
+      );
+    // "interger" is the server's spelling; clients may match on the text.
+    if (v.c.v < 0n) cx.fail(`"slop" should not be a negative interger. "slop" passed: ${shown}`, sa.pos);
+    if (v.c.v > MAX_SLOP)
+      cx.fail(`"slop" exceeds the range of "uint32". "slop" expression passed: ${shown}`, sa.pos);
+    slop = Number(v.c.v);
+  }
+  cx.fields.add(field.name);
+  return new PhraseMatchPred(field.name, q.c.v, slop);
 }

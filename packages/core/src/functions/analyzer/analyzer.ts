@@ -12,7 +12,11 @@ import { buildTokenizer, checkKeys, standardTokenizer, type Tokenizer } from './
 
 /** A Milvus full-text analyzer: text in, index terms out. */
 export interface Analyzer {
-  tokenize(text: string): string[];
+  /**
+   * `positions`, when given, receives each kept token's position: its index in the tokenizer's
+   * output, so a dropped token (stop word) leaves a gap, as Tantivy numbers them (phrase_match).
+   */
+  tokenize(text: string, positions?: number[]): string[];
 }
 
 class Pipeline implements Analyzer {
@@ -21,11 +25,15 @@ class Pipeline implements Analyzer {
     private readonly filters: readonly TokenFilter[],
   ) {}
 
-  tokenize(text: string): string[] {
+  tokenize(text: string, positions?: number[]): string[] {
     if (typeof text !== 'string') invalidParam('text', 'a string', text);
     const raw = this.tokenizer(text);
     const filters = this.filters;
     const nf = filters.length;
+    if (positions) {
+      positions.length = 0;
+      if (nf === 0) for (let i = 0; i < raw.length; i++) positions.push(i);
+    }
     if (nf === 0) return raw;
     // Filters are fused: each token runs through the whole chain once, compacting in place.
     let w = 0;
@@ -35,6 +43,7 @@ class Pipeline implements Analyzer {
         t = filters[f]!(t);
         if (t === null) continue outer;
       }
+      positions?.push(i);
       raw[w++] = t;
     }
     raw.length = w;
@@ -57,9 +66,10 @@ function templateStopWords(params: Record<string, unknown>): TokenFilter[] {
  *    the `_english_` stop list (the server stops *after* stemming), then the extra `stop_words`;
  *  - custom `{tokenizer, filter?}` with tokenizers `standard` (`{type:'standard', uax29, max_token_length}`)
  *    and `whitespace`, and filters `lowercase`, `asciifolding`, `alphanumonly`, `removepunct`,
- *    `cncharonly`, `cnalphanumonly`, `{type:'stop'}`, `{type:'stemmer', language:'english'}`, `{type:'length', max}`.
+ *    `cncharonly`, `cnalphanumonly`, `{type:'stop'}`, `{type:'stemmer', language}` (the server's 18
+ *    Snowball languages; non-English ones must be loaded first, see stemmers.ts), `{type:'length', max}`.
  * Bad parameters throw `ElanusError('IllegalArgument')` naming the parameter; Milvus features
- * Elanus lacks (jieba, other stemmer languages...) throw `ElanusError('NotImplemented')`.
+ * Elanus lacks (jieba, ...) throw `ElanusError('NotImplemented')`.
  */
 export function createAnalyzer(params?: Record<string, unknown>): Analyzer {
   if (params === undefined || params === null) return new Pipeline(standardTokenizer, [lowercase]);

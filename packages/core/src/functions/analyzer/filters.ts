@@ -1,6 +1,7 @@
 import { stem as porter2 } from 'porter2';
 import { elanusError, invalidParam } from '../../errors/index.js';
 import { asciiFold } from './ascii-folding.js';
+import { stemmerFor } from './stemmers.js';
 import { expandStopWords } from './stop-words.js';
 import { checkKeys } from './tokenizers.js';
 
@@ -105,7 +106,7 @@ export function buildFilter(spec: unknown, path: string): TokenFilter {
       if (typeof o.language !== 'string')
         invalidParam(`${path}.language`, 'a language name string', o.language);
       if (o.language.toLowerCase() === 'english') return englishStem;
-      throw elanusError('stemmerLanguage', { language: o.language }, { param: `${path}.language` });
+      return stemmerFor(o.language, `${path}.language`);
     }
     case 'length': {
       checkKeys(o, ['type', 'max'], path);

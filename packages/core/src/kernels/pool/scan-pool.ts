@@ -316,7 +316,9 @@ export class ScanPool implements BatchSearcher {
         rowOffsets[q + 1] = total;
       }
       const rows = new Int32Array(total);
-      parts.forEach((p, q) => rows.set(p, rowOffsets[q]!));
+      parts.forEach((p, q) => {
+        rows.set(p, rowOffsets[q]!);
+      });
       scans.push(
         this.send(i, colId, col, {
           metric: METRIC_CODE[req.metric],
