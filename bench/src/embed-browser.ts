@@ -1,8 +1,10 @@
-// Standalone: DefaultEmbeddingFunction throughput in Chromium (WASM 1 thread, WASM 2 threads, WebGPU on
-// SwiftShader) next to the same ONNX file on onnxruntime-node, same sentences, same run.
+// Standalone: DefaultEmbeddingFunction throughput in Chromium (WASM 1 thread, WASM with env.numThreads
+// 'auto' = every core, WebGPU on SwiftShader) next to the same ONNX file on onnxruntime-node with the
+// same thread count (intraOpNumThreads), same sentences, same run.
 // `node --import tsx --conditions=source bench/src/embed-browser.ts [q8|fp32 ...]`
-// The page is tests/harness (cross-origin isolated; serves /models/ = .cache/models and /ort/).
+// The page is tests/harness (cross-origin isolated, /ort/ included; serves /models/ = .cache/models).
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +21,7 @@ const dtypes = (process.argv.slice(2).length ? process.argv.slice(2) : ['q8', 'f
   'q8' | 'fp32'
 >;
 const BATCH = 16;
+const REPS = Number(process.env.EMBED_REPS ?? 3);
 const GPU_SENTENCES = Number(process.env.EMBED_GPU_SENTENCES ?? 32);
 
 interface PageArgs {
@@ -28,11 +31,12 @@ interface PageArgs {
   sentences: string[];
   device: 'wasm' | 'webgpu';
   dtype: 'q8' | 'fp32';
-  threads: number;
+  threads: 'auto' | number;
   batch: number;
+  reps: number;
 }
 
-/** Runs in the page. Sets onnxruntime-web's thread count on the very transformers.js instance the model uses. */
+/** Runs in the page. Sets @elanus/model's env.numThreads; reads back what onnxruntime-web started with. */
 async function inPage(_elanus: unknown, a: PageArgs) {
   // Vite rewrites the bare import in runtime/load.ts; import the same URL to share the module instance.
   const src = await (await fetch(a.st)).text();
@@ -43,13 +47,13 @@ async function inPage(_elanus: unknown, a: PageArgs) {
     import(/* @vite-ignore */ a.dense),
     import(/* @vite-ignore */ a.env),
   ]);
-  tf.env.backends.onnx.wasm.numThreads = a.threads;
   Object.assign(envMod.env, {
     allowRemoteModels: false,
     allowLocalModels: true,
     localModelPath: '/models/',
     wasmPaths: '/ort/',
     useIndexedDBCache: false,
+    numThreads: a.threads,
   });
   const ef = new dense.DefaultEmbeddingFunction({ device: a.device, dtype: a.dtype, batch_size: a.batch });
   const l0 = performance.now();
@@ -57,7 +61,7 @@ async function inPage(_elanus: unknown, a: PageArgs) {
   const loadMs = performance.now() - l0;
   await ef.encodeDocuments(a.sentences.slice(0, a.batch)); // warm-up
   const times: number[] = [];
-  for (let r = 0; r < (a.device === 'wasm' ? 2 : 1); r++) {
+  for (let r = 0; r < (a.device === 'wasm' ? a.reps : 1); r++) {
     const t0 = performance.now();
     await ef.encodeDocuments(a.sentences);
     times.push(performance.now() - t0);
@@ -69,11 +73,12 @@ async function inPage(_elanus: unknown, a: PageArgs) {
     loadMs,
     runtime,
     isolated: globalThis.crossOriginIsolated,
-    threadsSeen: tf.env.backends.onnx.wasm.numThreads,
+    cores: navigator.hardwareConcurrency,
+    threadsSeen: tf.env.backends.onnx.wasm.numThreads as number,
   };
 }
 
-async function nodeSide(dtype: 'q8' | 'fp32', threads: number | undefined) {
+async function nodeSide(dtype: 'q8' | 'fp32', threads: number) {
   const { createRequire } = await import('node:module');
   const ort = createRequire(import.meta.url)('onnxruntime-node');
   const { pathToFileURL } = await import('node:url');
@@ -83,8 +88,7 @@ async function nodeSide(dtype: 'q8' | 'fp32', threads: number | undefined) {
   tf.env.allowRemoteModels = false;
   const tok = await tf.AutoTokenizer.from_pretrained(MODEL);
   const file = join(root, `.cache/models/${MODEL}/onnx/${dtype === 'q8' ? 'model_quantized' : 'model'}.onnx`);
-  const opts: Record<string, unknown> = { executionProviders: ['cpu'] };
-  if (threads) opts.intraOpNumThreads = threads;
+  const opts: Record<string, unknown> = { executionProviders: ['cpu'], intraOpNumThreads: threads };
   const session = await ort.InferenceSession.create(file, opts);
   const embed = async (texts: string[]) => {
     for (let i = 0; i < texts.length; i += BATCH) {
@@ -110,7 +114,7 @@ async function nodeSide(dtype: 'q8' | 'fp32', threads: number | undefined) {
   };
   await embed(sentences.slice(0, BATCH));
   const times: number[] = [];
-  for (let r = 0; r < 2; r++) {
+  for (let r = 0; r < REPS; r++) {
     const t0 = performance.now();
     await embed(sentences);
     times.push(performance.now() - t0);
@@ -127,25 +131,6 @@ async function main() {
     configFile: join(root, 'tests/harness/vite.config.ts'),
     root: join(root, 'tests/harness'),
     logLevel: 'warn',
-    // The harness's /ort/ middleware answers before Vite's `server.headers` apply, so its files carry CORP
-    // but no COEP. onnxruntime-web starts its pthreads as module workers from ort-wasm-simd-threaded.jsep.mjs,
-    // and in a cross-origin-isolated page a worker script without `Cross-Origin-Embedder-Policy` is refused
-    // (net::ERR_BLOCKED_BY_RESPONSE): with numThreads > 1 the session then waits forever for its threads.
-    plugins: [
-      {
-        name: 'embed-bench-ort-coep',
-        enforce: 'pre',
-        configureServer(s) {
-          s.middlewares.use((req, res, next) => {
-            if ((req.url ?? '').startsWith('/ort/')) {
-              res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-              res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-            }
-            next();
-          });
-        },
-      },
-    ],
   });
   await server.listen();
   const { chromium } = await import('@playwright/test');
@@ -156,21 +141,27 @@ async function main() {
   });
   const rows: string[][] = [];
   const dps = (n: number, ms: number) => (n * 1000) / ms;
+  // onnxruntime-node at the thread count the page got, measured once per dtype and count.
+  const native = new Map<string, number>();
+  const nativeDps = async (dtype: 'q8' | 'fp32', threads: number): Promise<number> => {
+    const key = `${dtype}/${threads}`;
+    let v = native.get(key);
+    if (v === undefined) {
+      v = dps(sentences.length, Math.min(...(await nodeSide(dtype, threads))));
+      native.set(key, v);
+      rows.push([dtype, 'onnxruntime-node', String(threads), v.toFixed(1), '1.00']);
+      console.log(rows.at(-1)!.join(' | '));
+    }
+    return v;
+  };
+  let cores = 0;
   try {
     for (const dtype of dtypes) {
-      const native2 = await nodeSide(dtype, undefined);
-      const native1 = await nodeSide(dtype, 1);
-      const nat = dps(sentences.length, Math.min(...native2));
-      const nat1 = dps(sentences.length, Math.min(...native1));
-      rows.push([dtype, 'onnxruntime-node (default threads = 2 cores)', nat.toFixed(1), '1.00']);
-      rows.push([dtype, 'onnxruntime-node (1 thread)', nat1.toFixed(1), (nat1 / nat).toFixed(2)]);
-      console.log(rows.at(-2)!.join(' | '));
-      console.log(rows.at(-1)!.join(' | '));
-      const configs: Array<[string, 'wasm' | 'webgpu', number, number]> = [
-        ['Chromium WASM, 1 thread', 'wasm', 1, sentences.length],
-        ['Chromium WASM, 2 threads (COI)', 'wasm', 2, sentences.length],
+      const configs: Array<[string, 'wasm' | 'webgpu', 'auto' | number, number]> = [
+        ['Chromium WASM, numThreads 1', 'wasm', 1, sentences.length],
+        ["Chromium WASM, numThreads 'auto' (COI)", 'wasm', 'auto', sentences.length],
       ];
-      if (dtype === 'fp32') configs.push(['Chromium WebGPU (SwiftShader)', 'webgpu', 1, GPU_SENTENCES]);
+      if (dtype === 'fp32') configs.push(['Chromium WebGPU (SwiftShader)', 'webgpu', 'auto', GPU_SENTENCES]);
       for (const [label, device, threads, n] of configs) {
         if (only && !label.includes(only)) continue;
         const page = await browser.newPage();
@@ -202,6 +193,7 @@ async function main() {
             dtype,
             threads,
             batch: BATCH,
+            reps: REPS,
           };
           const out = (await Promise.race([
             page.evaluate(([s, x]) => window.harness.runInPage(s, x), [inPage.toString(), arg] as const),
@@ -209,15 +201,18 @@ async function main() {
               setTimeout(() => reject(new Error(`timed out after ${PAGE_TIMEOUT_MS} ms`)), PAGE_TIMEOUT_MS),
             ),
           ])) as Awaited<ReturnType<typeof inPage>>;
+          cores = out.cores;
           const v = dps(n, Math.min(...out.times));
+          const nat = await nativeDps(dtype, out.threadsSeen);
           rows.push([
             dtype,
-            `${label} [${JSON.stringify(out.runtime)}, isolated=${out.isolated}, numThreads=${out.threadsSeen}${n !== sentences.length ? `, ${n} sentences` : ''}]`,
+            `${label} [${JSON.stringify(out.runtime)}, isolated=${out.isolated}${n !== sentences.length ? `, ${n} sentences` : ''}]`,
+            String(out.threadsSeen),
             v.toFixed(1),
             (v / nat).toFixed(2),
           ]);
         } catch (e) {
-          rows.push([dtype, label, `failed: ${(e as Error).message.split('\n')[0]}`, '']);
+          rows.push([dtype, label, String(threads), `failed: ${(e as Error).message.split('\n')[0]}`, '']);
         } finally {
           await page.close();
         }
@@ -229,9 +224,12 @@ async function main() {
     await server.close();
   }
   console.log(
-    `\n${sentences.length} sentences (minilm-reference.json), batch ${BATCH}, best of 2 after warm-up\n`,
+    `\n${sentences.length} sentences (minilm-reference.json), batch ${BATCH}, best of ${REPS} after warm-up, ` +
+      `navigator.hardwareConcurrency ${cores}, Node os.availableParallelism() ${availableParallelism()}\n`,
   );
-  console.log('| dtype | pipeline | docs/s | ÷ native (2 threads) |\n|---|---|---|---|');
+  console.log(
+    '| dtype | pipeline | threads | docs/s | ÷ onnxruntime-node, same dtype and threads |\n|---|---|---|---|---|',
+  );
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 }
 

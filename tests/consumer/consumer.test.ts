@@ -19,8 +19,11 @@ const template = join(repo, 'tests/consumer/app');
 const INITIAL_BUDGET = 70_000;
 // 170 → 180 kB: query aggregates, partial upsert, aliases and search by ids (each counted twice:
 // the page's lazy chunks and the inline worker's copy). 180 → 195 kB: the lazily loaded IVF family
-// (k-means, SQ8, PQ; vite total 186.4 kB), the initial chunk unchanged.
-const TOTAL_BUDGET = 195_000;
+// (k-means, SQ8, PQ; vite total 186.4 kB), the initial chunk unchanged. 195 → 290 kB (issues 13, 14,
+// 17; vite total 281.5 kB in 33 files): the 18 Snowball stemmer languages, one lazy chunk each (about
+// 75 kB together, each loaded only by an analyzer that names its language), the compact vector types,
+// phrase_match's positional index and the scan pool, each a lazy chunk.
+const TOTAL_BUDGET = 290_000;
 
 let root = '';
 let app = '';

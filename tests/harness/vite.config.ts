@@ -57,6 +57,10 @@ function modelFiles(): Plugin {
         res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
         res.setHeader('Content-Length', String(size));
         res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+        // This middleware answers before Vite applies `server.headers`, so isolation is set here too:
+        // onnxruntime-web starts its pthreads as module Workers from /ort/*.mjs, and an isolated page
+        // refuses a worker script without COEP (the session would then wait forever for its threads).
+        for (const [name, value] of Object.entries(crossOriginIsolation)) res.setHeader(name, value);
         createReadStream(file).pipe(res);
       });
     },

@@ -78,6 +78,11 @@ function serveFrom(files: LocalFile[], base: string) {
     res.setHeader('Content-Length', String(statSync(hit.file).size));
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // The dev server's `server.headers` do not reach this middleware's answers. onnxruntime-web starts
+    // its pthreads as module Workers from /ort/*.mjs, and an isolated page refuses a worker script
+    // without COEP (the model would then wait forever for its threads). `vite preview` adds both itself.
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     createReadStream(hit.file).pipe(res);
   };
 }

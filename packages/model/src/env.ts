@@ -7,6 +7,9 @@
 /** Paths of the onnxruntime-web `.wasm`/`.mjs` files: a URL prefix, or one URL per file. */
 export type WasmPaths = string | { wasm?: string; mjs?: string };
 
+/** Threads for inference: `'auto'` (the default), or an exact count. */
+export type NumThreads = 'auto' | number;
+
 export interface ModelEnv {
   /** Download from `remoteHost` when a file is not found locally. Default `true` (the Hugging Face Hub). */
   allowRemoteModels: boolean;
@@ -28,6 +31,15 @@ export interface ModelEnv {
    */
   wasmPaths: WasmPaths | undefined;
   /**
+   * Threads onnxruntime runs models with. Browser: `'auto'` is `navigator.hardwareConcurrency` (at most
+   * 8) when the page or worker is cross-origin isolated (COOP `same-origin` + COEP `require-corp`, and
+   * the `.mjs`/`.wasm` files served with COEP too: onnxruntime-web starts its threads as Workers from
+   * the `.mjs`), else 1; a number is used as given, but is 1 without isolation too. onnxruntime-web
+   * reads it once, when the first model of the page or worker loads. Node: a number sets
+   * onnxruntime-node's `intraOpNumThreads`; `'auto'` keeps its default (all physical cores).
+   */
+  numThreads: NumThreads;
+  /**
    * Cache downloaded model files in IndexedDB. Default `true` where IndexedDB exists (browsers and
    * workers; Node has none, and transformers.js caches hub downloads on disk there). See `listCachedModels()` and `evictModel()`.
    */
@@ -48,6 +60,7 @@ export const env: ModelEnv = {
   localModelPath: '/models/',
   remoteHost: 'https://huggingface.co/',
   wasmPaths: undefined,
+  numThreads: 'auto',
   useIndexedDBCache: hasIndexedDB(),
 };
 
@@ -61,7 +74,7 @@ export interface TransformersEnvLike {
   useFSCache: boolean;
   useCustomCache: boolean;
   customCache: unknown;
-  backends: { onnx: { wasm?: { wasmPaths?: unknown } } };
+  backends: { onnx: { wasm?: { wasmPaths?: unknown; numThreads?: number } } };
 }
 
 /** transformers.js' own cache settings, kept to restore them when the IndexedDB cache is turned off. */

@@ -6,8 +6,9 @@
 import { ElanusError } from '@elanus/core';
 // The cache module is small; idb-keyval itself is imported only when the cache is first used.
 import { indexedDBModelCache, trackModel } from '../cache/idb-model-cache.js';
-import { applyEnv, type TransformersEnvLike, wantsIndexedDBCache } from '../env.js';
+import { applyEnv, env, type TransformersEnvLike, wantsIndexedDBCache } from '../env.js';
 import { chooseDtype, resolveDevice } from './device.js';
+import { applyThreads, checkNumThreads } from './threads.js';
 import type {
   EmbeddingDevice,
   EmbeddingDType,
@@ -55,6 +56,8 @@ export async function openModel<T>(
   open: (ctx: OpenContext) => Promise<T>,
 ): Promise<{ value: T; tf: TransformersLike; device: ResolvedDevice; dtype: EmbeddingDType }> {
   const { model, emit } = req;
+  // A bad setting is the caller's error, not a failed load: checked before anything is fetched.
+  checkNumThreads(env.numThreads);
   const device = await resolveDevice(req.device);
   const dtype = chooseDtype(device, req.dtype);
   emit({ stage: 'load', model, status: 'start', device, dtype });
@@ -63,6 +66,7 @@ export async function openModel<T>(
   const cache = wantsIndexedDBCache() ? indexedDBModelCache() : undefined;
   const untrack = cache ? trackModel(model) : () => {};
   applyEnv(tf.env as TransformersEnvLike, cache);
+  const threadOptions = applyThreads(tf.env as TransformersEnvLike);
 
   const progress_callback = (p: TransformersProgress): void => {
     if (p.status === 'initiate' && p.file !== undefined) {
@@ -92,7 +96,7 @@ export async function openModel<T>(
         dtype,
         progress_callback,
         // Errors only: onnxruntime warns on every WebGPU session that shape ops stay on the CPU (by design).
-        session_options: { logSeverityLevel: 3 },
+        session_options: { logSeverityLevel: 3, ...threadOptions },
       },
     });
     return { value, tf, device, dtype };
