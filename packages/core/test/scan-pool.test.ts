@@ -80,8 +80,12 @@ describe('scan pool', () => {
         expect(a.results).toEqual(b.results);
         expect((a.results as unknown[]).length).toBe(queries.length);
       }
-      // Every search above went through the pool (4 searches of 5 queries).
-      expect(poolOf(pooled.engine).stats.searches - before).toBe(4);
+      // A batch larger than a worker's query slots (16): scored in groups per pass over the rows.
+      const many = Array.from({ length: 37 }, (_, q) => vectors[q * 977]!.map((x) => x - 0.02));
+      const big = { collection_name: 'c', data: many, limit: 7, filter: 'tag != 2' };
+      expect((await pooled.c.search(big)).results).toEqual((await single.c.search(big)).results);
+      // Every search above went through the pool (4 searches of 5 queries, then one of 37).
+      expect(poolOf(pooled.engine).stats.searches - before).toBe(5);
       expect(poolOf(pooled.engine).running).toBe(2);
     },
     60_000,

@@ -143,7 +143,38 @@
         (local.set $from (i32.add (local.get $from) (i32.const 1)))
         (br $next))))
 
-  ;; The $n rows listed as i32 at $ids against the query; scores written contiguously at $out.
+;; Rows [from, to) against $nq queries stored back to back at $qs (inverse norms at $qinvs): each row is
+  ;; read from memory once for all of them. Query j's scores go to $out + 4·(j·(to − from) + row − from).
+  (func (export "scan_range_multi") (param $metric i32) (param $qs i32) (param $nq i32) (param $qinvs i32)
+                                    (param $base i32) (param $norms i32) (param $dim i32)
+                                    (param $from i32) (param $to i32) (param $out i32)
+    (local $stride i32) (local $p i32) (local $j i32) (local $q i32) (local $o i32) (local $span4 i32)
+    (local.set $stride (i32.shl (local.get $dim) (i32.const 2)))
+    (local.set $span4 (i32.shl (i32.sub (local.get $to) (local.get $from)) (i32.const 2)))
+    (local.set $p (i32.add (local.get $base) (i32.mul (local.get $from) (local.get $stride))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $from) (local.get $to)))
+        (local.set $j (i32.const 0))
+        (local.set $q (local.get $qs))
+        (local.set $o (local.get $out))
+        (block $qdone
+          (loop $qnext
+            (br_if $qdone (i32.ge_u (local.get $j) (local.get $nq)))
+            (f32.store (local.get $o)
+              (call $score (local.get $metric) (local.get $q) (local.get $p) (local.get $norms)
+                           (f32.load (i32.add (local.get $qinvs) (i32.shl (local.get $j) (i32.const 2))))
+                           (local.get $dim) (local.get $from)))
+            (local.set $q (i32.add (local.get $q) (local.get $stride)))
+            (local.set $o (i32.add (local.get $o) (local.get $span4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $qnext)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $p (i32.add (local.get $p) (local.get $stride)))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $next))))
+
+    ;; The $n rows listed as i32 at $ids against the query; scores written contiguously at $out.
   (func (export "scan_rows") (param $metric i32) (param $q i32) (param $base i32) (param $norms i32)
                              (param $qinv f32) (param $dim i32) (param $ids i32) (param $n i32) (param $out i32)
     (local $stride i32) (local $end i32) (local $row i32) (local $i i32) (local $p i32) (local $pe i32)

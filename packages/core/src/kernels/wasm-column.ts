@@ -54,9 +54,16 @@ export interface KernelExports {
 
 const align16 = (n: number): number => (n + 15) & ~15;
 
-/** Scratch of one scan-pool worker inside a shared column: its query, row ids and scores. */
+/** Queries a pool worker scores per pass over the rows (`scan_range_multi`). */
+export const SLOT_QUERIES = 16;
+
+/**
+ * Scratch of one scan-pool worker inside a shared column: up to SLOT_QUERIES queries and their inverse
+ * norms, row ids and scores.
+ */
 export interface ScanSlot {
   queryOff: number;
+  qinvOff: number;
   idsOff: number;
   outOff: number;
 }
@@ -114,16 +121,16 @@ export class WasmVectorColumn implements KernelColumn {
     this.idsOff = align16(dim * 4);
     this.outOff = this.idsOff + WASM_BATCH * 4;
     const slots: ScanSlot[] = [];
+    const queries = align16(SLOT_QUERIES * dim * 4);
+    const slotBytes = queries + align16(SLOT_QUERIES * 4) + WASM_BATCH * 8;
     for (let i = 0; i < (shared?.slots ?? 0); i++) {
-      const q = scratch * (i + 1);
-      slots.push({
-        queryOff: q,
-        idsOff: q + align16(dim * 4),
-        outOff: q + align16(dim * 4) + WASM_BATCH * 4,
-      });
+      const q = scratch + slotBytes * i;
+      const qinv = q + queries;
+      const ids = qinv + align16(SLOT_QUERIES * 4);
+      slots.push({ queryOff: q, qinvOff: qinv, idsOff: ids, outOff: ids + WASM_BATCH * 4 });
     }
     this.slots = slots;
-    this.vecOff = scratch * (slots.length + 1);
+    this.vecOff = scratch + slotBytes * slots.length;
     this.cap = Math.max(1, capacity);
     this.normsOff = align16(this.vecOff + this.cap * dim * 4);
     const pages = Math.ceil((this.normsOff + this.cap * 4) / PAGE);

@@ -2,7 +2,7 @@ import type { BatchSearcher, BatchSearchRequest, BatchSearchStats } from '../../
 import { TopKHeap } from '../../indexes/heap.js';
 import type { TopK } from '../../indexes/types.js';
 import { inverseNorm, METRIC_CODE } from '../types.js';
-import { WASM_BATCH, WasmVectorColumn } from '../wasm-column.js';
+import { SLOT_QUERIES, WASM_BATCH, WasmVectorColumn } from '../wasm-column.js';
 import type { PoolMessage, ScanMessage, ScanReply } from './scan-worker.js';
 import { browserWorkerSource, nodeWorkerSource } from './scan-worker.js';
 
@@ -274,7 +274,7 @@ export class ScanPool implements BatchSearcher {
     i: number,
     colId: number,
     col: WasmVectorColumn,
-    msg: Omit<ScanMessage, 'id' | 'col' | 'queryOff' | 'idsOff' | 'outOff' | 't'>,
+    msg: Omit<ScanMessage, 'id' | 'col' | 'queryOff' | 'qinvOff' | 'idsOff' | 'outOff' | 'slotQueries' | 't'>,
   ): Promise<ScanReply> {
     const m = this.member(i);
     if (m.attached.get(colId) !== col.memoryEpoch) {
@@ -282,7 +282,14 @@ export class ScanPool implements BatchSearcher {
       m.attached.set(colId, col.memoryEpoch);
     }
     const slot = col.slots[i]!;
-    const full: ScanMessage = { ...msg, t: 'scan', id: this.nextScan++, col: colId, ...slot };
+    const full: ScanMessage = {
+      ...msg,
+      t: 'scan',
+      id: this.nextScan++,
+      col: colId,
+      ...slot,
+      slotQueries: SLOT_QUERIES,
+    };
     return new Promise<ScanReply>((resolve, reject) => {
       m.pending.set(full.id, { resolve, reject });
       m.worker.post(full);

@@ -30,8 +30,11 @@ export interface ScanMessage {
   dim: number;
   vecOff: number;
   normsOff: number;
-  /** This worker's scratch: query, ids, scores (byte offsets). */
+  /** This worker's scratch: queries, their inverse norms, ids, scores (byte offsets). */
   queryOff: number;
+  qinvOff: number;
+  /** Queries the scratch holds at once: a batch is scored `slotQueries` at a time per pass over the rows. */
+  slotQueries: number;
   idsOff: number;
   outOff: number;
   batch: number;
@@ -78,6 +81,7 @@ interface HeapLike {
 
 interface ScanExports {
   scan_range(...args: number[]): void;
+  scan_range_multi(...args: number[]): void;
   scan_rows(...args: number[]): void;
 }
 
@@ -86,6 +90,7 @@ export function scanWorkerMain(scope: ScanWorkerScope, Heap: new () => HeapLike)
   let module: WebAssembly.Module | null = null;
   const columns = new Map<number, { memory: WebAssembly.Memory; x: ScanExports }>();
   const heap = new Heap();
+  const heaps: HeapLike[] = [];
   // Below this share of allowed rows the worker scores only the allowed ones (as FLAT's in-thread scan).
   const gatherBelow = 0.3;
 
@@ -114,6 +119,62 @@ export function scanWorkerMain(scope: ScanWorkerScope, Heap: new () => HeapLike)
     }
     const gather = allow !== null && allowed < span * gatherBelow;
     const out = m.outOff >>> 2;
+    if (!gather && !m.rows && nq > 1 && allowed > 0) {
+      // A batch over a range: each pass over the rows scores up to slotQueries queries (one read of each
+      // row for all of them), each query offering its scores to its own heap.
+      while (heaps.length < m.slotQueries) heaps.push(new Heap());
+      const worst = new Float64Array(m.slotQueries);
+      for (let g0 = 0; g0 < nq; g0 += m.slotQueries) {
+        const g = Math.min(m.slotQueries, nq - g0);
+        f32.set(m.queries.subarray(g0 * m.dim, (g0 + g) * m.dim), m.queryOff >>> 2);
+        f32.set(m.qinv.subarray(g0, g0 + g), m.qinvOff >>> 2);
+        for (let j = 0; j < g; j++) {
+          heaps[j]!.reset(m.k);
+          worst[j] = heaps[j]!.bound();
+        }
+        const block = Math.max(1, Math.floor(m.batch / g));
+        for (let a = m.from; a < m.to; a += block) {
+          const b = Math.min(m.to, a + block);
+          const len = b - a;
+          c.x.scan_range_multi(
+            m.metric,
+            m.queryOff,
+            g,
+            m.qinvOff,
+            m.vecOff,
+            m.normsOff,
+            m.dim,
+            a,
+            b,
+            m.outOff,
+          );
+          for (let j = 0; j < g; j++) {
+            const h = heaps[j]!;
+            const base = out + j * len;
+            let w = worst[j]!;
+            for (let i = 0; i < len; i++) {
+              const d = sign * f32[base + i]!;
+              if (d > w) continue;
+              const r = a + i;
+              if (allow !== null) {
+                const off = r - m.from;
+                if ((allow[off >>> 5]! & (1 << (off & 31))) === 0) continue;
+              }
+              h.push(d, r);
+              w = h.bound();
+            }
+            worst[j] = w;
+          }
+        }
+        for (let j = 0; j < g; j++) {
+          const q = g0 + j;
+          counts[q] = heaps[j]!.drainInto(rows.subarray(q * m.k), dist.subarray(q * m.k));
+        }
+      }
+      const reply: ScanReply = { t: 'done', id: m.id, counts, rows, dist };
+      scope.postMessage(reply, [counts.buffer, rows.buffer, dist.buffer]);
+      return;
+    }
     for (let q = 0; q < nq; q++) {
       f32.set(m.queries.subarray(q * m.dim, (q + 1) * m.dim), m.queryOff >>> 2);
       const qi = m.qinv[q]!;
