@@ -49,11 +49,15 @@ export interface IndexFactory {
 export interface TextEncoderFn {
   encodeDocument(text: string): SparseVector;
   encodeQuery(text: string): SparseVector;
-  /** `text_match`: does the row's text share at least `minimumShouldMatch` (default 1) of the query's tokens? */
+  /**
+   * `text_match`: does the row's text share at least `minimumShouldMatch` (default 1) of the query's
+   * tokens? `generation` as for `phraseMatcher` (the index behind it is rebuilt when rows are renumbered).
+   */
   matcher(
     texts: ArrayLike<string | null>,
     query: string,
     minimumShouldMatch?: number,
+    generation?: number,
   ): (row: number) => boolean;
   /**
    * `phrase_match`: bit words over rows `0..texts.length-1` whose text holds the query's tokens in
@@ -179,7 +183,7 @@ export class Collection implements FilterSource {
     const enc = this.textEncoders.get(field);
     const view = this.column(field);
     if (!enc || !view || view.kind !== 'string') return undefined;
-    return enc.matcher(view.values, query, minimumShouldMatch);
+    return enc.matcher(view.values, query, minimumShouldMatch, this.epoch);
   }
 
   phraseMatch(field: string, query: string, slop: number): Uint32Array | undefined {

@@ -16,7 +16,7 @@ export interface FieldTextEncoder extends TextEncoderFn {
  */
 export function createTextEncoder(field: FieldSchema, dictionary = new TermDictionary()): FieldTextEncoder {
   const analyzer = createAnalyzer(field.analyzer_params);
-  // Positions are kept only once a phrase_match asks for them (see PhraseIndex).
+  // The term index (with positions) is built only once a text_match or phrase_match asks for it.
   let phrases: PhraseIndex | undefined;
   return {
     dictionary,
@@ -27,28 +27,13 @@ export function createTextEncoder(field: FieldSchema, dictionary = new TermDicti
     },
     encodeDocument: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: true }),
     encodeQuery: (text) => bm25Vector(analyzer.tokenize(text), dictionary, { grow: false }),
-    matcher(texts, query, minimumShouldMatch = 1) {
-      const wanted = new Set(analyzer.tokenize(query));
-      // More required than the query has distinct tokens: nothing can match, as on the server.
-      if (wanted.size === 0 || minimumShouldMatch > wanted.size) return () => false;
-      if (minimumShouldMatch <= 1) {
-        return (row) => {
-          const t = texts[row];
-          if (typeof t !== 'string') return false;
-          for (const tok of analyzer.tokenize(t)) if (wanted.has(tok)) return true;
-          return false;
-        };
-      }
-      return (row) => {
-        const t = texts[row];
-        if (typeof t !== 'string') return false;
-        const seen = new Set<string>();
-        for (const tok of analyzer.tokenize(t)) {
-          if (wanted.has(tok)) seen.add(tok);
-          if (seen.size >= minimumShouldMatch) return true;
-        }
-        return false;
-      };
+    matcher(texts, query, minimumShouldMatch = 1, generation = 0) {
+      // The same term → rows index as phrase_match (built on first use, kept up with appends): a query
+      // reads posting lists instead of tokenizing every row's text again.
+      phrases ??= new PhraseIndex(analyzer);
+      phrases.sync(texts, generation);
+      const bits = phrases.matchAny(query, minimumShouldMatch);
+      return (row) => ((bits[row >>> 5]! >>> (row & 31)) & 1) === 1;
     },
   };
 }

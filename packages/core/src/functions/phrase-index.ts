@@ -144,6 +144,42 @@ export class PhraseIndex {
     return out;
   }
 
+  /**
+   * `text_match`: rows (bit words over `0..rows-1`) holding at least `minimumShouldMatch` of the query's
+   * distinct tokens, from the term → rows lists (no row's text is tokenized again).
+   */
+  matchAny(query: string, minimumShouldMatch: number): Uint32Array {
+    const out = new Uint32Array((this.rows + 31) >>> 5);
+    const wanted = new Set(this.analyzer.tokenize(query));
+    // More required than the query has distinct tokens: nothing can match, as on the server.
+    if (wanted.size === 0 || minimumShouldMatch > wanted.size) return out;
+    const ids: number[] = [];
+    for (const tok of wanted) {
+      const id = this.termIds.get(tok);
+      if (id !== undefined) ids.push(id);
+    }
+    if (ids.length < minimumShouldMatch) return out;
+    this.buildInverted();
+    if (minimumShouldMatch <= 1) {
+      for (const id of ids) {
+        for (let p = this.postStart[id]!; p < this.postStart[id + 1]!; p++) {
+          const r = this.postRows[p]!;
+          out[r >>> 5]! |= 1 << (r & 31);
+        }
+      }
+      return out;
+    }
+    // A term is one posting per row, so a row's count is how many distinct query tokens it holds.
+    const counts = new Uint16Array(this.rows);
+    for (const id of ids) {
+      for (let p = this.postStart[id]!; p < this.postStart[id + 1]!; p++) {
+        const r = this.postRows[p]!;
+        if (++counts[r]! === minimumShouldMatch) out[r >>> 5]! |= 1 << (r & 31);
+      }
+    }
+    return out;
+  }
+
   private rowMatches(
     r: number,
     termOf: Int32Array,
