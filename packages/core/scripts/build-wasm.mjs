@@ -66,5 +66,7 @@ export const SIMD_PROBE_BASE64 =
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const built = await buildWasm();
   writeFileSync(OUT_PATH, renderModule(built));
-  console.log(`wrote ${OUT_PATH} (kernels ${built.kernels.length} bytes, shared ${built.shared.length} bytes, probe ${built.probe.length} bytes)`);
+  console.log(
+    `wrote ${OUT_PATH} (kernels ${built.kernels.length} bytes, shared ${built.shared.length} bytes, probe ${built.probe.length} bytes)`,
+  );
 }
