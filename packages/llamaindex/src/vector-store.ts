@@ -1,7 +1,7 @@
 // A LlamaIndex.TS BaseVectorStore over an Elanus MilvusClient (memory://, idb://, a worker, or a remote Milvus).
 
-import type { MilvusClient } from '@elanus/core';
-import { ElanusError } from '@elanus/core';
+import type { MilvusClient, RerankerObj } from '@elanus/core';
+import { ElanusError, FunctionType, RRFRanker, WeightedRanker } from '@elanus/core';
 import { type BaseNode, MetadataMode } from '@llamaindex/core/schema';
 import {
   BaseVectorStore,
@@ -27,6 +27,73 @@ export interface ElanusVectorStoreArgs extends VectorStoreBaseParams {
   indexParams?: Record<string, unknown>;
   searchParams?: Record<string, unknown>;
   contentMaxLength?: number;
+  /**
+   * Full-text (BM25) search next to the dense one: a collection the store creates gets its content field
+   * analyzed, a BM25 function into a SparseFloatVector field (`sparseField`, default `sparse`) and a
+   * SPARSE_INVERTED_INDEX over BM25, so `query({ mode: 'hybrid' | 'sparse', queryStr })` works. `true`
+   * uses the standard analyzer; `{ analyzerParams }` is Milvus's `analyzer_params`.
+   */
+  fullText?: boolean | { analyzerParams?: Record<string, unknown>; sparseField?: string };
+  /** Fusion of `mode: 'hybrid'` without `alpha` (as llama-index-vector-stores-milvus): RRF by default. */
+  hybridRanker?: 'RRFRanker' | 'WeightedRanker';
+  /** `RRFRanker`: `{ k }` (default 60); `WeightedRanker`: `{ weights: [dense, sparse], normScore }`. */
+  hybridRankerParams?: { k?: number; weights?: number[]; normScore?: boolean };
+}
+
+function invalid(param: string, expected: string, got: unknown): ElanusError {
+  const shown = typeof got === 'function' ? 'a function' : (JSON.stringify(got) ?? String(got));
+  return new ElanusError(
+    'IllegalArgument',
+    `invalid parameter ${param}: expected ${expected}, got ${shown}`,
+    {
+      param,
+    },
+  );
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function ranker(
+  type: unknown,
+  params: { k?: number; weights?: number[]; normScore?: boolean } | undefined,
+  prefix: string,
+): RerankerObj {
+  const p = params ?? {};
+  if (!isPlainObject(p)) throw invalid(`${prefix}Params`, 'an object ({ k } or { weights })', p);
+  if (type === undefined || type === 'RRFRanker') {
+    if (p.weights !== undefined) {
+      throw invalid(
+        `${prefix}Params.weights`,
+        `no weights with the RRFRanker (set ${prefix}: 'WeightedRanker')`,
+        p.weights,
+      );
+    }
+    const k = p.k ?? 60;
+    if (typeof k !== 'number' || !Number.isFinite(k) || k <= 0 || k >= 16384) {
+      throw invalid(`${prefix}Params.k`, 'a number in (0, 16384)', k);
+    }
+    return RRFRanker(k);
+  }
+  if (type === 'WeightedRanker') {
+    if (p.k !== undefined)
+      throw invalid(`${prefix}Params.k`, "no k with the WeightedRanker (k is RRF's)", p.k);
+    const weights = p.weights ?? [0.5, 0.5];
+    if (!Array.isArray(weights) || weights.length !== 2) {
+      throw invalid(`${prefix}Params.weights`, 'two weights, [dense, sparse]', weights);
+    }
+    weights.forEach((w, i) => {
+      if (typeof w !== 'number' || !(w >= 0 && w <= 1)) {
+        throw invalid(`${prefix}Params.weights[${i}]`, 'a number in [0, 1]', w);
+      }
+    });
+    if (p.normScore !== undefined && typeof p.normScore !== 'boolean') {
+      throw invalid(`${prefix}Params.normScore`, 'a boolean', p.normScore);
+    }
+    return WeightedRanker(weights, p.normScore ?? true);
+  }
+  throw invalid(prefix, "'RRFRanker' or 'WeightedRanker'", type);
 }
 
 type Row = Record<string, unknown> & { score?: number };
@@ -48,6 +115,10 @@ export class ElanusVectorStore extends BaseVectorStore<MilvusClient> {
   private readonly f: { id: string; embedding: string; content: string; metadata: string; docId: string };
   private readonly args: ElanusVectorStoreArgs;
   private ready: Promise<void> | undefined;
+  /** The BM25 output field, when the store was made with `fullText`. */
+  readonly sparseField: string | undefined;
+  private readonly analyzerParams: Record<string, unknown> | undefined;
+  private readonly hybridRerank: RerankerObj;
 
   constructor(args: ElanusVectorStoreArgs) {
     super(args);
@@ -77,6 +148,23 @@ export class ElanusVectorStore extends BaseVectorStore<MilvusClient> {
       metadata: args.metadataField ?? 'metadata',
       docId: args.docIdField ?? 'doc_id',
     };
+    const ft = args.fullText;
+    if (ft !== undefined && typeof ft !== 'boolean' && !isPlainObject(ft)) {
+      throw invalid('fullText', 'true, false or { analyzerParams, sparseField }', ft);
+    }
+    const fo = typeof ft === 'object' ? ft : {};
+    if (fo.analyzerParams !== undefined && !isPlainObject(fo.analyzerParams)) {
+      throw invalid('fullText.analyzerParams', 'an object of Milvus analyzer_params', fo.analyzerParams);
+    }
+    if (fo.sparseField !== undefined && (typeof fo.sparseField !== 'string' || fo.sparseField === '')) {
+      throw invalid('fullText.sparseField', 'a field name', fo.sparseField);
+    }
+    this.sparseField = ft ? (fo.sparseField ?? 'sparse') : undefined;
+    this.analyzerParams = fo.analyzerParams;
+    if (this.sparseField !== undefined && Object.values(this.f).includes(this.sparseField)) {
+      throw invalid('fullText.sparseField', 'a name no other field of the store has', this.sparseField);
+    }
+    this.hybridRerank = ranker(args.hybridRanker, args.hybridRankerParams, 'hybridRanker');
   }
 
   client(): MilvusClient {
@@ -98,10 +186,31 @@ export class ElanusVectorStore extends BaseVectorStore<MilvusClient> {
           fields: [
             { name: this.f.id, data_type: 'VarChar', is_primary_key: true, max_length: 512 },
             { name: this.f.embedding, data_type: 'FloatVector', dim },
-            { name: this.f.content, data_type: 'VarChar', max_length: this.args.contentMaxLength ?? 65535 },
+            {
+              name: this.f.content,
+              data_type: 'VarChar',
+              max_length: this.args.contentMaxLength ?? 65535,
+              ...(this.sparseField !== undefined ? { enable_analyzer: true } : {}),
+              ...(this.analyzerParams ? { analyzer_params: this.analyzerParams } : {}),
+            },
             { name: this.f.metadata, data_type: 'JSON' },
             { name: this.f.docId, data_type: 'VarChar', max_length: 512 },
+            ...(this.sparseField !== undefined
+              ? [{ name: this.sparseField, data_type: 'SparseFloatVector' }]
+              : []),
           ],
+          ...(this.sparseField !== undefined
+            ? {
+                functions: [
+                  {
+                    name: `${this.f.content}_bm25`,
+                    type: FunctionType.BM25,
+                    input_field_names: [this.f.content],
+                    output_field_names: [this.sparseField],
+                  },
+                ],
+              }
+            : {}),
           index_params: [
             {
               field_name: this.f.embedding,
@@ -109,6 +218,9 @@ export class ElanusVectorStore extends BaseVectorStore<MilvusClient> {
               metric_type: this.args.metricType ?? 'COSINE',
               params: this.args.indexParams ?? {},
             },
+            ...(this.sparseField !== undefined
+              ? [{ field_name: this.sparseField, index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' }]
+              : []),
           ],
         } as never);
       }
@@ -158,22 +270,56 @@ export class ElanusVectorStore extends BaseVectorStore<MilvusClient> {
     });
   }
 
+  /**
+   * `mode: 'default'` / `'mmr'` search `queryEmbedding`. With `fullText`: `'sparse'` is BM25 over
+   * `queryStr` alone, `'hybrid'` fuses both (`hybridSearch`): `alpha` (1 = dense only, 0 = BM25 only)
+   * weights them, else the store's `hybridRanker` (RRF, k 60, by default). Similarities are the fused
+   * (or BM25) scores, larger is better.
+   */
   async query(query: VectorStoreQuery): Promise<VectorStoreQueryResult> {
-    if (!query?.queryEmbedding?.length) {
+    const mode = query?.mode;
+    const textual = mode === 'hybrid' || mode === 'sparse';
+    if (textual) {
+      if (this.sparseField === undefined) {
+        throw invalid(
+          'fullText',
+          `a store made with fullText for mode '${mode}' (a BM25 field); this one has none`,
+          this.args.fullText ?? false,
+        );
+      }
+      if (typeof query.queryStr !== 'string' || query.queryStr === '') {
+        throw invalid(
+          'query.queryStr',
+          `the query text (mode '${mode}' searches it with BM25)`,
+          query.queryStr,
+        );
+      }
+      if (
+        query.alpha !== undefined &&
+        (mode !== 'hybrid' || typeof query.alpha !== 'number' || !(query.alpha >= 0 && query.alpha <= 1))
+      ) {
+        throw invalid('query.alpha', "a number in [0, 1], with mode 'hybrid'", query.alpha);
+      }
+    }
+    if (mode !== 'sparse' && !query?.queryEmbedding?.length) {
       throw new ElanusError(
         'IllegalArgument',
         'invalid parameter query.queryEmbedding: expected the query embedding (this store searches vectors), got none',
         { param: 'query.queryEmbedding' },
       );
     }
-    await this.ensureCollection();
     const k = query.similarityTopK;
-    const mmr = query.mode === 'mmr';
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
+      throw invalid('query.similarityTopK', 'a positive integer', k);
+    }
+    await this.ensureCollection();
+    const mmr = mode === 'mmr';
     let filter = toMilvusFilter(query.filters, this.f.metadata);
     if (query.docIds?.length) {
       const docs = `${this.f.docId} in [${query.docIds.map((d) => JSON.stringify(String(d))).join(', ')}]`;
       filter = filter ? `(${filter}) and ${docs}` : docs;
     }
+    if (textual) return this.textQuery(query, query.queryStr!, k, filter);
     const res = await this.milvus.search({
       collection_name: this.collectionName,
       anns_field: this.f.embedding,
@@ -184,7 +330,51 @@ export class ElanusVectorStore extends BaseVectorStore<MilvusClient> {
       ...(this.args.searchParams ? { params: this.args.searchParams } : {}),
     });
     let rows = res.results as unknown as Row[];
-    if (mmr) rows = this.mmr(query.queryEmbedding, rows, k, query.mmrThreshold ?? 0.5);
+    if (mmr) rows = this.mmr(query.queryEmbedding!, rows, k, query.mmrThreshold ?? 0.5);
+    return this.result(rows);
+  }
+
+  private async textQuery(
+    query: VectorStoreQuery,
+    text: string,
+    k: number,
+    filter: string,
+  ): Promise<VectorStoreQueryResult> {
+    const sparseField = this.sparseField!;
+    const output_fields = [this.f.content, this.f.metadata];
+    if (query.mode === 'sparse') {
+      const res = await this.milvus.search({
+        collection_name: this.collectionName,
+        anns_field: sparseField,
+        data: [text],
+        limit: k,
+        ...(filter ? { filter } : {}),
+        output_fields,
+      });
+      return this.result(res.results as unknown as Row[]);
+    }
+    const rerank =
+      query.alpha === undefined ? this.hybridRerank : WeightedRanker([query.alpha, 1 - query.alpha]);
+    const res = await this.milvus.hybridSearch({
+      collection_name: this.collectionName,
+      data: [
+        {
+          data: [query.queryEmbedding!],
+          anns_field: this.f.embedding,
+          limit: k,
+          ...(this.args.searchParams ? { params: this.args.searchParams } : {}),
+        },
+        { data: [text], anns_field: sparseField, limit: k },
+      ],
+      rerank,
+      limit: k,
+      ...(filter ? { filter } : {}),
+      output_fields,
+    });
+    return this.result(res.results as unknown as Row[]);
+  }
+
+  private result(rows: Row[]): VectorStoreQueryResult {
     const nodes = rows.map((r) => {
       const node = metadataDictToNode(r[this.f.metadata] as Record<string, unknown>, {
         fallback: { id_: String(r[this.f.id]), text: String(r[this.f.content] ?? '') },
