@@ -184,33 +184,29 @@ export function scanWorkerMain(scope: ScanWorkerScope, Heap: new () => HeapLike)
         counts[q] = 0;
         continue;
       }
+      const ids = m.idsOff >>> 2;
+      // Scores the n row ids written at the slot's id scratch and offers them to the heap.
+      const scoreListed = (n: number) => {
+        c.x.scan_rows(m.metric, m.queryOff, m.vecOff, m.normsOff, qi, m.dim, m.idsOff, n, m.outOff);
+        for (let i = 0; i < n; i++) {
+          const d = sign * f32[out + i]!;
+          if (d <= worst) {
+            heap.push(d, i32[ids + i]!);
+            worst = heap.bound();
+          }
+        }
+      };
       if (m.rows && m.rowOffsets) {
-        const ids = m.idsOff >>> 2;
         const end = m.rowOffsets[q + 1]!;
         for (let a = m.rowOffsets[q]!; a < end; a += m.batch) {
           const n = Math.min(m.batch, end - a);
           i32.set(m.rows.subarray(a, a + n), ids);
-          c.x.scan_rows(m.metric, m.queryOff, m.vecOff, m.normsOff, qi, m.dim, m.idsOff, n, m.outOff);
-          for (let i = 0; i < n; i++) {
-            const d = sign * f32[out + i]!;
-            if (d <= worst) {
-              heap.push(d, i32[ids + i]!);
-              worst = heap.bound();
-            }
-          }
+          scoreListed(n);
         }
       } else if (gather) {
-        const ids = m.idsOff >>> 2;
         let n = 0;
         const flush = () => {
-          c.x.scan_rows(m.metric, m.queryOff, m.vecOff, m.normsOff, qi, m.dim, m.idsOff, n, m.outOff);
-          for (let i = 0; i < n; i++) {
-            const d = sign * f32[out + i]!;
-            if (d <= worst) {
-              heap.push(d, i32[ids + i]!);
-              worst = heap.bound();
-            }
-          }
+          scoreListed(n);
           n = 0;
         };
         for (let w = 0; w < allow!.length; w++) {
