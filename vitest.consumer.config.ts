@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // One app at a time: each file packs, installs, builds with three bundlers and drives Chromium.
+    fileParallelism: false,
   },
 });

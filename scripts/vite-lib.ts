@@ -17,6 +17,9 @@ export function libraryConfig(packageDir: string, entries: Record<string, string
   const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies });
   const isExternal = (id: string): boolean =>
     id.startsWith('node:') ||
+    // Subpath imports (package.json `imports`, e.g. @elanus/model's `#transformers`) are resolved by the
+    // app's bundler or Node with their conditions, so they stay as written.
+    id.startsWith('#') ||
     builtinModules.includes(id) ||
     deps.some((d) => id === d || id.startsWith(`${d}/`));
 

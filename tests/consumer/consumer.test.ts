@@ -2,15 +2,24 @@
 // outside the workspace, build that app with Vite, esbuild and webpack (and serve it with Vite's dev
 // server), then run one scenario in Chromium over memory:// and idb:// × page and worker × wasm and
 // webgpu, failing on any console error, page error or failed request. Also imports it in Node.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyTemplate, esbuildBuild, repo, run, viteBuild, viteDev, webpackBuild } from './bundlers';
+import {
+  copyTemplate,
+  esbuildBuild,
+  measure,
+  repo,
+  run,
+  serveStatic,
+  viteBuild,
+  viteDev,
+  webpackBuild,
+} from './bundlers';
 
 const template = join(repo, 'tests/consumer/app');
 // Budgets (min+gzip bytes) for what the minimal app loads before its first call, and in all. `all`
@@ -32,34 +41,6 @@ const servers: Array<{ close(): void }> = [];
 const origins = new Map<string, string>();
 const sizes: Record<string, { initial: number; total: number; files: number }> = {};
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.map': 'application/json',
-};
-
-/** A plain static server (no cross-origin isolation headers: most apps have none). */
-function serve(dir: string): Promise<string> {
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
-    const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
-    try {
-      if (!file.startsWith(dir + sep) || !statSync(file).isFile()) throw new Error('not found');
-      res.setHeader('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
-      res.end(readFileSync(file));
-    } catch {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  servers.push(server);
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-    ),
-  );
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -67,38 +48,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function jsFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.js'))
-    .map((f) => join(dir, f));
-}
-
-/**
- * min+gzip bytes of what loads before the first call (initial: the scripts index.html names and what they
- * import statically, transitively; esbuild splits shared code into chunks the entry imports) and of
- * every emitted script (total).
- */
-function measure(dir: string): { initial: number; total: number; files: number } {
-  const gz = (f: string) => gzipSync(readFileSync(f), { level: 9 }).length;
-  const html = readFileSync(join(dir, 'index.html'), 'utf8');
-  const initial = new Set<string>();
-  const stack = [...html.matchAll(/src="\.?\/?([^"]+\.js)"/g)].map((m) => join(dir, m[1] ?? ''));
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (initial.has(f)) continue;
-    initial.add(f);
-    // Static imports only (`from"./x.js"`, `import"./x.js"`); `import("./x.js")` loads later.
-    for (const m of readFileSync(f, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](\.\.?\/[^"']+\.js)["']/g))
-      stack.push(join(dirname(f), m[1] ?? ''));
-  }
-  const all = jsFiles(dir);
-  return {
-    initial: [...initial].reduce((s, f) => s + gz(f), 0),
-    total: all.reduce((s, f) => s + gz(f), 0),
-    files: all.length,
-  };
 }
 
 beforeAll(async () => {
@@ -124,7 +73,7 @@ beforeAll(async () => {
   };
   for (const [name, dir] of Object.entries(builds)) {
     sizes[name] = measure(dir);
-    origins.set(name, await serve(dir));
+    origins.set(name, await serveStatic([['/', dir]], servers));
   }
   const port = await freePort();
   const dev = viteDev(app, port);

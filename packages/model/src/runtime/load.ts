@@ -62,7 +62,7 @@ export async function openModel<T>(
   const dtype = chooseDtype(device, req.dtype);
   emit({ stage: 'load', model, status: 'start', device, dtype });
 
-  const tf = (await import('@huggingface/transformers')) as unknown as TransformersLike;
+  const tf = await importTransformers();
   const cache = wantsIndexedDBCache() ? indexedDBModelCache() : undefined;
   const untrack = cache ? trackModel(model) : () => {};
   applyEnv(tf.env as TransformersEnvLike, cache);
@@ -110,5 +110,29 @@ export async function openModel<T>(
     );
   } finally {
     untrack();
+  }
+}
+
+/**
+ * transformers.js through package.json `imports`: browser bundlers get the prebuilt browser build shipped
+ * in dist/vendor (onnxruntime-web only); Node gets the real package, an optional peer dependency, so a
+ * browser app's install carries neither onnxruntime-node nor sharp.
+ */
+async function importTransformers(): Promise<TransformersLike> {
+  try {
+    return (await import('#transformers')) as unknown as TransformersLike;
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (
+      code === 'ERR_MODULE_NOT_FOUND' &&
+      String((e as Error).message).includes('@huggingface/transformers')
+    ) {
+      throw new ElanusError(
+        'Unavailable',
+        'local models in Node need the optional peer dependency @huggingface/transformers: npm install @huggingface/transformers@3.8.0 (it brings onnxruntime-node; set ONNXRUNTIME_NODE_INSTALL_CUDA=skip to install offline)',
+        { dependency: '@huggingface/transformers' },
+      );
+    }
+    throw e;
   }
 }

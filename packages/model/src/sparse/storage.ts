@@ -62,7 +62,11 @@ export async function readParamsText(path: string): Promise<string> {
   return wrapStorage(path, () => fs.readFile(path, 'utf8'));
 }
 
-type NodeFs = typeof import('node:fs/promises');
+/** The two calls of node:fs/promises used here (typed structurally: browser builds carry no Node types). */
+interface NodeFs {
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  writeFile(path: string, data: string, encoding: 'utf8'): Promise<void>;
+}
 
 async function nodeFs(path: string): Promise<NodeFs> {
   try {
