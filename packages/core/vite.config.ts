@@ -6,5 +6,6 @@ export default libraryConfig(fileURLToPath(new URL('.', import.meta.url)), {
   index: 'src/index.ts',
   worker: 'src/worker/index.ts',
   idb: 'src/storage/index.ts',
+  opfs: 'src/storage/opfs-entry.ts',
   webgpu: 'src/kernels/webgpu/index.ts',
 });

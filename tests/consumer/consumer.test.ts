@@ -32,7 +32,9 @@ const INITIAL_BUDGET = 70_000;
 // 17; vite total 281.5 kB in 33 files): the 18 Snowball stemmer languages, one lazy chunk each (about
 // 75 kB together, each loaded only by an analyzer that names its language), the compact vector types,
 // phrase_match's positional index and the scan pool, each a lazy chunk.
-const TOTAL_BUDGET = 290_000;
+// 290 → 330 kB (issues 13, 15, 19; vite total 307.0 kB in 41 files): BIN_IVF_FLAT, HNSW_SQ, the OPFS
+// backend, HttpClient's local mapping and the property calls, each a lazy chunk counted twice.
+const TOTAL_BUDGET = 330_000;
 
 let root = '';
 let app = '';

@@ -1,4 +1,4 @@
-// One shared engine suite, run against every target: in-thread × worker, memory × IndexedDB.
+// One shared engine suite, run against every target: in-thread × worker, memory × IndexedDB × OPFS.
 // The scenario runs in the harness page through the public MilvusClient only.
 import { expect, test } from './fixtures';
 
@@ -7,6 +7,8 @@ const TARGETS = [
   { name: 'in-thread, IndexedDB', uri: 'idb://suite-thread', worker: false },
   { name: 'worker, memory', uri: 'memory://', worker: true },
   { name: 'worker, IndexedDB', uri: 'idb://suite-worker', worker: true },
+  { name: 'in-thread, OPFS', uri: 'opfs://suite-thread', worker: false },
+  { name: 'worker, OPFS', uri: 'opfs://suite-worker', worker: true },
 ] as const;
 
 for (const target of TARGETS) {
@@ -171,9 +173,9 @@ for (const target of TARGETS) {
     expect(out.error).toMatchObject({ name: 'ElanusError', code: 'InvalidFilter', isElanus: true });
     expect(out.error!.message).toMatch(/bitwise operators are not supported \(column 6\)/);
     expect(out.rows).toBe('400');
-    expect(out.reopened).toBe(target.uri.startsWith('idb://') ? '400' : null);
+    expect(out.reopened).toBe(/^(idb|opfs):/.test(target.uri) ? '400' : null);
     // memory:// starts empty again: no collection, so listAliases of it is refused.
-    expect(out.aliasAfter).toEqual(target.uri.startsWith('idb://') ? ['suite_live'] : null);
+    expect(out.aliasAfter).toEqual(/^(idb|opfs):/.test(target.uri) ? ['suite_live'] : null);
     expect(harness.problems.pageErrors).toEqual([]);
   });
 }

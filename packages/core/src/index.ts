@@ -5,6 +5,12 @@
  * @packageDocumentation
  */
 
+export {
+  BulkWriter,
+  type BulkWriterOptions,
+  type FlushEvent as BulkWriterFlushEvent,
+} from './client/bulk-writer.js';
+export { type HttpBaseResponse, HttpClient, type HttpClientConfig } from './client/http-client.js';
 export { LocalClient } from './client/local-client.js';
 export { METHOD_NAMES, METHODS, type MethodName, type MethodSpec } from './client/method-table.js';
 export { type ClientConfig, MilvusClient, registerTransport } from './client/milvus-client.js';

@@ -166,7 +166,7 @@ describe('collections', () => {
         index_params: { field_name: 'vec', index_type: 'IVF_MAGIC' },
       }),
       'IllegalArgument',
-      /index_type: expected one of FLAT, HNSW, IVF_FLAT, IVF_SQ8, IVF_PQ, AUTOINDEX/,
+      /index_type: expected one of FLAT, HNSW, HNSW_SQ, IVF_FLAT, IVF_SQ8, IVF_PQ, AUTOINDEX/,
     );
     await expectError(
       c.createCollection({

@@ -154,7 +154,7 @@ describe('Milvus server semantics (issue 20)', () => {
     expect(await q('a > -(-15)')).toEqual(['2', '3']);
   });
 
-  it.each(['IVF_RABITQ', 'HNSW_SQ', 'DISKANN', 'SCANN'])(
+  it.each(['IVF_RABITQ', 'HNSW_PQ', 'DISKANN', 'SCANN'])(
     '%s, a Milvus index type Elanus does not build, is refused by name and nothing is created',
     async (index_type) => {
       const c = new MilvusClient({ uri: 'memory://' });

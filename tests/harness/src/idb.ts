@@ -1,7 +1,9 @@
 // Exposes `@elanus/core/idb` (export/import/drop of IndexedDB databases, quota) as `window.elanusIdb`,
+// `@elanus/core/opfs` (list/drop/open of OPFS databases) as `window.elanusOpfs`,
 // and page-side helpers of the persistence specs (tests/e2e/persistence*.spec.ts) as `window.persistence`.
 import * as elanus from '@elanus/core';
 import * as elanusIdb from '@elanus/core/idb';
+import * as elanusOpfs from '@elanus/core/opfs';
 
 type Client = InstanceType<typeof elanus.MilvusClient>;
 
@@ -57,6 +59,8 @@ interface StreamOptions {
   batches: number;
   batchSize: number;
   dim: number;
+  /** Run the engine in a worker (`worker: true`). */
+  worker?: boolean;
 }
 
 /**
@@ -64,7 +68,7 @@ interface StreamOptions {
  * resolved, so a test can kill the page mid-stream and know what was acknowledged.
  */
 async function stream(o: StreamOptions): Promise<void> {
-  const client = new elanus.MilvusClient({ uri: o.uri });
+  const client = new elanus.MilvusClient({ uri: o.uri, ...(o.worker ? { worker: true } : {}) });
   await client.createCollection({ collection_name: o.collection, dimension: o.dim, metric_type: 'L2' });
   console.log('elanus-committed 0');
   for (let b = 0; b < o.batches; b++) {
@@ -78,8 +82,8 @@ async function stream(o: StreamOptions): Promise<void> {
 }
 
 /** Reads every row back: how many there are and how many differ from what the stream wrote. */
-async function verify(o: { uri: string; collection: string; dim: number }) {
-  const client = new elanus.MilvusClient({ uri: o.uri });
+async function verify(o: { uri: string; collection: string; dim: number; worker?: boolean }) {
+  const client = new elanus.MilvusClient({ uri: o.uri, ...(o.worker ? { worker: true } : {}) });
   try {
     if (!(await client.hasCollection({ collection_name: o.collection })).value)
       return { count: 0, bad: 0, maxId: -1 };
@@ -117,9 +121,11 @@ export const persistence = { vectorFor, snapshot, stream, verify };
 declare global {
   interface Window {
     elanusIdb: typeof elanusIdb;
+    elanusOpfs: typeof elanusOpfs;
     persistence: typeof persistence;
   }
 }
 
 window.elanusIdb = elanusIdb;
+window.elanusOpfs = elanusOpfs;
 window.persistence = persistence;

@@ -70,6 +70,11 @@ export const METHODS = {
   dropAlias: { ...write, alias: false, renames: 'all' },
   describeAlias: { ...read, alias: false },
   listAliases: { ...read, alias: false },
+  alterCollectionProperties: write,
+  dropCollectionProperties: write,
+  alterCollectionFieldProperties: { ...write, renames: 'named' },
+  alterIndexProperties: write,
+  dropIndexProperties: write,
 } as const satisfies { readonly [M in Method]: MethodSpec };
 
 export type MethodName = keyof typeof METHODS;

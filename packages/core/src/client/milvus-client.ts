@@ -3,10 +3,13 @@ import { METHOD_NAMES } from './method-table.js';
 import { type ClientConfig, openBackend, resolveUri, schemeOf } from './open-backend.js';
 import { installSdkExtras, type SdkExtras, type SdkMethodNotImplemented } from './sdk-extras.js';
 import type {
+  AlterCollectionPropertiesReq,
+  AlterIndexPropertiesReq,
   GetReq,
   HybridSearchReq,
   QueryReq,
   QueryRowsResults,
+  ResStatus,
   SearchReq,
   SearchResults,
   VectorClient,
@@ -95,14 +98,24 @@ export class MilvusClient {
     const fn = b[method];
     if (typeof fn === 'function') return fn.call(b);
     const c = configOf(this);
-    if (schemeOf(c.uri ?? c.address ?? 'memory://') === 'idb') {
-      // idb:// in a worker: the quota is the origin's, so this realm answers (persist() is page-only anyway).
+    if (['idb', 'opfs'].includes(schemeOf(c.uri ?? c.address ?? 'memory://'))) {
+      // idb:// or opfs:// in a worker: the quota is the origin's, so this realm answers (persist() is page-only anyway).
       const quota = await import('../storage/quota.js');
       return (
         method === 'storageEstimate' ? quota.storageEstimate() : quota.requestPersistence()
       ) as Promise<T>;
     }
     throw elanusError('idbOnlyMethod', { method });
+  }
+
+  /** The SDK's deprecated name of `alterCollectionProperties`. */
+  alterCollection(req: AlterCollectionPropertiesReq): Promise<ResStatus> {
+    return this.alterCollectionProperties(req);
+  }
+
+  /** The SDK's deprecated name of `alterIndexProperties`. */
+  alterIndex(req: AlterIndexPropertiesReq): Promise<ResStatus> {
+    return this.alterIndexProperties(req);
   }
 
   async closeConnection(): Promise<void> {

@@ -46,7 +46,7 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
   const scheme = schemeOf(uri);
   // Transports read `uri` first, so the resolved form reaches them whichever field was set.
   if (uri !== config.uri) config = { ...config, uri };
-  if (config.worker && (scheme === 'memory' || scheme === 'idb')) {
+  if (config.worker && (scheme === 'memory' || scheme === 'idb' || scheme === 'opfs')) {
     const { createWorkerClient } = await import('../worker/client.js');
     return createWorkerClient(config);
   }
@@ -64,6 +64,10 @@ export async function openBackend(config: ClientConfig): Promise<VectorClient> {
   if (scheme === 'idb') {
     const { openIdbClient } = await import('../storage/idb-client.js');
     return openIdbClient(config);
+  }
+  if (scheme === 'opfs') {
+    const { openOpfsClient } = await import('../storage/opfs-client.js');
+    return openOpfsClient(config);
   }
   if (scheme === 'http' || scheme === 'https' || scheme === 'grpc') {
     throw elanusError('uriRemote', { uri }, { param: 'uri' });

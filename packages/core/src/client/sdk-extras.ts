@@ -60,10 +60,7 @@ export const SDK_METHODS_NOT_IMPLEMENTED = [
   'dropDatabase',
   'alterDatabase',
   'dropDatabaseProperties',
-  // schema and property changes after creation
-  'alterCollectionProperties',
-  'dropCollectionProperties',
-  'alterCollectionFieldProperties',
+  // schema changes after creation (properties are implemented)
   'alterCollectionSchema',
   'addCollectionField',
   'addCollectionFields',
@@ -73,8 +70,6 @@ export const SDK_METHODS_NOT_IMPLEMENTED = [
   'dropCollectionFunction',
   'addFunctionField',
   'dropFunctionField',
-  'alterIndexProperties',
-  'dropIndexProperties',
   'getIndexStatistics',
   'truncateCollection',
   // users, roles, privileges

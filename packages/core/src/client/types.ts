@@ -379,6 +379,29 @@ export interface ListAliasesRes extends StatusRes {
  * The Milvus-shaped API. The in-thread engine, the worker proxy and the remote transports all implement it.
  * Method names, snake_case fields and result shapes follow `@zilliz/milvus2-sdk-node`.
  */
+/** Property values as the SDK takes them: an object (`{ 'collection.ttl.seconds': 3600 }`) or key-value pairs. */
+export type PropertiesInput = Record<string, string | number | boolean> | { key: string; value: string }[];
+export interface AlterCollectionPropertiesReq extends CollectionReq {
+  properties: PropertiesInput;
+}
+export interface DropCollectionPropertiesReq extends CollectionReq {
+  /** The keys to remove (the SDK's name; it sends them as `delete_keys`). */
+  properties?: string[];
+  delete_keys?: string[];
+}
+export interface AlterCollectionFieldPropertiesReq extends CollectionReq {
+  field_name: string;
+  properties: PropertiesInput;
+}
+export interface AlterIndexPropertiesReq extends CollectionReq {
+  index_name: string;
+  params: PropertiesInput;
+}
+export interface DropIndexPropertiesReq extends CollectionReq {
+  index_name: string;
+  properties: string[];
+}
+
 export interface VectorClient {
   createCollection(req: CreateCollectionReq): Promise<ResStatus>;
   describeCollection(req: CollectionReq): Promise<DescribeCollectionRes>;
@@ -418,6 +441,11 @@ export interface VectorClient {
   dropAlias(req: DropAliasReq): Promise<ResStatus>;
   describeAlias(req: DescribeAliasReq): Promise<DescribeAliasRes>;
   listAliases(req?: ListAliasesReq): Promise<ListAliasesRes>;
+  alterCollectionProperties(req: AlterCollectionPropertiesReq): Promise<ResStatus>;
+  dropCollectionProperties(req: DropCollectionPropertiesReq): Promise<ResStatus>;
+  alterCollectionFieldProperties(req: AlterCollectionFieldPropertiesReq): Promise<ResStatus>;
+  alterIndexProperties(req: AlterIndexPropertiesReq): Promise<ResStatus>;
+  dropIndexProperties(req: DropIndexPropertiesReq): Promise<ResStatus>;
   closeConnection(): Promise<void>;
 }
 

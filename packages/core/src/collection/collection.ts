@@ -24,6 +24,8 @@ export interface IndexDef {
   index_type: string;
   metric_type: MetricType;
   params: Record<string, unknown>;
+  /** Index properties (`mmap.enabled`), set by `alterIndexProperties`. */
+  properties?: Record<string, string>;
 }
 
 export interface PartitionInfo {

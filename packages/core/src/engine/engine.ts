@@ -21,7 +21,15 @@ export type WriteOp =
     }
   | { kind: 'delete'; collection: string; keys: (bigint | string)[] }
   /** `collection` is the collection the alias points to (for dropAlias: pointed to). */
-  | { kind: 'createAlias' | 'alterAlias' | 'dropAlias'; collection: string; alias: string };
+  | { kind: 'createAlias' | 'alterAlias' | 'dropAlias'; collection: string; alias: string }
+  /** Properties after `alter…Properties` / `drop…Properties`: the new state of one target, replayed as is. */
+  | { kind: 'setProperties'; collection: string; target: PropertyTarget };
+
+/** What a `setProperties` op sets: the collection's properties, one field's, or one index's. */
+export type PropertyTarget =
+  | { collection: Record<string, string> }
+  | { field: string; properties: Record<string, string>; max_length?: number }
+  | { index: string; properties: Record<string, string> };
 
 /** Write ops that change no collection's data (seals need not rewrite anything for them). */
 export const ALIAS_OPS: ReadonlySet<string> = new Set(['createAlias', 'alterAlias', 'dropAlias']);

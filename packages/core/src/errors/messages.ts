@@ -62,7 +62,7 @@ export const MESSAGES = {
   uriInvalid: {
     code: 'IllegalArgument',
     text: (p: P<'got'>) =>
-      `invalid parameter uri: expected memory://, idb://<name>, http(s)://host:port or host:port, got ${JSON.stringify(p.got)}`,
+      `invalid parameter uri: expected memory://, idb://<name>, opfs://<name>, http(s)://host:port or host:port, got ${JSON.stringify(p.got)}`,
   },
   uriRemote: {
     code: 'IllegalArgument',
@@ -762,6 +762,38 @@ export const MESSAGES = {
     code: 'NotImplemented',
     text: (p: P<'method'>) => `${p.method}() is available on idb:// clients only`,
   },
+  propertiesNotObject: {
+    code: 'IllegalArgument',
+    text: (p: P<'param' | 'got'>) =>
+      `invalid parameter ${p.param}: expected an object of property keys and values (or [{ key, value }]), got ${describe(p.got)}`,
+  },
+  propertyValueInvalid: {
+    code: 'IllegalArgument',
+    text: (p: P<'param' | 'key' | 'expected' | 'got'>) =>
+      `invalid parameter ${p.param}: property ${JSON.stringify(p.key)} expects ${p.expected}, got ${quoted(p.got)}`,
+  },
+  propertyNotAlterable: {
+    code: 'IllegalArgument',
+    text: (p: P<'param' | 'key' | 'target' | 'allowed'>) =>
+      `invalid parameter ${p.param}: ${JSON.stringify(p.key)} is not an alterable property of ${p.target} (alterable: ${p.allowed})`,
+  },
+  bulkWriterTarget: {
+    code: 'IllegalArgument',
+    text: (p: P<'param' | 'got'>) =>
+      `invalid parameter ${p.param}: BulkWriter writes into a collection here (no files in a page): pass client (a MilvusClient) and collection_name, got ${describe(p.got)}`,
+  },
+  bulkWriterAutoId: {
+    code: 'IllegalArgument',
+    text: (p: P<'field'>) => `Field "${p.field}" is autoID — do not provide a value.`,
+  },
+  bulkWriterFunctionOutput: {
+    code: 'IllegalArgument',
+    text: (p: P<'field'>) => `Field "${p.field}" is a function output field — do not provide a value.`,
+  },
+  bulkWriterRequired: {
+    code: 'IllegalArgument',
+    text: (p: P<'field'>) => `Field "${p.field}" is required (non-nullable, no default).`,
+  },
   sdkMethodNotImplemented: {
     code: 'NotImplemented',
     text: (p: P<'method'>) =>
@@ -820,6 +852,11 @@ export const MESSAGES = {
   indexedDbUnavailable: {
     code: 'Unavailable',
     text: () => 'IndexedDB is not available in this environment (idb:// needs a browser)',
+  },
+  opfsUnavailable: {
+    code: 'Unavailable',
+    text: (p: P<'got' | 'why'>) =>
+      `invalid parameter uri: expected opfs://<name> where the Origin Private File System is available (a browser page or worker on a secure origin, navigator.storage.getDirectory()), got ${JSON.stringify(p.got)}: ${p.why}`,
   },
   storageEstimateUnavailable: {
     code: 'Unavailable',

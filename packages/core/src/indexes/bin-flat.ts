@@ -21,13 +21,16 @@ const POP8 = Uint8Array.from({ length: 256 }, (_, b) => {
   return c;
 });
 
+/** Bits that differ between a[ao, ao + bytes) and b[bo, bo + bytes) (BIN_IVF_FLAT's centroid arenas). */
+export function hammingAt(a: Uint8Array, ao: number, b: Uint8Array, bo: number, bytes: number): number {
+  let d = 0;
+  for (let i = 0; i < bytes; i++) d += POP8[a[ao + i]! ^ b[bo + i]!]!;
+  return d;
+}
+
 /** HAMMING: bits that differ. JACCARD: 1 − |a ∧ b| / |a ∨ b| (0 for two zero vectors), as Milvus reports it. */
 export function binaryDistance(metric: BinaryMetric, a: Uint8Array, b: Uint8Array): number {
-  if (metric === 'HAMMING') {
-    let d = 0;
-    for (let i = 0; i < a.length; i++) d += POP8[a[i]! ^ b[i]!]!;
-    return d;
-  }
+  if (metric === 'HAMMING') return hammingAt(a, 0, b, 0, a.length);
   let and = 0;
   let or = 0;
   for (let i = 0; i < a.length; i++) {
@@ -82,7 +85,8 @@ export class BinFlatIndex implements VectorIndex<Uint8Array> {
       if (eff !== null && !eff.has(r)) continue;
       const v = this.column.get(r);
       if (!(v instanceof Uint8Array)) continue; // a null (nullable field) is never a hit
-      const d = binaryDistance(this.metric, query, v);
+      // Rounded as the heap stores it, so equal JACCARD distances tie-break by row id (smaller first).
+      const d = Math.fround(binaryDistance(this.metric, query, v));
       if (d <= worst && d < hi && d >= lo) {
         heap.push(d, r);
         worst = heap.bound();

@@ -21,6 +21,11 @@ export interface HnswOptions {
    * given (default 0.5; 0 always walks the graph, Infinity always scans). Runtime tuning, not serialized.
    */
   filterWalkCost?: number;
+  /**
+   * The distance provider the graph is built and walked with (default: the kernels' scanner over the
+   * column's float32 vectors). HNSW_SQ passes a scanner over quantized codes. Not serialized.
+   */
+  scanner?: VectorScanner;
 }
 
 export interface HnswSearchStats {
@@ -114,7 +119,7 @@ export class HnswIndex implements VectorIndex {
     this.repairRatio = opts.repairRatio ?? 0.2;
     this.filterWalkCost = opts.filterWalkCost ?? WALK_COST;
     this.mL = 1 / Math.log(Math.max(2, this.M));
-    this.scanner = kernels.scanner(column, metric);
+    this.scanner = opts.scanner ?? kernels.scanner(column, metric);
     this.sign = metric === 'L2' ? 1 : -1;
     this.sIds = new Int32Array(this.M0 + 1);
     this.sDist = new Float32Array(this.M0 + 1);
@@ -603,13 +608,20 @@ export class HnswIndex implements VectorIndex {
     ];
   }
 
-  static deserialize(parts: ArrayBuffer[], column: DenseVectorColumn, kernels: Kernels): HnswIndex {
+  /** `scanner`: the distance provider the graph was built with (see HnswOptions.scanner). */
+  static deserialize(
+    parts: ArrayBuffer[],
+    column: DenseVectorColumn,
+    kernels: Kernels,
+    scanner?: VectorScanner,
+  ): HnswIndex {
     const h = readHeader(parts[0], TAG, VERSION);
     const idx = new HnswIndex(column, kernels, metricFromCode(h[0]!) as DenseMetric, {
       M: h[1]!,
       efConstruction: h[2]!,
       seed: h[3]!,
       repairRatio: h[9]!,
+      ...(scanner ? { scanner } : {}),
     });
     const n = h[4]!;
     idx.ensureCapacity(n);

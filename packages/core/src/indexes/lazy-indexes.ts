@@ -7,6 +7,10 @@ import { elanusError } from '../errors/index.js';
  * there; the registry then builds synchronously.
  */
 type IvfModule = typeof import('./ivf.js');
+/** BIN_IVF_FLAT (binary k-means) is its own chunk, loaded with the IVF family (an `index_type` of `BIN_IVF_*`). */
+type BinIvfModule = typeof import('./bin-ivf.js');
+/** HNSW_SQ (the quantized codes and refinement around the HNSW graph) is its own chunk, loaded the same way. */
+type HnswSqModule = typeof import('./hnsw-sq.js');
 /**
  * The Float16Vector / BFloat16Vector / Int8Vector support (conversions and the compact column) loads the
  * same way, when a schema names one of those types: the same async paths prepare it (`LazyNeeds`).
@@ -15,10 +19,14 @@ type CompactModule = typeof import('../collection/compact-vectors.js');
 
 let loaded: IvfModule | undefined;
 let loading: Promise<IvfModule> | undefined;
+let binIvfLoaded: BinIvfModule | undefined;
+let binIvfLoading: Promise<BinIvfModule> | undefined;
+let hnswSqLoaded: HnswSqModule | undefined;
+let hnswSqLoading: Promise<HnswSqModule> | undefined;
 let compactLoaded: CompactModule | undefined;
 let compactLoading: Promise<CompactModule> | undefined;
 
-const LAZY = /^IVF_/i;
+const LAZY = /^(BIN_)?IVF_|^HNSW_SQ$/i;
 /** The compact vector types, by number and by name (schemas take either). */
 const COMPACT = new Set<unknown>([102, 103, 105, 'float16vector', 'bfloat16vector', 'int8vector']);
 
@@ -66,7 +74,50 @@ export function mentionsLazyIndex(value: unknown, depth = 5): boolean {
 /** Loads what `needed` names, once: `true` the IVF module, a `LazyNeeds` each module it asks for. */
 export async function prepareLazyIndexes(needed: boolean | LazyNeeds = true): Promise<void> {
   const needs = typeof needed === 'boolean' ? { ivf: needed, compact: false } : needed;
-  await Promise.all([needs.ivf ? loadIvf() : undefined, needs.compact ? loadCompact() : undefined]);
+  await Promise.all([
+    needs.ivf ? loadIvf() : undefined,
+    needs.ivf ? loadBinIvf() : undefined,
+    needs.ivf ? loadHnswSq() : undefined,
+    needs.compact ? loadCompact() : undefined,
+  ]);
+}
+
+async function loadHnswSq(): Promise<void> {
+  if (hnswSqLoaded) return;
+  hnswSqLoading ??= import('./hnsw-sq.js');
+  try {
+    hnswSqLoaded = await hnswSqLoading;
+  } catch (e) {
+    hnswSqLoading = undefined; // a failed chunk load may succeed on the next call
+    throw e;
+  }
+}
+
+/** The HNSW_SQ module; it must have been prepared (an engine bug otherwise, never user input). */
+export function hnswSqModule(): HnswSqModule {
+  if (!hnswSqLoaded) {
+    throw elanusError('ivfModuleNotLoaded', {});
+  }
+  return hnswSqLoaded;
+}
+
+async function loadBinIvf(): Promise<void> {
+  if (binIvfLoaded) return;
+  binIvfLoading ??= import('./bin-ivf.js');
+  try {
+    binIvfLoaded = await binIvfLoading;
+  } catch (e) {
+    binIvfLoading = undefined; // a failed chunk load may succeed on the next call
+    throw e;
+  }
+}
+
+/** The BIN_IVF_FLAT module; it must have been prepared (an engine bug otherwise, never user input). */
+export function binIvfModule(): BinIvfModule {
+  if (!binIvfLoaded) {
+    throw elanusError('ivfModuleNotLoaded', {});
+  }
+  return binIvfLoaded;
 }
 
 async function loadIvf(): Promise<void> {

@@ -2,10 +2,12 @@ import { invalidParam } from '../errors/index.js';
 import type { DenseMetric, Kernels } from '../kernels/types.js';
 import { DataType, type MetricType, type SparseVector } from '../schema/types.js';
 import { type BinaryMetric, type BinaryVectorColumn, BinFlatIndex } from './bin-flat.js';
+import type { BinIvfOptions } from './bin-ivf.js';
 import { FlatIndex } from './flat.js';
 import { HnswIndex } from './hnsw.js';
+import { type HnswSqOptions, parseHnswSqParams } from './hnsw-sq-params.js';
 import type { IvfCode, IvfOptions } from './ivf.js';
-import { ivfModule } from './lazy-indexes.js';
+import { binIvfModule, hnswSqModule, ivfModule } from './lazy-indexes.js';
 import { IVF_DEFAULTS, intParam, numParam } from './params.js';
 import type { SparseVectorColumn } from './sparse-column.js';
 import { SparseInvertedIndex } from './sparse-inverted.js';
@@ -124,6 +126,19 @@ export const INDEX_TYPES: ReadonlyMap<string, IndexEntry> = new Map<string, Inde
       restore: (parts, col, kernels) => HnswIndex.deserialize(parts, col, kernels),
     } satisfies DenseEntry,
   ],
+  [
+    'HNSW_SQ',
+    {
+      kind: 'dense',
+      metrics: DENSE_METRICS,
+      tag: 'HNSQ',
+      parse: (p) => parseHnswSqParams(p, HNSW_DEFAULTS),
+      // Lazily loaded (lazy-indexes.ts), like the IVF family.
+      build: (col, kernels, metric, opts) =>
+        new (hnswSqModule().HnswSqIndex)(col, kernels, metric as DenseMetric, opts as HnswSqOptions),
+      restore: (parts, col, kernels) => hnswSqModule().HnswSqIndex.deserialize(parts, col, kernels),
+    } satisfies DenseEntry,
+  ],
   ['IVF_FLAT', ivf('FLAT')],
   ['IVF_SQ8', ivf('SQ8', true)],
   ['IVF_PQ', ivf('PQ', true)],
@@ -137,6 +152,23 @@ export const INDEX_TYPES: ReadonlyMap<string, IndexEntry> = new Map<string, Inde
       build: (col, _k, metric, opts) =>
         new BinFlatIndex(col, (opts as { dim: number }).dim, metric as BinaryMetric),
       restore: (parts, col) => BinFlatIndex.deserialize(parts, col),
+    } satisfies BinaryEntry,
+  ],
+  [
+    'BIN_IVF_FLAT',
+    {
+      kind: 'binary',
+      metrics: BINARY_METRICS,
+      tag: 'BIVF',
+      parse: (p, dim): BinIvfOptions => ({
+        dim,
+        nlist: intParam(p, 'nlist', 1, 65536, IVF_DEFAULTS.nlist),
+        seed: seedParam(p),
+      }),
+      // Lazily loaded with the IVF family (lazy-indexes.ts).
+      build: (col, _k, metric, opts) =>
+        new (binIvfModule().BinIvfIndex)(col, metric as BinaryMetric, opts as BinIvfOptions),
+      restore: (parts, col) => binIvfModule().BinIvfIndex.deserialize(parts, col),
     } satisfies BinaryEntry,
   ],
   ['SPARSE_INVERTED_INDEX', sparse('SPARSE_INVERTED_INDEX')],

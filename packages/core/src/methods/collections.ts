@@ -11,7 +11,7 @@ import type { Engine } from '../engine/engine.js';
 import { elanusError } from '../errors/index.js';
 import { type CreateCollectionReq, checkName, normalizeSchema } from '../schema/normalize.js';
 import { DataType, DataTypeName, type FieldSchema } from '../schema/types.js';
-import { ok, requireString } from './common.js';
+import { ok, propertyList, requireString } from './common.js';
 import { applyIndexParams, loadCollection } from './indexes.js';
 
 export function createCollection(engine: Engine, req: CreateCollectionReq): ResStatus {
@@ -60,6 +60,7 @@ function describeField(f: FieldSchema, i: number) {
   if (f.enable_match) type_params.push({ key: 'enable_match', value: 'true' });
   if (f.analyzer_params)
     type_params.push({ key: 'analyzer_params', value: JSON.stringify(f.analyzer_params) });
+  type_params.push(...propertyList(f.properties));
   return {
     fieldID: String(100 + i),
     name: f.name,
@@ -111,7 +112,7 @@ export function describeCollection(engine: Engine, req: CollectionReq): Describe
     created_utc_timestamp: String(c.created),
     shards_num: 1,
     aliases: engine.aliases(c.name).map(([a]) => a),
-    properties: [],
+    properties: propertyList(c.schema.properties),
   };
 }
 

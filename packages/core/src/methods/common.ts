@@ -7,6 +7,11 @@ import { DataType, type FieldSchema, type SparseVector } from '../schema/types.j
 
 export const ok = (): ResStatus => ({ error_code: 'Success', reason: '', code: 0 });
 
+/** Properties (collection, field, index) as the SDK's describe results show them: `[{ key, value }]`. */
+export function propertyList(p: Record<string, string> | undefined): { key: string; value: string }[] {
+  return Object.entries(p ?? {}).map(([key, value]) => ({ key, value }));
+}
+
 export function requireString(v: unknown, param: string): string {
   if (typeof v !== 'string' || v === '') {
     throw elanusError('nonEmptyString', { param, got: v }, { param });

@@ -18,7 +18,7 @@ import {
   isVectorType,
   type MetricType,
 } from '../schema/types.js';
-import { ok } from './common.js';
+import { ok, propertyList } from './common.js';
 
 const DENSE_TYPES = [...registryTypes('dense'), 'AUTOINDEX'];
 const SPARSE_TYPES = [...registryTypes('sparse'), 'AUTOINDEX'];
@@ -29,7 +29,6 @@ const SCALAR_TYPES = ['INVERTED', 'STL_SORT', 'TRIE', 'BITMAP', 'AUTOINDEX'];
 /** Milvus's vector index types that Elanus does not build: named apart, so a ported app learns why. */
 const MILVUS_TYPES_NOT_BUILT = [
   'IVF_RABITQ',
-  'HNSW_SQ',
   'HNSW_PQ',
   'HNSW_PRQ',
   'DISKANN',
@@ -38,7 +37,6 @@ const MILVUS_TYPES_NOT_BUILT = [
   'GPU_IVF_FLAT',
   'GPU_IVF_PQ',
   'GPU_BRUTE_FORCE',
-  'BIN_IVF_FLAT',
 ];
 
 function fail(param: string, expected: string, got: unknown): never {
@@ -187,6 +185,7 @@ export function describeIndex(
         { key: 'index_type', value: d.index_type },
         ...(d.metric_type ? [{ key: 'metric_type', value: d.metric_type }] : []),
         { key: 'params', value: JSON.stringify(d.params) },
+        ...propertyList(d.properties),
       ],
       indexed_rows: total,
       total_rows: total,

@@ -14,6 +14,7 @@ import { hybridSearch } from './hybrid-search.js';
 import * as indexes from './indexes.js';
 import { insert, isPartialUpsert, type PartialUpdater } from './insert.js';
 import * as partitions from './partitions.js';
+import type * as Properties from './properties.js';
 import * as queries from './query.js';
 import { searchAsync, searchIterator } from './search.js';
 
@@ -38,6 +39,9 @@ const lazySchema = (req: unknown): Promise<unknown> | undefined => {
   const needs = lazyNeeds(req);
   return needs.ivf || needs.compact ? prepareLazyIndexes(needs) : undefined;
 };
+
+/** The property calls are rare: their module loads on the first one. */
+const properties = (): Promise<unknown> => import('./properties.js');
 
 export const LOCAL_METHODS: { readonly [M in MethodName]: LocalMethod<M> } = {
   createCollection: {
@@ -95,4 +99,24 @@ export const LOCAL_METHODS: { readonly [M in MethodName]: LocalMethod<M> } = {
   dropAlias: { run: (e, req) => aliases.dropAlias(e, req) },
   describeAlias: { run: (e, req) => aliases.describeAlias(e, req) },
   listAliases: { run: (e, req) => aliases.listAliases(e, req) },
+  alterCollectionProperties: {
+    load: properties,
+    run: (e, req, p) => (p as typeof Properties).alterCollectionProperties(e, req),
+  },
+  dropCollectionProperties: {
+    load: properties,
+    run: (e, req, p) => (p as typeof Properties).dropCollectionProperties(e, req),
+  },
+  alterCollectionFieldProperties: {
+    load: properties,
+    run: (e, req, p) => (p as typeof Properties).alterCollectionFieldProperties(e, req),
+  },
+  alterIndexProperties: {
+    load: properties,
+    run: (e, req, p) => (p as typeof Properties).alterIndexProperties(e, req),
+  },
+  dropIndexProperties: {
+    load: properties,
+    run: (e, req, p) => (p as typeof Properties).dropIndexProperties(e, req),
+  },
 };

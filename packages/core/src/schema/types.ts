@@ -38,6 +38,7 @@ export type MetricType = (typeof MetricType)[keyof typeof MetricType];
 export const IndexType = {
   FLAT: 'FLAT',
   HNSW: 'HNSW',
+  HNSW_SQ: 'HNSW_SQ',
   IVF_FLAT: 'IVF_FLAT',
   IVF_SQ8: 'IVF_SQ8',
   IVF_PQ: 'IVF_PQ',
@@ -45,6 +46,7 @@ export const IndexType = {
   SPARSE_INVERTED_INDEX: 'SPARSE_INVERTED_INDEX',
   SPARSE_WAND: 'SPARSE_WAND',
   BIN_FLAT: 'BIN_FLAT',
+  BIN_IVF_FLAT: 'BIN_IVF_FLAT',
   INVERTED: 'INVERTED',
   STL_SORT: 'STL_SORT',
   TRIE: 'TRIE',
@@ -111,6 +113,8 @@ export interface FieldSchema {
   enable_analyzer: boolean;
   enable_match: boolean;
   analyzer_params?: Record<string, unknown>;
+  /** Set by `alterCollectionFieldProperties` (`mmap.enabled`); shown in `type_params`. */
+  properties?: Record<string, string>;
 }
 
 export interface FunctionSchema {
@@ -128,6 +132,8 @@ export interface CollectionSchema {
   fields: FieldSchema[];
   functions: FunctionSchema[];
   enable_dynamic_field: boolean;
+  /** Collection properties (`collection.ttl.seconds`, `mmap.enabled`, any other key), as strings. */
+  properties?: Record<string, string>;
 }
 
 export const isVectorType = (t: DataType): boolean =>

@@ -1,5 +1,6 @@
 import type { Collection, IndexDef, PrimaryKey } from '../collection/collection.js';
-import type { Engine, WriteOp } from '../engine/engine.js';
+import { setProperties } from '../collection/properties.js';
+import type { Engine, PropertyTarget, WriteOp } from '../engine/engine.js';
 import { elanusError } from '../errors/index.js';
 import { type CollectionSchema, DataType, isVectorType } from '../schema/types.js';
 
@@ -32,7 +33,9 @@ export type LogOp =
       autoIds?: boolean;
     }
   | { kind: 'delete'; collection: string; keys: PrimaryKey[] }
-  | { kind: 'createAlias' | 'alterAlias' | 'dropAlias'; collection: string; alias: string };
+  | { kind: 'createAlias' | 'alterAlias' | 'dropAlias'; collection: string; alias: string }
+  /** Properties after `alter…Properties` / `drop…Properties`: the new state of one target, replayed as is. */
+  | { kind: 'setProperties'; collection: string; target: PropertyTarget };
 
 /** The value stored at `log/<seq>`: the ops of one public write. */
 export interface LogEntry {
@@ -221,6 +224,9 @@ export function applyOp(engine: Engine, op: LogOp): void {
       return;
     case 'dropAlias':
       engine.dropAlias(op.alias);
+      return;
+    case 'setProperties':
+      setProperties(engine.get(op.collection), op.target);
       return;
   }
 }

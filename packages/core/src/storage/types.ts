@@ -18,7 +18,7 @@ export interface StorageBatch {
 
 /** One storage backend per file behind this interface; the engine never calls IndexedDB directly. */
 export interface Storage {
-  readonly kind: 'memory' | 'indexeddb';
+  readonly kind: 'memory' | 'indexeddb' | 'opfs';
   read(key: string): Promise<StoredValue | undefined>;
   readMany(keys: string[]): Promise<(StoredValue | undefined)[]>;
   /**

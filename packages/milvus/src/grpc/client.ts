@@ -581,6 +581,29 @@ export class GrpcClient implements VectorClient {
     };
   }
 
+  async alterCollectionProperties(req: Parameters<VectorClient['alterCollectionProperties']>[0]) {
+    return this.call('alterCollectionProperties', req, (r) => r as StatusLike) as Promise<ResStatus>;
+  }
+  async dropCollectionProperties(req: Parameters<VectorClient['dropCollectionProperties']>[0]) {
+    // The SDK names the keys `properties` (it sends them as delete_keys).
+    const properties = req.properties ?? req.delete_keys;
+    return this.call(
+      'dropCollectionProperties',
+      { ...req, properties },
+      (r) => r as StatusLike,
+    ) as Promise<ResStatus>;
+  }
+  async alterCollectionFieldProperties(req: Parameters<VectorClient['alterCollectionFieldProperties']>[0]) {
+    this.forget(req.collection_name);
+    return this.call('alterCollectionFieldProperties', req, (r) => r as StatusLike) as Promise<ResStatus>;
+  }
+  async alterIndexProperties(req: Parameters<VectorClient['alterIndexProperties']>[0]) {
+    return this.call('alterIndexProperties', req, (r) => r as StatusLike) as Promise<ResStatus>;
+  }
+  async dropIndexProperties(req: Parameters<VectorClient['dropIndexProperties']>[0]) {
+    return this.call('dropIndexProperties', req, (r) => r as StatusLike) as Promise<ResStatus>;
+  }
+
   async closeConnection(): Promise<void> {
     const c = this.sdkClient;
     this.sdkClient = undefined;

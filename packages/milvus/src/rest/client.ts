@@ -678,6 +678,51 @@ export class RestClient implements VectorClient {
     };
   }
 
+  // REST v2 property endpoints; key-value pairs become the object these take.
+  async alterCollectionProperties(req: Parameters<VectorClient['alterCollectionProperties']>[0]) {
+    await this.request('collections/alter_properties', {
+      collectionName: req.collection_name,
+      properties: propertyObject(req.properties),
+    });
+    return ok();
+  }
+
+  async dropCollectionProperties(req: Parameters<VectorClient['dropCollectionProperties']>[0]) {
+    await this.request('collections/drop_properties', {
+      collectionName: req.collection_name,
+      propertyKeys: req.properties ?? req.delete_keys ?? [],
+    });
+    return ok();
+  }
+
+  async alterCollectionFieldProperties(req: Parameters<VectorClient['alterCollectionFieldProperties']>[0]) {
+    this.#schemas.clear();
+    await this.request('collections/fields/alter_properties', {
+      collectionName: req.collection_name,
+      fieldName: req.field_name,
+      fieldParams: propertyObject(req.properties),
+    });
+    return ok();
+  }
+
+  async alterIndexProperties(req: Parameters<VectorClient['alterIndexProperties']>[0]) {
+    await this.request('indexes/alter_properties', {
+      collectionName: req.collection_name,
+      indexName: req.index_name,
+      properties: propertyObject(req.params),
+    });
+    return ok();
+  }
+
+  async dropIndexProperties(req: Parameters<VectorClient['dropIndexProperties']>[0]) {
+    await this.request('indexes/drop_properties', {
+      collectionName: req.collection_name,
+      indexName: req.index_name,
+      propertyKeys: req.properties,
+    });
+    return ok();
+  }
+
   async closeConnection(): Promise<void> {}
 }
 
@@ -699,4 +744,9 @@ function consistencyTo(body: Body, level: unknown): void {
     );
   }
   body.consistencyLevel = name;
+}
+
+function propertyObject(p: unknown): Record<string, unknown> {
+  if (!Array.isArray(p)) return (p ?? {}) as Record<string, unknown>;
+  return Object.fromEntries((p as { key: string; value: unknown }[]).map((kv) => [kv.key, kv.value]));
 }
