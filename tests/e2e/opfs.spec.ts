@@ -287,6 +287,7 @@ test('@elanus/core/opfs lists, opens and drops databases', async ({ harness, pag
         { name: 'id', data_type: DataType.Int64, is_primary_key: true },
         { name: 'v', data_type: DataType.FloatVector, dim: 2 },
       ],
+      index_params: [{ field_name: 'v', index_type: 'FLAT', metric_type: 'L2' }],
     });
     await c.insert({ collection_name: 'c', data: [{ id: 1, v: [1, 0] }] });
     await c.closeConnection();

@@ -44,7 +44,7 @@ test('push, search and pull through REST v2 from a page; checkpoints in IndexedD
   test.setTimeout(120_000);
   const out = await harness.page.evaluate(
     async ([mod, url, token]) => {
-      const m = await import(mod);
+      const m = { ...(await import(mod)), ...(await import(mod.replace(/index\.ts$/, 'rest/index.ts'))) };
       const core = window.elanus;
       const name = `browser_${Date.now()}`;
       const local = new core.LocalClient(await core.createEngine({ device: 'js' }));

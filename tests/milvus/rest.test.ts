@@ -12,11 +12,11 @@ import {
 import {
   MemoryCheckpointStore,
   MilvusClient,
-  RestClient,
   recordOps,
   registerRemoteTransport,
   sync,
 } from '@elanus/milvus';
+import { RestClient } from '@elanus/milvus/rest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { token as envToken, externalRestUri, uniqueName } from '../support/remote-env';
 import { type RestGateway, startRestGateway } from '../support/rest-gateway';

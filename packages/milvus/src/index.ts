@@ -8,11 +8,18 @@
  * @packageDocumentation
  */
 import { type ClientConfig, MilvusClient as CoreMilvusClient, registerTransport } from '@elanus/core';
-import { RestClient, type RestClientConfig } from './rest/client.js';
+import type { RestClientConfig } from './rest/client.js';
 
-/** Routes `http://` and `https://` URIs of core's `MilvusClient` to the REST v2 transport. */
+/**
+ * Routes `http://` and `https://` URIs (and the SDK's bare `host:port`) of core's `MilvusClient` to the
+ * REST v2 transport, a lazy chunk loaded on the first remote connection: an app whose clients are all
+ * local (`memory://`, `idb://`, `opfs://`) never loads it. The class itself: `@elanus/milvus/rest`.
+ */
 export function registerRemoteTransport(): void {
-  const factory = async (config: ClientConfig) => new RestClient(config as RestClientConfig);
+  const factory = async (config: ClientConfig) => {
+    const { RestClient } = await import('./rest/client.js');
+    return new RestClient(config as RestClientConfig);
+  };
   registerTransport('http', factory);
   registerTransport('https', factory);
 }
@@ -26,7 +33,7 @@ export class MilvusClient extends CoreMilvusClient {
 }
 
 export { remoteError } from './errors.js';
-export { createRestClient, RestClient, type RestClientConfig } from './rest/client.js';
+export type { RestClientConfig } from './rest/client.js';
 export { parseJsonLossless, stringifyJson } from './rest/json.js';
 export {
   type CreateFromResult,

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { ConsistencyLevelEnum, ElanusError } from '@elanus/core';
 import { describe, expect, it } from 'vitest';
-import { MilvusClient, parseJsonLossless, RestClient } from '../src/index.js';
+import { MilvusClient, parseJsonLossless } from '../src/index.js';
+import { RestClient } from '../src/rest/index.js';
 
 interface Fixture {
   path: string;

@@ -33,7 +33,10 @@ export function wireSync(getDb: () => Db | undefined): void {
     note.textContent = 'Connecting…';
     void (async () => {
       try {
-        const { RestClient, sync } = await import('@elanus/milvus');
+        const [{ RestClient }, { sync }] = await Promise.all([
+          import('@elanus/milvus/rest'),
+          import('@elanus/milvus'),
+        ]);
         const remote = new RestClient({
           uri: uri.value.trim(),
           ...(token.value ? { token: token.value } : {}),

@@ -21,5 +21,6 @@ export function registerGrpcTransport(options: { http?: boolean } = {}): void {
 }
 
 export * from '../index.js';
+export * from '../rest/index.js';
 export { FileCheckpointStore } from '../sync/checkpoint-file.js';
 export { createGrpcClient, GrpcClient, type GrpcClientConfig, parseGrpcUri } from './client.js';
