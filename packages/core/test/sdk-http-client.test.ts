@@ -234,4 +234,26 @@ describe('HttpClient over http(s)', () => {
     expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ dbName: 'default' });
     expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe('Bearer root:Milvus');
   });
+
+  it('never shows the token or password: JSON.stringify, util.inspect and config are masked', async () => {
+    const { inspect } = await import('node:util');
+    const client = new HttpClient({
+      endpoint: 'https://db.example:19530',
+      token: 's3cret-tok',
+      password: 'pw-9',
+    });
+    for (const shown of [
+      JSON.stringify(client),
+      inspect(client, { depth: 5 }),
+      JSON.stringify(client.config),
+    ]) {
+      expect(shown).not.toContain('s3cret-tok');
+      expect(shown).not.toContain('pw-9');
+    }
+    expect(client.config).toMatchObject({
+      endpoint: 'https://db.example:19530',
+      token: '***',
+      password: '***',
+    });
+  });
 });

@@ -5,7 +5,7 @@
 // them: `{ code: <Milvus code>, message }`, not thrown.
 
 import { ElanusError } from '../errors/index.js';
-import { MilvusClient } from './milvus-client.js';
+import { MilvusClient, redactConfig } from './milvus-client.js';
 import type { ClientConfig } from './open-backend.js';
 
 export interface HttpClientConfig {
@@ -88,30 +88,42 @@ const METHODS = {
 export type HttpMethodName = keyof typeof METHODS;
 
 /** The SDK's `HttpClient`: REST v2 request and response bodies, over the local engine or a server. */
+/** Each client's config, unredacted (see the constructor). */
+const CONFIGS = new WeakMap<object, HttpClientConfig>();
+
 export class HttpClient {
-  readonly config: HttpClientConfig;
   private local: MilvusClient | undefined;
 
   constructor(config: HttpClientConfig) {
-    this.config = { ...config };
+    // Kept off the instance: JSON.stringify / console.log of a client must not show the token.
+    CONFIGS.set(this, { ...config });
+  }
+
+  /** The config as given, token and password masked (`***`), as MilvusClient's `config`. */
+  get config(): HttpClientConfig {
+    return redactConfig(this.cfg as ClientConfig) as HttpClientConfig;
+  }
+
+  private get cfg(): HttpClientConfig {
+    return CONFIGS.get(this)!;
   }
 
   /** `<endpoint>/v2` (or `baseURL`), as the SDK builds it; the local scheme itself for memory:// and idb://. */
   get baseURL(): string {
-    if (this.config.baseURL) return this.config.baseURL;
-    const e = this.config.endpoint ?? 'memory://';
+    if (this.cfg.baseURL) return this.cfg.baseURL;
+    const e = this.cfg.endpoint ?? 'memory://';
     if (LOCAL_SCHEME.test(e)) return e;
     // The README's `localhost:19530` form: a bare host:port is reached over http.
     const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(e) ? e : `http://${e}`;
-    return `${url.replace(/\/+$/, '')}/${this.config.version ?? 'v2'}`;
+    return `${url.replace(/\/+$/, '')}/${this.cfg.version ?? 'v2'}`;
   }
 
   get database(): string {
-    return this.config.database ?? 'default';
+    return this.cfg.database ?? 'default';
   }
 
   get authorization(): string {
-    const { token, username, password } = this.config;
+    const { token, username, password } = this.cfg;
     return `Bearer ${token || (username && password ? `${username}:${password}` : '')}`;
   }
 
@@ -120,9 +132,9 @@ export class HttpClient {
     const body = { ...data, dbName: data.dbName ?? this.database };
     const base = this.baseURL;
     if (LOCAL_SCHEME.test(base)) return (await this.runLocal(path.replace(/^\/vectordb\//, ''), body)) as T;
-    const f = this.config.fetch ?? (globalThis.fetch as unknown as NonNullable<HttpClientConfig['fetch']>);
+    const f = this.cfg.fetch ?? (globalThis.fetch as unknown as NonNullable<HttpClientConfig['fetch']>);
     const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), options?.timeout ?? this.config.timeout ?? 60_000);
+    const timer = setTimeout(() => ctl.abort(), options?.timeout ?? this.cfg.timeout ?? 60_000);
     try {
       const r = await f(`${base}${path}`, {
         method: 'post',
@@ -130,7 +142,7 @@ export class HttpClient {
           Authorization: this.authorization,
           Accept: 'application/json',
           'Content-Type': 'application/json',
-          'Accept-Type-Allow-Int64': String(this.config.acceptInt64 ?? false),
+          'Accept-Type-Allow-Int64': String(this.cfg.acceptInt64 ?? false),
         },
         body: JSON.stringify(body),
         signal: ctl.signal,
@@ -151,7 +163,7 @@ export class HttpClient {
     if (!fn) return { code: 1, message: `${path} is not served by the local engine`, data: {} };
     if (!this.local) {
       const { endpoint, baseURL, version, token, username, password, database, timeout, fetch, ...rest } =
-        this.config;
+        this.cfg;
       this.local = new MilvusClient({ ...(rest as ClientConfig), uri: baseURL ?? endpoint ?? 'memory://' });
     }
     try {
