@@ -568,7 +568,7 @@ describe('search features', () => {
     );
   });
 
-  it('search_aggregation is refused by name, not ignored', async () => {
+  it('search_aggregation is validated, not ignored', async () => {
     const { c, data } = await clustered(20, 8);
     await expectError(
       c.search({
@@ -577,8 +577,8 @@ describe('search features', () => {
         data: data[0]!.dense,
         search_aggregation: {},
       } as never),
-      'NotImplemented',
-      /search_aggregation/,
+      'IllegalArgument',
+      /search_aggregation\.fields/,
     );
   });
 

@@ -7,6 +7,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  type AggregationBucket,
   ConsistencyLevelEnum,
   DataType,
   ElanusError,
@@ -229,18 +230,34 @@ for (const backend of ['memory://', 'idb://'] as const) {
       expect((results.results[0] as { id: string }[])[0]!.id).toBe('1');
     });
 
-    it('search_aggregation: refused with NotImplemented (listed as a difference)', async () => {
+    it('search_aggregation: buckets by category with a metric and top hits', async () => {
       const client = await articles(new MilvusClient({ address }));
-      const e = await client
-        .search({
-          collection_name: 'articles',
-          data: queryVector,
-          output_fields: ['category', 'price'],
-          search_aggregation: { fields: ['category'], size: 5 },
-        } as never)
-        .catch((x: unknown) => x);
-      expect(e).toBeInstanceOf(ElanusError);
-      expect((e as ElanusError).code).toBe('NotImplemented');
+      const res = await client.search({
+        collection_name: 'articles',
+        data: queryVector,
+        output_fields: ['category', 'price'],
+        search_aggregation: {
+          fields: ['category'],
+          size: 5,
+          metrics: { avg_price: { op: 'avg', field_name: 'price' } },
+          order: [{ key: '_key', direction: 'asc' }],
+          top_hits: { size: 2 },
+        },
+      });
+      const buckets = res.agg_buckets as AggregationBucket[];
+      // All 40 rows are candidates (fewer than the budget): books i%3=0 (14), electronics and music (13).
+      expect(buckets.map((b) => [b.key[0]!.value, b.count])).toEqual([
+        ['books', '14'],
+        ['electronics', '13'],
+        ['music', '13'],
+      ]);
+      for (const b of buckets) {
+        const ps = where((r) => r.category === b.key[0]!.value).map((r) => r.price);
+        expect(b.metrics.avg_price).toBeCloseTo(ps.reduce((x, y) => x + y, 0) / ps.length, 10);
+        expect(b.hits).toHaveLength(2);
+        for (const h of b.hits) expect(h.category).toBe(b.key[0]!.value);
+        expect(b.hits[0]!.score).toBeGreaterThanOrEqual(b.hits[1]!.score);
+      }
     });
 
     it('query, and query aggregation with group_by_fields', async () => {

@@ -261,6 +261,54 @@ export interface SearchReq extends CollectionReq, ReadConsistency {
   group_size?: number;
   strict_group_size?: boolean;
   partition_names?: string[];
+  /** Bucket aggregation of the hits (the SDK's `SearchAggregation`); `limit` is ignored when it is set. */
+  search_aggregation?: SearchAggregation;
+}
+
+export type AggregationDirection = 'asc' | 'desc';
+export type AggregationMetricOp = 'avg' | 'sum' | 'count' | 'min' | 'max';
+export interface SearchAggregationMetric {
+  op: AggregationMetricOp;
+  field_name: string;
+}
+export interface SearchAggregationOrder {
+  key: string;
+  direction: AggregationDirection;
+}
+export interface SearchAggregationSort {
+  field_name: string;
+  direction: AggregationDirection;
+}
+export interface SearchAggregationTopHits {
+  size: number;
+  sort?: SearchAggregationSort[];
+}
+/** Bucket aggregation configuration for a search request (the SDK's `SearchAggregation`). */
+export interface SearchAggregation {
+  fields: string[];
+  size: number;
+  metrics?: Record<string, SearchAggregationMetric>;
+  order?: SearchAggregationOrder[];
+  top_hits?: SearchAggregationTopHits;
+  sub_aggregation?: SearchAggregation;
+}
+export type AggregationValue = string | number | boolean | Uint8Array;
+export interface AggregationBucketKey {
+  field_id: string | number;
+  field_name: string;
+  value?: AggregationValue;
+}
+export interface AggregationHit {
+  [field_name: string]: unknown;
+  score: number;
+}
+/** One bucket of a search aggregation, as the SDK returns it in `agg_buckets`. */
+export interface AggregationBucket {
+  key: AggregationBucketKey[];
+  count: string | number;
+  metrics: Record<string, AggregationValue | undefined>;
+  hits: AggregationHit[];
+  sub_groups: AggregationBucket[];
 }
 
 export interface SearchHit {
@@ -308,6 +356,8 @@ export interface SearchResults<T = never> extends StatusRes {
   /** Hits for one query vector, or one list per query vector when several were given. */
   results: [T] extends [never] ? SearchHit[] | SearchHit[][] : DetermineResultsType<T>;
   recalls: number[];
+  /** With `search_aggregation`: the buckets, one list per query vector when several were given. */
+  agg_buckets?: AggregationBucket[] | AggregationBucket[][];
 }
 
 export interface RerankerObj {
@@ -345,7 +395,7 @@ export interface QueryIteratorReq extends Omit<QueryReq, 'offset'> {
   batchSize: number;
 }
 
-export interface SearchIteratorReq extends Omit<SearchReq, 'offset'> {
+export interface SearchIteratorReq extends Omit<SearchReq, 'offset' | 'search_aggregation'> {
   batchSize: number;
 }
 

@@ -360,7 +360,7 @@ export const MESSAGES = {
   },
   aggregatePlannerNotLoaded: {
     code: 'UnexpectedError',
-    text: () => 'query planner was not loaded for an aggregate query',
+    text: () => 'the aggregation planner was not loaded for an aggregate query or search_aggregation',
   },
   aggregateStar: {
     code: 'IllegalArgument',
@@ -471,9 +471,11 @@ export const MESSAGES = {
   binaryQueryDim: { code: 'DimensionMismatch', text: binaryQueryLength },
   /** A binary query that is no byte list at all (same text as `binaryQueryDim`). */
   binaryQueryInvalid: { code: 'IllegalArgument', text: binaryQueryLength },
-  searchOptionUnsupported: {
-    code: 'NotImplemented',
-    text: (p: P<'param'>) => `invalid parameter ${p.param}: not supported by Elanus yet`,
+  /** `other` is the parameter search_aggregation cannot be combined with. */
+  searchAggregationConflict: {
+    code: 'IllegalArgument',
+    text: (p: P<'other'>) =>
+      `invalid parameter search_aggregation: search_aggregation and ${p.other} are mutually exclusive`,
   },
   searchIdsAndData: {
     code: 'IllegalArgument',

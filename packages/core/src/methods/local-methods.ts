@@ -16,7 +16,7 @@ import { insert, isPartialUpsert, type PartialUpdater } from './insert.js';
 import * as partitions from './partitions.js';
 import type * as Properties from './properties.js';
 import * as queries from './query.js';
-import { searchAsync, searchIterator } from './search.js';
+import { needsAggregator, type SearchAggregator, searchAsync, searchIterator } from './search.js';
 
 type Req<M extends MethodName> = Parameters<VectorClient[M]>[0];
 type Res<M extends MethodName> = Awaited<ReturnType<VectorClient[M]>>;
@@ -89,7 +89,10 @@ export const LOCAL_METHODS: { readonly [M in MethodName]: LocalMethod<M> } = {
   },
   count: { run: (e, req) => queries.count(e, req) },
   // Async: FLAT batches may run on the engine's WebGPU searcher.
-  search: { run: (e, req) => searchAsync(e, req) },
+  search: {
+    load: (req) => (needsAggregator(req) ? import('./search-aggregation.js') : undefined),
+    run: (e, req, aggregator) => searchAsync(e, req, aggregator as SearchAggregator | undefined),
+  },
   hybridSearch: { run: (e, req) => hybridSearch(e, req) },
   queryIterator: { run: (e, req) => queries.queryIterator(e, req) },
   searchIterator: { run: (e, req) => searchIterator(e, req) },

@@ -64,7 +64,7 @@ function parseAggregate(c: Collection, text: string): Aggregate {
 }
 
 /** Orders values: booleans, numbers and bigints by value, strings by code unit; null after everything. */
-function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a: unknown, b: unknown): number {
   const an = a === null || a === undefined;
   const bn = b === null || b === undefined;
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;

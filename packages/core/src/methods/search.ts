@@ -26,6 +26,18 @@ import {
   planOutput,
 } from './common.js';
 import { requireLoaded } from './indexes.js';
+import type { AggregationPlan } from './search-aggregation.js';
+
+/** search-aggregation.js, a lazy chunk the method table loads when a request has `search_aggregation`. */
+export type SearchAggregator = Pick<
+  typeof import('./search-aggregation.js'),
+  'aggregateHits' | 'planAggregation' | 'SEARCH_AGGREGATION_CANDIDATES'
+>;
+
+/** Whether a search request buckets its hits (and so needs the aggregator chunk). */
+export function needsAggregator(req: SearchReq): boolean {
+  return req?.search_aggregation !== undefined && req.search_aggregation !== null;
+}
 
 export const MAX_TOPK = 16384;
 const DEFAULT_TOPK = 100; // the Node SDK's default
@@ -175,15 +187,6 @@ function toBinaryQuery(input: unknown, f: FieldSchema, at: string): Uint8Array {
   return v;
 }
 
-/** Options Milvus has and Elanus does not: refused by name rather than ignored, which would change results silently. */
-function unsupportedSearchOptions(req: SearchReq): void {
-  for (const name of ['search_aggregation'] as const) {
-    if ((req as unknown as Record<string, unknown>)[name] !== undefined) {
-      throw elanusError('searchOptionUnsupported', { param: name }, { param: name });
-    }
-  }
-}
-
 /** Search by primary keys (the SDK's `ids`): the stored vectors of those rows are the queries, in order. */
 function queriesByIds(c: Collection, f: FieldSchema, ids: unknown, withData: boolean): Query[] {
   if (withData) throw elanusError('searchIdsAndData', {}, { param: 'ids' });
@@ -316,10 +319,11 @@ interface SearchPlan {
   allow: Bitset;
   group: FieldSchema | undefined;
   groupSize: number;
+  agg: { plan: AggregationPlan; run: SearchAggregator } | undefined;
 }
 
-export function search(engine: Engine, req: SearchReq): SearchResults {
-  return finishSearch(planSearch(engine, req));
+export function search(engine: Engine, req: SearchReq, aggregator?: SearchAggregator): SearchResults {
+  return finishSearch(planSearch(engine, req, aggregator));
 }
 
 /**
@@ -327,8 +331,13 @@ export function search(engine: Engine, req: SearchReq): SearchResults {
  * when it has one, and large FLAT scans the GPU does not take to the scan pool (worker threads). Falls
  * back to the kernels when the searcher declines or the collection was compacted while the device ran.
  */
-export async function searchAsync(engine: Engine, req: SearchReq): Promise<SearchResults> {
-  const p = planSearch(engine, req);
+export async function searchAsync(
+  engine: Engine,
+  req: SearchReq,
+  aggregator?: SearchAggregator,
+): Promise<SearchResults> {
+  const p = planSearch(engine, req, aggregator);
+  if (p.agg) return finishSearch(p);
   const route = {
     collection: p.c,
     field: p.f,
@@ -348,18 +357,17 @@ export async function searchAsync(engine: Engine, req: SearchReq): Promise<Searc
   if (!searcher || !batch) return finishSearch(p);
   const tops = await engine.trackOffThread(searcher.search(batch));
   // Row numbers changed under the device (compaction, or the collection was replaced): run it again here.
-  if (p.c.epoch !== batch.version || engine.get(p.c.name) !== p.c) return search(engine, req);
+  if (p.c.epoch !== batch.version || engine.get(p.c.name) !== p.c) return search(engine, req, aggregator);
   return tops ? finishSearch(p, tops) : finishSearch(p);
 }
 
-function planSearch(engine: Engine, req: SearchReq): SearchPlan {
+function planSearch(engine: Engine, req: SearchReq, aggregator?: SearchAggregator): SearchPlan {
   const c = engine.get(req?.collection_name);
   requireLoaded(c);
   checkConsistency(req);
   // The SDK's older form puts anns_field, topk and metric_type in `search_params` (LangChain sends it).
   const sp = req.search_params;
   const f = annsField(c, req.anns_field ?? (sp?.anns_field as string | undefined));
-  unsupportedSearchOptions(req);
   const data = req.data ?? req.vectors ?? req.vector;
   const queries =
     req.ids !== undefined
@@ -414,12 +422,41 @@ function planSearch(engine: Engine, req: SearchReq): SearchPlan {
       plan.fields.push(c.fieldIndex(group.name));
   }
   const groupSize = optionalInt(req.group_size, 'group_size', 1, 1024, 1);
-  return { c, f, queries, limit, offset, params, plan, allow, group, groupSize };
+  let agg: SearchPlan['agg'];
+  if (needsAggregator(req)) {
+    const conflict =
+      req.group_by_field !== undefined
+        ? 'group_by_field'
+        : (req as { group_by_fields?: unknown[] }).group_by_fields?.length
+          ? 'group_by_fields'
+          : offset > 0
+            ? 'offset'
+            : undefined;
+    if (conflict) {
+      throw elanusError('searchAggregationConflict', { other: conflict }, { param: 'search_aggregation' });
+    }
+    if (!aggregator) throw elanusError('aggregatePlannerNotLoaded', {});
+    agg = { plan: aggregator.planAggregation(c, req.search_aggregation!), run: aggregator };
+  }
+  return { c, f, queries, limit, offset, params, plan, allow, group, groupSize, agg };
 }
 
 /** Runs the queries (or takes the batch searcher's hits, `tops`) and builds the hits. */
 function finishSearch(p: SearchPlan, tops?: TopK[]): SearchResults {
-  const { c, f, queries, limit, offset, params, plan, allow, group, groupSize } = p;
+  const { c, f, queries, limit, offset, params, plan, allow, group, groupSize, agg } = p;
+  if (agg) {
+    // Candidates: the nearest rows passing the filter, up to the budget (all of them when fewer).
+    const k = Math.max(1, Math.min(allow.count(), agg.run.SEARCH_AGGREGATION_CANDIDATES));
+    const lists = queries.map((q) =>
+      agg.run.aggregateHits(c, agg.plan, runQuery(c, f, q, k, allow, params), plan),
+    );
+    return {
+      status: ok(),
+      results: [],
+      recalls: [],
+      agg_buckets: queries.length === 1 ? lists[0]! : lists,
+    };
+  }
   const results = queries.map((q, i) => {
     if (group)
       return toHits(c, groupedSearch(c, f, q, limit, offset, group, groupSize, allow, params), 0, plan);

@@ -385,6 +385,8 @@ export interface WireSearchResults {
   single: boolean;
   offsets: Int32Array;
   hits: WireRows;
+  /** `search_aggregation` buckets: plain values, structured-cloned as they are. */
+  agg_buckets?: SearchResults['agg_buckets'];
 }
 
 export function encodeSearchResults(res: SearchResults, transfer: Transferable[]): WireSearchResults {
@@ -397,14 +399,28 @@ export function encodeSearchResults(res: SearchResults, transfer: Transferable[]
     offsets[i + 1] = flat.length;
   });
   transfer.push(offsets.buffer);
-  return { status: res.status, recalls: res.recalls, single, offsets, hits: encodeRows(flat, transfer) };
+  const w: WireSearchResults = {
+    status: res.status,
+    recalls: res.recalls,
+    single,
+    offsets,
+    hits: encodeRows(flat, transfer),
+  };
+  if (res.agg_buckets !== undefined) w.agg_buckets = res.agg_buckets;
+  return w;
 }
 
 export function decodeSearchResults(w: WireSearchResults): SearchResults {
   const flat = decodeRows<SearchHit>(w.hits);
   const lists: SearchHit[][] = [];
   for (let i = 0; i + 1 < w.offsets.length; i++) lists.push(flat.slice(w.offsets[i]!, w.offsets[i + 1]!));
-  return { status: w.status, results: w.single ? (lists[0] ?? []) : lists, recalls: w.recalls };
+  const res: SearchResults = {
+    status: w.status,
+    results: w.single ? (lists[0] ?? []) : lists,
+    recalls: w.recalls,
+  };
+  if (w.agg_buckets !== undefined) res.agg_buckets = w.agg_buckets;
+  return res;
 }
 
 // ---- chunked writes -----------------------------------------------------------------------------------
